@@ -9,6 +9,8 @@ export type JsonPath = ReadonlyArray<string | number>;
 
 export interface ConfigDocument {
   readonly text: string;
+  /** `json` when the text is a JSON object (`*.aimc.json`), else `yaml`. */
+  readonly format: 'yaml' | 'json';
   readonly doc: Document.Parsed;
   /** The plain data, or undefined when the text does not parse. */
   readonly value: unknown;
@@ -109,7 +111,7 @@ export function parseConfigDocument(text: string): ConfigDocument {
   }
 
   return {
-    text, doc, value, syntaxDiagnostics, positionAt, rangeOf, valueRange, keyRange,
+    text, format: /^\s*\{/.test(text) ? 'json' : 'yaml', doc, value, syntaxDiagnostics, positionAt, rangeOf, valueRange, keyRange,
     nodeAt: (path) => { const w = walk(path); return w.depth === path.length ? w.node : undefined; },
     pairAt: (path) => { const w = walk(path); return w.depth === path.length ? w.pair : undefined; },
   };

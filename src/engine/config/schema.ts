@@ -25,7 +25,7 @@ interface NumberDoc {
 
 const int = (doc: NumberDoc) => Type.Integer(doc);
 const num = (doc: NumberDoc) => Type.Number(doc);
-const enumOf = <T extends string>(values: readonly T[], doc: { description: string; default?: T; source?: string }) =>
+const enumOf = <const T extends string>(values: readonly T[], doc: { description: string; default?: NoInfer<T>; source?: string }) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...doc });
 const strict = <T extends Record<string, TSchema>>(props: T, description: string) =>
   Type.Object(props, { additionalProperties: false, description });

@@ -117,7 +117,12 @@ function toDiagnostic(cfg: ConfigDocument, e: ErrorObject): Diagnostic | undefin
       const hint = missing === 'model'
         ? ' Add a `model` section with a `preset` (e.g. `preset: gpt2`), a `shape` or a `huggingface` path.'
         : missing === 'version' ? ' Add `version: 1` at the top of the file.' : '';
-      return err(range, 'missing-key', `Missing required key \`${missing}\`${path.length ? ` in \`${where}\`` : ''}.${hint}`);
+      const insert = path.length || cfg.format === 'json' ? undefined : missing === 'version' ? { at: 0, text: 'version: 1\n' }
+        : missing === 'model' ? { at: cfg.text.length, text: `${cfg.text.endsWith('\n') || cfg.text.length === 0 ? '' : '\n'}model:\n  preset: gpt2\n` } : undefined;
+      const fix = insert
+        ? { title: `Add \`${missing}\``, edits: [{ range: cfg.rangeOf(insert.at, insert.at), newText: insert.text }] }
+        : undefined;
+      return err(range, 'missing-key', `Missing required key \`${missing}\`${path.length ? ` in \`${where}\`` : ''}.${hint}`, fix);
     }
     case 'type': {
       const expected = (e.params as { type: string }).type;

@@ -1,0 +1,54 @@
+import { presetsCommand } from './commands/presets';
+import { schemaCommand } from './commands/schema';
+import { simulateCommand } from './commands/simulate';
+import type { CliCommand } from './commands/types';
+import { validateCommand } from './commands/validate';
+import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './io';
+
+export const COMMANDS: readonly CliCommand[] = [simulateCommand, validateCommand, presetsCommand, schemaCommand];
+
+function help(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.usage.length));
+  return [
+    'aimc: LLMs on analog in-memory computing hardware: energy, latency, area, accuracy, GPU comparison.',
+    '',
+    'Usage:',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(w)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 success, 1 invalid input, 2 usage.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`aimc: unknown command '${name}'\n\n${help()}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`aimc ${name}: ${(e as Error).message}\nusage: ${command.usage}\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`aimc ${name}: ${e.message}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    process.stderr.write(`aimc: internal error: ${(e as Error).stack ?? String(e)}\nPlease report this with the config that caused it.\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,79 @@
+/**
+ * Area: arrays with their converters and accumulators, gain-cell arrays with their per-head
+ * periphery, the digital MAC array and vector unit, and activation buffers.
+ */
+import { adcAreaUm2 } from '../components/adc';
+import { adderAreaUm2 } from '../components/accumulator';
+import { dacAreaUm2 } from '../components/dac';
+import { macAreaUm2 } from '../components/digitalUnit';
+import { sramBufferAreaPerKibUm2 } from '../components/sramBuffer';
+import type { Mapping } from '../mapping/map';
+import type { TileGroup } from '../mapping/tiles';
+import type { CostContext } from './context';
+import { cellAreaOfDeviceUm2 } from './crossbarCell';
+import { precisionBytes } from './digitalMatrix';
+
+export interface AreaBreakdown {
+  readonly totalMm2: number;
+  readonly byComponentMm2: Readonly<Record<string, number>>;
+  /** Area of one array of each weight group with its periphery, µm², keyed by the group's index. */
+  readonly weightArrayAreaUm2: ReadonlyMap<TileGroup, number>;
+}
+
+export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
+  const by: Record<string, number> = {};
+  const addUm2 = (k: string, um2: number) => { if (um2 > 0) by[k] = (by[k] ?? 0) + um2 / 1e6; };
+  const perArray = new Map<TileGroup, number>();
+
+  for (const m of mapping.matrices) {
+    const g = m.group;
+    if (!g) continue;
+    const w = m.weights;
+    const cells = g.rows * g.cols * cellAreaOfDeviceUm2(ctx, w.device);
+    const adcs = Math.ceil(g.cols / w.columnsPerAdc) * adcAreaUm2(ctx.p.adc, w.adcBits, ctx.nodeNm);
+    const dacs = g.rows * dacAreaUm2(ctx.p.dac, w.bitSerial ? 1 : w.dacBits, ctx.nodeNm);
+    const adders = adderAreaUm2(ctx.p.accumulator, ctx.nodeNm);
+    perArray.set(g, cells + adcs + dacs + adders);
+    addUm2('crossbar', g.arrayCount * cells);
+    addUm2('adc', g.arrayCount * adcs);
+    addUm2('dac', g.arrayCount * dacs);
+    addUm2('accumulator', g.arrayCount * adders);
+  }
+
+  const s = ctx.design.shape;
+  const gc = ctx.p.gain_cell;
+  let gainCellLayers = 0;
+  for (const k of mapping.kv) {
+    if (k.groups.length === 0) continue;
+    gainCellLayers++;
+    for (const g of k.groups) addUm2('gain_cell', g.arrayCount * g.rows * g.cols * (gc.cell_area_um2 ?? 0));
+  }
+  addUm2('gain_cell', gainCellLayers * s.heads * ctx.design.workload.batch * (gc.periphery_area_per_head_um2 ?? 0));
+
+  const anyDigitalMatrix = mapping.matrices.some((m) => m.group === null);
+  const anyDigitalAttention = mapping.kv.some((k) => k.groups.length === 0);
+  const mac = macAreaUm2(ctx.p.digital_unit, ctx.nodeNm);
+  if (anyDigitalMatrix || anyDigitalAttention) addUm2('digital_unit', (ctx.p.digital_unit.mac_units ?? 0) * mac);
+  addUm2('digital_unit', (ctx.p.digital_unit.vector_lanes ?? 0) * mac);
+
+  // Double-buffered activations of the widest operation, plus digital weights kept in SRAM.
+  const bytes = precisionBytes(ctx.design.digital.precision);
+  const widest = Math.max(s.dModel, s.dFf, s.heads * s.headDim);
+  let bufferBytes = 2 * 2 * widest * bytes * ctx.design.workload.batch;
+  if (ctx.design.digital.weightStorage === 'sram') {
+    bufferBytes += digitalWeightBytes(mapping, s.dModel, s.dFf, s.heads * s.headDim, s.kvHeads * s.headDim, s.vocab, bytes);
+  }
+  addUm2('sram_buffer', (bufferBytes / 1024) * sramBufferAreaPerKibUm2(ctx.p.sram_buffer, ctx.nodeNm));
+
+  const totalMm2 = Object.values(by).reduce((a, b) => a + b, 0);
+  return { totalMm2, byComponentMm2: by, weightArrayAreaUm2: perArray };
+}
+
+function digitalWeightBytes(mapping: Mapping, d: number, ff: number, q: number, kv: number, vocab: number, bytes: number): number {
+  const size: Record<string, number> = {
+    q_proj: d * q, k_proj: d * kv, v_proj: d * kv, o_proj: q * d, ffn_up: d * ff, ffn_gate: d * ff, ffn_down: ff * d, lm_head: d * vocab,
+  };
+  let total = 0;
+  for (const m of mapping.matrices) if (m.group === null) total += size[m.matrix] * bytes;
+  return total;
+}

@@ -1,0 +1,97 @@
+/**
+ * Cost of attention (Q·Kᵀ, activation, A·V, KV write) for one layer.
+ *
+ * Gain-cell (Leroux et al. 2025): per query head and query, Q drives the K sub-arrays of the
+ * window through pulse-width DACs; each K column integrates Q·k and the charge-to-pulse circuit
+ * turns it into a pulse φ(S) that drives the V sub-array directly (no ADC); each V sub-tile output
+ * is read out digitally and the sub-tiles are summed. The query heads of a GQA group share their
+ * KV head's arrays and take turns; different heads and different sequences run in parallel.
+ * Latency per query: two pulse windows (T_max each) plus the digital readout.
+ * With `activation: softmax`, scores are digitised by ADCs, a digital unit computes softmax, and
+ * DACs drive the probabilities into the V arrays.
+ *
+ * Digital: 2 · heads · keys · head_dim MACs, the KV cache read from (and the new K, V written to)
+ * its storage; roofline latency.
+ */
+import { adcConversionLatencyS, adcEnergyPerConversionJ } from '../components/adc';
+import { dacEnergyPerConversionJ } from '../components/dac';
+import { digitalMacEnergyJ, vectorOpEnergyJ } from '../components/digitalUnit';
+import { sramBufferEnergyPerByteJ } from '../components/sramBuffer';
+import type { AttentionOp } from '../workload/operations';
+import type { CostContext } from './context';
+import { precisionBytes } from './digitalMatrix';
+import { layerKey, type Ledger } from './ledger';
+
+/** Softmax per score: max, subtract, exp (≈ 10), sum, divide. */
+const SOFTMAX_OPS_PER_SCORE = 14;
+/** ADC resolution used to digitise scores for a digital softmax (aihwkit default 8-bit output preset). */
+const SCORE_ADC_BITS = 8;
+
+/** Books the layer's attention; returns its latency for the step. */
+export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger: Ledger): number {
+  const a = ctx.design.attention;
+  const gc = ctx.p.gain_cell;
+  const layer = layerKey(op.layer);
+  const keysPerQuery = op.attendedKeys / op.queries;
+  // Sub-tiles: K arrays hold `cols` tokens each, V arrays `rows` tokens each.
+  const kSubtiles = Math.ceil(keysPerQuery / a.cols);
+  const vSubtiles = Math.ceil(keysPerQuery / a.rows);
+  const macsPerStage = op.heads * op.attendedKeys * op.headDim;
+
+  const queryBits = Math.log2(a.levels.query);
+  const qConversions = op.heads * op.queries * op.headDim * kSubtiles;
+  ledger.add('dac', 'attention_scores', layer, qConversions * dacEnergyPerConversionJ(ctx.p.dac, queryBits, a.cols));
+  ledger.add('gain_cell', 'attention_scores', layer, macsPerStage * (gc.qk_energy_per_mac_j ?? 0));
+  ledger.add('gain_cell', 'attention_values', layer, macsPerStage * (gc.av_energy_per_mac_j ?? 0));
+  const subtileOutputs = op.heads * op.queries * op.headDim * vSubtiles;
+  ledger.add('accumulator', 'attention_values', layer, subtileOutputs * (gc.subtile_output_energy_j ?? 0));
+  ledger.add('gain_cell', 'attention_values', layer, 2 * op.kvHeads * op.headDim * op.kvWrites * (gc.write_energy_per_cell_j ?? 0));
+
+  let softmaxS = 0;
+  if (a.activation === 'softmax') {
+    const scores = op.heads * op.attendedKeys;
+    ledger.add('adc', 'attention_scores', layer, scores * adcEnergyPerConversionJ(ctx.p.adc, SCORE_ADC_BITS, ctx.nodeNm));
+    ledger.add('digital_unit', 'attention_scores', layer, scores * SOFTMAX_OPS_PER_SCORE * vectorOpEnergyJ(ctx.p.digital_unit, ctx.nodeNm));
+    ledger.add('dac', 'attention_values', layer, scores * dacEnergyPerConversionJ(ctx.p.dac, queryBits, a.cols));
+    const perQueryScores = op.heads * keysPerQuery;
+    softmaxS = adcConversionLatencyS(ctx.p.adc, SCORE_ADC_BITS, ctx.clockHz)
+      + Math.ceil((perQueryScores * SOFTMAX_OPS_PER_SCORE) / (ctx.p.digital_unit.vector_lanes ?? 1)) / ctx.clockHz;
+  }
+
+  const groupSize = op.heads / op.kvHeads;
+  const perQueryS = 2 * (gc.pulse_max_s ?? 0) + (gc.digital_latency_s ?? 0) + softmaxS;
+  // Sequences have their own arrays, so a step's queries run in parallel; a GQA group takes turns.
+  const stepS = groupSize * perQueryS * (op.queries / ctx.design.workload.batch);
+  return ledger.stage('attention_scores', { fillS: stepS, intervalS: 0 }, op.queries);
+}
+
+export function costDigitalAttention(ctx: CostContext, op: AttentionOp, ledger: Ledger): number {
+  const { precision, kvStorage } = ctx.design.digital;
+  const layer = layerKey(op.layer);
+  const macsPerStage = op.heads * op.attendedKeys * op.headDim;
+  const macE = digitalMacEnergyJ(ctx.p.digital_unit, precision, ctx.nodeNm);
+  ledger.add('digital_unit', 'attention_scores', layer, macsPerStage * macE);
+  ledger.add('digital_unit', 'attention_values', layer, macsPerStage * macE);
+  const scores = op.heads * op.attendedKeys;
+  ledger.add('digital_unit', 'attention_scores', layer, scores * SOFTMAX_OPS_PER_SCORE * vectorOpEnergyJ(ctx.p.digital_unit, ctx.nodeNm));
+
+  // Each query of a GQA group reads its KV head's keys and values once; the group shares the read.
+  const bytes = precisionBytes(precision);
+  const readBytesPerStage = op.kvHeads * (op.attendedKeys) * op.headDim * bytes;
+  const writeBytes = 2 * op.kvHeads * op.headDim * op.kvWrites * bytes;
+  let transferS: number;
+  if (kvStorage === 'dram') {
+    const e = ctx.p.dram.energy_per_byte_j ?? 0;
+    ledger.add('dram', 'attention_scores', layer, readBytesPerStage * e);
+    ledger.add('dram', 'attention_values', layer, (readBytesPerStage + writeBytes) * e);
+    transferS = (2 * readBytesPerStage + writeBytes) / (ctx.p.dram.bandwidth_bytes_per_s ?? Infinity);
+  } else {
+    const e = sramBufferEnergyPerByteJ(ctx.p.sram_buffer, ctx.nodeNm);
+    ledger.add('sram_buffer', 'attention_scores', layer, readBytesPerStage * e);
+    ledger.add('sram_buffer', 'attention_values', layer, (readBytesPerStage + writeBytes) * e);
+    transferS = (2 * readBytesPerStage + writeBytes) / ((ctx.p.sram_buffer.bytes_per_cycle ?? 64) * ctx.clockHz);
+  }
+  const computeS = (2 * macsPerStage) / ((ctx.p.digital_unit.mac_units ?? 1) * ctx.clockHz)
+    + Math.ceil((scores * SOFTMAX_OPS_PER_SCORE) / (ctx.p.digital_unit.vector_lanes ?? 1)) / ctx.clockHz;
+  return ledger.stage('attention_scores', { fillS: Math.max(computeS, transferS), intervalS: 0 }, op.queries);
+}

@@ -1,0 +1,80 @@
+import type { ModelShape } from './shape';
+
+export type HuggingFaceResult = { ok: true; shape: ModelShape } | { ok: false; message: string };
+
+type Json = Record<string, unknown>;
+
+function positiveInt(cfg: Json, keys: readonly string[]): number | string {
+  for (const k of keys) {
+    const v = cfg[k];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) return `\`${k}\` is ${JSON.stringify(v)}; it must be a positive integer`;
+    return v;
+  }
+  return `it has no \`${keys.join('` or `')}\``;
+}
+
+/**
+ * Reads a Hugging Face `config.json`: GPT-2 key names (`n_layer`, `n_embd`, `n_head`, `n_inner`,
+ * `n_positions`) and Llama/Mistral key names (`num_hidden_layers`, `hidden_size`,
+ * `num_attention_heads`, `num_key_value_heads`, `intermediate_size`, `max_position_embeddings`,
+ * `sliding_window`, `head_dim`).
+ */
+export function shapeFromHuggingFace(text: string, name = 'huggingface'): HuggingFaceResult {
+  let cfg: unknown;
+  try {
+    cfg = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, message: `is not valid JSON (${(e as Error).message})` };
+  }
+  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) return { ok: false, message: 'is not a JSON object' };
+  const c = cfg as Json;
+  const gpt2Style = c.model_type === 'gpt2' || 'n_layer' in c || 'n_embd' in c;
+  const fail = (why: string): HuggingFaceResult => ({ ok: false, message: `cannot be read as a ${gpt2Style ? 'GPT-2' : 'Llama/Mistral'} config: ${why}` });
+
+  const get = (keys: readonly string[]): number => {
+    const v = positiveInt(c, keys);
+    if (typeof v === 'string') throw new Error(v);
+    return v;
+  };
+  try {
+    if (gpt2Style) {
+      const dModel = get(['n_embd', 'hidden_size']);
+      const heads = get(['n_head', 'num_attention_heads']);
+      if (dModel % heads !== 0) return fail(`n_head (${heads}) does not divide n_embd (${dModel})`);
+      const inner = c.n_inner == null ? 4 * dModel : get(['n_inner']);
+      return {
+        ok: true,
+        shape: {
+          name: typeof c._name_or_path === 'string' ? c._name_or_path : name,
+          family: 'gpt2', layers: get(['n_layer', 'num_hidden_layers']), dModel, heads, kvHeads: heads, headDim: dModel / heads,
+          dFf: inner, ffn: 'gelu', vocab: get(['vocab_size']), context: get(['n_positions', 'n_ctx', 'max_position_embeddings']),
+          tiedEmbeddings: c.tie_word_embeddings !== false, slidingWindow: null, norm: 'layernorm', bias: true, positional: 'learned',
+        },
+      };
+    }
+    const dModel = get(['hidden_size']);
+    const heads = get(['num_attention_heads']);
+    const kvHeads = c.num_key_value_heads == null ? heads : get(['num_key_value_heads']);
+    if (heads % kvHeads !== 0) return fail(`num_key_value_heads (${kvHeads}) does not divide num_attention_heads (${heads})`);
+    let headDim: number;
+    if (c.head_dim != null) headDim = get(['head_dim']);
+    else if (dModel % heads !== 0) return fail(`num_attention_heads (${heads}) does not divide hidden_size (${dModel}) and no head_dim is given`);
+    else headDim = dModel / heads;
+    const window = c.sliding_window == null ? null : get(['sliding_window']);
+    const act = typeof c.hidden_act === 'string' ? c.hidden_act : 'silu';
+    return {
+      ok: true,
+      shape: {
+        name: typeof c._name_or_path === 'string' ? c._name_or_path : name,
+        family: c.model_type === 'mistral' ? 'mistral' : 'llama',
+        layers: get(['num_hidden_layers']), dModel, heads, kvHeads, headDim, dFf: get(['intermediate_size']),
+        ffn: act === 'silu' || act === 'swish' ? 'swiglu' : 'gelu', vocab: get(['vocab_size']),
+        context: get(['max_position_embeddings']), tiedEmbeddings: c.tie_word_embeddings === true, slidingWindow: window,
+        norm: 'rmsnorm', bias: c.attention_bias === true, positional: 'rope',
+      },
+    };
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+}

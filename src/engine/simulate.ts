@@ -1,0 +1,144 @@
+/**
+ * The cost simulation: resolved design → workload → mapping → energy, latency, area → GPU
+ * baselines.
+ */
+import { estimateGpu } from './baselines/gpuModel';
+import type { ResolvedDesign } from './config/resolve';
+import { costAnalogMatrix } from './cost/analogMatrix';
+import { computeArea } from './cost/area';
+import { costGainCellAttention, costDigitalAttention } from './cost/attention';
+import { costContext } from './cost/context';
+import { costDigitalMatrix } from './cost/digitalMatrix';
+import { Ledger } from './cost/ledger';
+import { costVectorOp } from './cost/vectorOps';
+import { mapDesign, type MatrixMapping } from './mapping/map';
+import { countParameters } from './model/parameters';
+import { RESULT_SCHEMA_VERSION, type SimulationResult } from './result';
+import { buildWorkload } from './workload/build';
+import type { AttentionOp } from './workload/operations';
+
+export const LATENCY_ASSUMPTIONS: readonly string[] = [
+  'All arrays of one matrix read in parallel; columns sharing an ADC are converted one after another.',
+  'Partial sums of row blocks, bit slices, differential pairs and bit-serial cycles are added in a pipelined adder tree, one clock per level.',
+  'Operations of one token run in sequence through the layers; with several vectors per step, layers are pipelined, so each further vector adds one interval of the slowest stage.',
+  'Gain-cell attention: heads and sequences run in parallel on their own arrays; query heads of a GQA group share a KV head\'s arrays and take turns.',
+  'Digital matrices and digital attention: roofline of MAC throughput against weight or KV-cache transfer.',
+  'Weights of analog matrices stay in their arrays (no reload); digital weights are read once per step from their storage.',
+];
+
+function toRecord(m: Map<string, number>, divisor: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of m) out[k] = v / divisor;
+  return out;
+}
+
+export function simulate(design: ResolvedDesign): SimulationResult {
+  const s = design.shape;
+  const params = countParameters(s);
+  const workload = buildWorkload(s, design.workload);
+  const mapping = mapDesign(design);
+  const ctx = costContext(design);
+  const area = computeArea(ctx, mapping);
+  const ledger = new Ledger();
+
+  const byMatrix = new Map<string, MatrixMapping>();
+  for (const m of mapping.matrices) byMatrix.set(`${m.layer}|${m.matrix}`, m);
+
+  const tokens = workload.tokensPerStep;
+  let attentionLayer = -1;
+  let attentionLatencyS = 0;
+  let firstAttention: AttentionOp | undefined;
+  for (const op of workload.operations) {
+    if (op.kind === 'matrix') {
+      const m = byMatrix.get(`${op.layer}|${op.matrix}`);
+      if (!m) throw new Error(`internal: matrix ${op.matrix} of layer ${op.layer} was not mapped`);
+      if (m.group) {
+        const footprintUm2 = (area.weightArrayAreaUm2.get(m.group) ?? 0) * m.group.arrayCount;
+        const distanceMm = 0.5 * Math.sqrt(footprintUm2 / 1e6);
+        costAnalogMatrix(ctx, op, m, m.group, distanceMm, ledger);
+      } else {
+        costDigitalMatrix(ctx, op, ledger);
+      }
+    } else if (op.kind === 'attention') {
+      const impl = design.attentionFor(op.layer);
+      const t = impl === 'gain-cell' ? costGainCellAttention(ctx, op, ledger) : costDigitalAttention(ctx, op, ledger);
+      const isReported = attentionLayer < 0 || (impl === 'gain-cell' && design.attentionFor(attentionLayer) !== 'gain-cell');
+      if (isReported) {
+        attentionLayer = op.layer;
+        attentionLatencyS = t;
+        firstAttention = op;
+      }
+    } else {
+      costVectorOp(ctx, op, tokens, ledger);
+    }
+  }
+
+  // Chips beyond the first talk over links: every layer boundary that crosses a chip moves one
+  // activation vector per token.
+  if (mapping.chips > 1) {
+    const bits = s.dModel * 16 * tokens * (mapping.chips - 1);
+    ledger.add('interconnect', 'digital', 'embedding', bits * (ctx.p.interconnect.chip_link_energy_per_bit_j ?? 0));
+  }
+
+  const stepLatencyS = ledger.stepLatencyS(tokens);
+  const stepEnergyJ = ledger.totalJ;
+  const perSequenceTokens = workload.mode === 'decode' ? 1 : tokens / workload.batch;
+  const perToken = { energyJ: stepEnergyJ / tokens, latencyS: stepLatencyS / perSequenceTokens };
+
+  const attentionEnergy = ['attention_scores', 'attention_values']
+    .reduce((sum, g) => sum + (ledger.byLayerOperation.get(`${attentionLayer}|${g}`) ?? 0), 0) / tokens;
+  const attentionPerToken = attentionLatencyS / perSequenceTokens;
+
+  const baselines = design.baselines.map((id) => {
+    const g = estimateGpu(id, s, workload, params.total);
+    return {
+      id: g.id, name: g.name, devices: g.devices, bound: g.bound, perToken: g.perToken,
+      speedup: g.perToken.latencyS / perToken.latencyS,
+      energyRatio: g.perToken.energyJ / perToken.energyJ,
+      method: g.method, source: g.source,
+    };
+  });
+
+  const analogMatrices = mapping.matrices.filter((m) => m.group !== null).length;
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    name: design.name,
+    model: {
+      name: s.name, family: s.family, layers: s.layers, dModel: s.dModel, heads: s.heads, kvHeads: s.kvHeads,
+      headDim: s.headDim, dFf: s.dFf, ffn: s.ffn, vocab: s.vocab, context: s.context, parameters: params.total,
+    },
+    workload: {
+      mode: workload.mode, batch: workload.batch, contextTokens: workload.contextTokens,
+      generateTokens: design.workload.generateTokens, window: workload.window, tokensPerStep: tokens,
+      attendedKeysPerQuery: firstAttention ? firstAttention.attendedKeys / firstAttention.queries : 0,
+    },
+    technology: { nodeNm: design.nodeNm, clockHz: design.clockHz },
+    mapping: {
+      arrays: mapping.arrays, weightArrays: mapping.weightArrays, kvArrays: mapping.kvArrays,
+      utilization: mapping.utilization, chips: mapping.chips, arraysPerChip: mapping.arraysPerChip,
+      analogMatrices, digitalMatrices: mapping.matrices.length - analogMatrices, tileGroups: mapping.groups,
+    },
+    perToken,
+    perStep: { energyJ: stepEnergyJ, latencyS: stepLatencyS },
+    perSequence: workload.mode === 'prefill'
+      ? { energyJ: stepEnergyJ / workload.batch, latencyS: stepLatencyS }
+      : null,
+    tokensPerSecond: tokens / stepLatencyS,
+    attention: {
+      layer: attentionLayer,
+      implementation: design.attentionFor(Math.max(0, attentionLayer)),
+      perLayerPerToken: { energyJ: attentionEnergy, latencyS: attentionPerToken },
+      perHeadPerTokenEnergyJ: attentionEnergy / s.heads,
+    },
+    breakdown: {
+      byComponent: toRecord(ledger.byComponent, tokens),
+      byOperation: toRecord(ledger.byOperation, tokens),
+      byLayer: toRecord(ledger.byLayer, tokens),
+      latencyByOperation: toRecord(ledger.latencyByOperation, perSequenceTokens),
+    },
+    areaMm2: area.totalMm2,
+    areaByComponentMm2: area.byComponentMm2,
+    baselines,
+    assumptions: LATENCY_ASSUMPTIONS,
+  };
+}
