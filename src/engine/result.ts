@@ -83,6 +83,8 @@ export interface SimulationResult {
     readonly byComponent: Readonly<Record<string, number>>;
     readonly byOperation: Readonly<Record<string, number>>;
     readonly byLayer: Readonly<Record<string, number>>;
+    /** Energy per token by layer, split by component (for stacked charts). */
+    readonly byLayerComponent: Readonly<Record<string, Readonly<Record<string, number>>>>;
     /** Latency per operation group for one token, without layer pipelining, in seconds. */
     readonly latencyByOperation: Readonly<Record<string, number>>;
   };

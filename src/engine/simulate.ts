@@ -19,12 +19,18 @@ import type { AttentionOp } from './workload/operations';
 
 export const LATENCY_ASSUMPTIONS: readonly string[] = [
   'All arrays of one matrix read in parallel; columns sharing an ADC are converted one after another.',
+  'Q, K and V projections run side by side, and so do the FFN gate and up projections (each on its own arrays).',
   'Partial sums of row blocks, bit slices, differential pairs and bit-serial cycles are added in a pipelined adder tree, one clock per level.',
   'Operations of one token run in sequence through the layers; with several vectors per step, layers are pipelined, so each further vector adds one interval of the slowest stage.',
   'Gain-cell attention: heads and sequences run in parallel on their own arrays; query heads of a GQA group share a KV head\'s arrays and take turns.',
   'Digital matrices and digital attention: roofline of MAC throughput against weight or KV-cache transfer.',
   'Weights of analog matrices stay in their arrays (no reload); digital weights are read once per step from their storage.',
 ];
+
+/** Matrices that read the same input and run side by side on their own arrays. */
+const PARALLEL_MATRICES: Partial<Record<string, string>> = {
+  q_proj: 'qkv', k_proj: 'qkv', v_proj: 'qkv', ffn_gate: 'gate_up', ffn_up: 'gate_up',
+};
 
 function toRecord(m: Map<string, number>, divisor: number): Record<string, number> {
   const out: Record<string, number> = {};
@@ -52,12 +58,13 @@ export function simulate(design: ResolvedDesign): SimulationResult {
     if (op.kind === 'matrix') {
       const m = byMatrix.get(`${op.layer}|${op.matrix}`);
       if (!m) throw new Error(`internal: matrix ${op.matrix} of layer ${op.layer} was not mapped`);
+      const parallelKey = PARALLEL_MATRICES[op.matrix] ? `${op.layer}|${PARALLEL_MATRICES[op.matrix]}` : undefined;
       if (m.group) {
         const footprintUm2 = (area.weightArrayAreaUm2.get(m.group) ?? 0) * m.group.arrayCount;
         const distanceMm = 0.5 * Math.sqrt(footprintUm2 / 1e6);
-        costAnalogMatrix(ctx, op, m, m.group, distanceMm, ledger);
+        costAnalogMatrix(ctx, op, m, m.group, distanceMm, ledger, parallelKey);
       } else {
-        costDigitalMatrix(ctx, op, ledger);
+        costDigitalMatrix(ctx, op, ledger, parallelKey);
       }
     } else if (op.kind === 'attention') {
       const impl = design.attentionFor(op.layer);
@@ -134,6 +141,7 @@ export function simulate(design: ResolvedDesign): SimulationResult {
       byComponent: toRecord(ledger.byComponent, tokens),
       byOperation: toRecord(ledger.byOperation, tokens),
       byLayer: toRecord(ledger.byLayer, tokens),
+      byLayerComponent: Object.fromEntries([...ledger.byLayerComponent].map(([k, m]) => [k, toRecord(m, tokens)])),
       latencyByOperation: toRecord(ledger.latencyByOperation, perSequenceTokens),
     },
     areaMm2: area.totalMm2,

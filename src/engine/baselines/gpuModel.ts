@@ -1,8 +1,8 @@
 /**
  * GPU baseline by roofline on datasheet peaks: a step takes
  *   max(FLOPs / peak FP16 tensor FLOP/s, bytes moved / peak memory bandwidth),
- * with FP16 weights read once per step and the KV cache read (and the new K, V written) once per
- * step. Peaks are the best a GPU can do, so its latency here is a lower bound and the analog
+ * with FP16 weights read once per step, the KV cache of the window read once per decode step (once
+ * per layer in a tiled prefill), and the new K, V written. Peaks are the best a GPU can do, so its latency here is a lower bound and the analog
  * design's speed-up is conservative. Energy = board power × time: the board is taken to draw its
  * rated power while it decodes, an upper bound (measured decode power is lower). When weights and
  * KV cache exceed one GPU's memory, the model is split over the fewest GPUs that hold it (tensor
@@ -35,7 +35,9 @@ export function workloadTraffic(shape: ModelShape, w: Workload, parameters: numb
     if (op.kind === 'matrix') flops += 2 * op.inFeatures * op.outFeatures * op.vectors;
     else if (op.kind === 'attention') {
       flops += 4 * op.heads * op.attendedKeys * op.headDim;
-      kvReadBytes += 2 * op.kvHeads * op.attendedKeys * op.headDim * 2;
+      // Decode reads the whole window for its one query; prefill tiles attention (FlashAttention)
+      // so each layer's K and V are read about once.
+      kvReadBytes += w.mode === 'decode' ? 2 * op.kvHeads * op.attendedKeys * op.headDim * 2 : 2 * op.kvHeads * op.kvWrites * op.headDim * 2;
       kvWriteBytes += 2 * op.kvHeads * op.headDim * op.kvWrites * 2;
     }
   }

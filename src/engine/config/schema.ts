@@ -71,7 +71,7 @@ const ModelSchema = strict(
 const WorkloadSchema = strict(
   {
     mode: Type.Optional(enumOf(['decode', 'prefill'] as const, { description: '`decode`: one token at a time from a filled KV cache (costs per generated token). `prefill`: a whole prompt at once (costs per sequence).', default: 'decode' })),
-    context_tokens: Type.Optional(int({ description: 'Tokens in the KV cache when decoding starts, or prompt length for prefill. Default: the model context.', unit: 'tokens', minimum: 1, maximum: 10000000, source: 'Workload choice' })),
+    context_tokens: Type.Optional(int({ description: 'Tokens in the KV cache when decoding starts, or prompt length for prefill. Default: decode fills the model context with the generated tokens (context − generate_tokens); prefill uses the whole context.', unit: 'tokens', minimum: 1, maximum: 10000000, source: 'Workload choice' })),
     batch: Type.Optional(int({ description: 'Sequences processed together.', unit: 'sequences', default: 1, minimum: 1, maximum: 65536, source: 'Workload choice' })),
     generate_tokens: Type.Optional(int({ description: 'Tokens generated per sequence in decode mode; costs are averaged over them.', unit: 'tokens', default: 1, minimum: 1, maximum: 10000000, source: 'Workload choice' })),
   },

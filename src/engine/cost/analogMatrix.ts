@@ -49,7 +49,7 @@ export function analogCounts(g: TileGroup, bitSerial: boolean, dacBits: number):
 }
 
 export function costAnalogMatrix(
-  ctx: CostContext, op: MatrixOp, m: MatrixMapping, g: TileGroup, distanceMm: number, ledger: Ledger,
+  ctx: CostContext, op: MatrixOp, m: MatrixMapping, g: TileGroup, distanceMm: number, ledger: Ledger, parallelKey?: string,
 ): void {
   const w = m.weights;
   const c = analogCounts(g, w.bitSerial, w.dacBits);
@@ -66,9 +66,17 @@ export function costAnalogMatrix(
   const bufferBytes = op.inFeatures * bytesOf(w.dacBits) + op.outFeatures * 2;
   ledger.add('sram_buffer', op.group, layer, v * bufferBytes * sramBufferEnergyPerByteJ(ctx.p.sram_buffer, ctx.nodeNm));
 
-  // Inputs are broadcast to every array column block and copy; ADC codes travel to the accumulators.
-  const bitsMoved = op.inFeatures * w.dacBits * g.blockCols * g.slices * g.polarities + c.adcConversions * w.adcBits / c.inputCycles;
-  ledger.add('interconnect', op.group, layer, v * bitsMoved * distanceMm * (ctx.p.interconnect.energy_per_bit_mm_j ?? 0));
+  // Inputs travel once along a broadcast bus spanning the matrix's footprint (side = 2 × distance).
+  // ADC codes are summed next to their arrays: the cluster of one column block (row blocks ×
+  // slices × polarities arrays) holds its accumulator, so codes cross half that cluster's side.
+  // The finished FP16 outputs then cross the footprint to the output buffer.
+  const sideMm = 2 * distanceMm;
+  const clusterArrays = g.blockRows * g.slices * g.polarities;
+  const clusterHalfSideMm = sideMm * 0.5 * Math.sqrt(clusterArrays / g.arrayCount);
+  const bitMm = op.inFeatures * w.dacBits * sideMm
+    + (c.adcConversions / c.inputCycles) * w.adcBits * clusterHalfSideMm
+    + op.outFeatures * 16 * distanceMm;
+  ledger.add('interconnect', op.group, layer, v * bitMm * (ctx.p.interconnect.energy_per_bit_mm_j ?? 0));
 
   const adcShare = Math.min(w.columnsPerAdc, g.cols);
   const cycleS = dacLatencyS(ctx.p.dac, ctx.clockHz) + cellReadLatencyS(ctx, w.device)
@@ -76,5 +84,5 @@ export function costAnalogMatrix(
   const arrayReadS = c.inputCycles * cycleS;
   const treeLevels = Math.ceil(Math.log2(Math.max(1, g.blockRows * g.slices * g.polarities)));
   const fillS = arrayReadS + treeLevels / ctx.clockHz + 2 * distanceMm * (ctx.p.interconnect.latency_per_mm_s ?? 0);
-  ledger.stage(op.group, { fillS, intervalS: arrayReadS }, v);
+  ledger.stage(op.group, { fillS, intervalS: arrayReadS }, v, parallelKey);
 }

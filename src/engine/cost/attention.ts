@@ -58,11 +58,12 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
       + Math.ceil((perQueryScores * SOFTMAX_OPS_PER_SCORE) / (ctx.p.digital_unit.vector_lanes ?? 1)) / ctx.clockHz;
   }
 
-  const groupSize = op.heads / op.kvHeads;
-  const perQueryS = 2 * (gc.pulse_max_s ?? 0) + (gc.digital_latency_s ?? 0) + softmaxS;
   // Sequences have their own arrays, so a step's queries run in parallel; a GQA group takes turns.
-  const stepS = groupSize * perQueryS * (op.queries / ctx.design.workload.batch);
-  return ledger.stage('attention_scores', { fillS: stepS, intervalS: 0 }, op.queries);
+  const turns = (op.heads / op.kvHeads) * (op.queries / ctx.design.workload.batch);
+  const scoresS = turns * ((gc.pulse_max_s ?? 0) + softmaxS);
+  const valuesS = turns * ((gc.pulse_max_s ?? 0) + (gc.digital_latency_s ?? 0));
+  return ledger.stage('attention_scores', { fillS: scoresS, intervalS: 0 }, op.queries)
+    + ledger.stage('attention_values', { fillS: valuesS, intervalS: 0 }, op.queries);
 }
 
 export function costDigitalAttention(ctx: CostContext, op: AttentionOp, ledger: Ledger): number {
@@ -75,9 +76,11 @@ export function costDigitalAttention(ctx: CostContext, op: AttentionOp, ledger: 
   const scores = op.heads * op.attendedKeys;
   ledger.add('digital_unit', 'attention_scores', layer, scores * SOFTMAX_OPS_PER_SCORE * vectorOpEnergyJ(ctx.p.digital_unit, ctx.nodeNm));
 
-  // Each query of a GQA group reads its KV head's keys and values once; the group shares the read.
+  // Decode: the query heads of a GQA group share one read of their KV head's window. Prefill is
+  // tiled (FlashAttention-style), so K and V of the prompt are read about once per layer.
   const bytes = precisionBytes(precision);
-  const readBytesPerStage = op.kvHeads * (op.attendedKeys) * op.headDim * bytes;
+  const keysRead = ctx.design.workload.mode === 'decode' ? op.attendedKeys : op.kvWrites;
+  const readBytesPerStage = op.kvHeads * keysRead * op.headDim * bytes;
   const writeBytes = 2 * op.kvHeads * op.headDim * op.kvWrites * bytes;
   let transferS: number;
   if (kvStorage === 'dram') {

@@ -13,7 +13,7 @@ export function precisionBytes(precision: 'fp16' | 'int8'): number {
   return precision === 'fp16' ? 2 : 1;
 }
 
-export function costDigitalMatrix(ctx: CostContext, op: MatrixOp, ledger: Ledger): void {
+export function costDigitalMatrix(ctx: CostContext, op: MatrixOp, ledger: Ledger, parallelKey?: string): void {
   const { precision, weightStorage } = ctx.design.digital;
   const layer = layerKey(op.layer, op.group);
   const macs = op.inFeatures * op.outFeatures * op.vectors;
@@ -36,5 +36,5 @@ export function costDigitalMatrix(ctx: CostContext, op: MatrixOp, ledger: Ledger
   const computeS = macs / ((ctx.p.digital_unit.mac_units ?? 1) * ctx.clockHz);
   const totalS = Math.max(computeS, transferS);
   // The whole step's vectors share one weight transfer, so the stage is booked as one block.
-  ledger.stage(op.group, { fillS: totalS, intervalS: 0 }, op.vectors);
+  ledger.stage(op.group, { fillS: totalS, intervalS: 0 }, op.vectors, parallelKey);
 }

@@ -26,6 +26,7 @@ export class Ledger {
   readonly latencyByOperation = new Map<OperationGroup, number>();
   /** Energy by `layer|group`, for per-layer figures of one operation (e.g. attention of layer 0). */
   readonly byLayerOperation = new Map<string, number>();
+  readonly byLayerComponent = new Map<string, Map<CostComponent, number>>();
   readonly stages: StageTiming[] = [];
   totalJ = 0;
 
@@ -34,18 +35,38 @@ export class Ledger {
     this.byComponent.set(component, (this.byComponent.get(component) ?? 0) + energyJ);
     this.byOperation.set(group, (this.byOperation.get(group) ?? 0) + energyJ);
     this.byLayer.set(layer, (this.byLayer.get(layer) ?? 0) + energyJ);
+    let lc = this.byLayerComponent.get(layer);
+    if (!lc) this.byLayerComponent.set(layer, (lc = new Map()));
+    lc.set(component, (lc.get(component) ?? 0) + energyJ);
     const lo = `${layer}|${group}`;
     this.byLayerOperation.set(lo, (this.byLayerOperation.get(lo) ?? 0) + energyJ);
     this.totalJ += energyJ;
   }
 
-  /** Books a stage; returns its latency for the step's vectors without pipelining. */
-  stage(group: OperationGroup, timing: StageTiming, vectors: number): number {
-    this.stages.push(timing);
+  /**
+   * Books a stage; returns its latency for the step's vectors without pipelining. Stages with
+   * the same `parallelKey` as the stage booked just before run concurrently (Q, K and V
+   * projections read the same input; so do the FFN gate and up projections): only the part
+   * longer than the running stage adds time.
+   */
+  stage(group: OperationGroup, timing: StageTiming, vectors: number, parallelKey?: string): number {
     const t = timing.fillS + Math.max(0, vectors - 1) * timing.intervalS;
+    const last = this.stages[this.stages.length - 1];
+    if (parallelKey !== undefined && this.lastParallelKey === parallelKey && last) {
+      const merged = { fillS: Math.max(last.fillS, timing.fillS), intervalS: Math.max(last.intervalS, timing.intervalS) };
+      const before = last.fillS + Math.max(0, vectors - 1) * last.intervalS;
+      const after = merged.fillS + Math.max(0, vectors - 1) * merged.intervalS;
+      this.stages[this.stages.length - 1] = merged;
+      this.latencyByOperation.set(group, (this.latencyByOperation.get(group) ?? 0) + (after - before));
+      return t;
+    }
+    this.stages.push(timing);
+    this.lastParallelKey = parallelKey;
     this.latencyByOperation.set(group, (this.latencyByOperation.get(group) ?? 0) + t);
     return t;
   }
+
+  private lastParallelKey: string | undefined;
 
   /**
    * Step latency with layer pipelining: one vector's path through every stage, plus one

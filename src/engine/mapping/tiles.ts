@@ -80,7 +80,13 @@ export function makeGroup(
   const usableCols = Math.max(1, base.cols - referenceColumns);
   const blockRows = Math.ceil(base.logicalRows / base.rows);
   const blockCols = Math.ceil(base.logicalCols / usableCols);
-  return { ...base, usableCols, blockRows, blockCols, firstArray, arrayCount: blockRows * blockCols * base.slices * base.polarities };
+  // An explicit literal keeps every group the same hidden class (a spread does not), which
+  // matters when a 70B-parameter design has thousands of groups.
+  return {
+    kind: base.kind, layer: base.layer, matrix: base.matrix, head: base.head, rows: base.rows, cols: base.cols,
+    blockRows, blockCols, slices: base.slices, polarities: base.polarities, logicalRows: base.logicalRows,
+    logicalCols: base.logicalCols, usableCols, firstArray, arrayCount: blockRows * blockCols * base.slices * base.polarities,
+  };
 }
 
 function usedExtent(block: number, blocks: number, logical: number, size: number): number {
