@@ -19,7 +19,7 @@ test('cells per weight follow the mapping scheme', () => {
 });
 
 test('a 768 × 3072 matrix on 256 × 256 differential arrays', () => {
-  const g = makeGroup({ kind: 'weight', layer: 0, matrix: 'ffn_up', head: 0, rows: 256, cols: 256, slices: 2, polarities: 2, logicalRows: 768, logicalCols: 3072 }, 0, 0);
+  const g = makeGroup({ kind: 'weight', layer: 0, matrix: 'ffn_up', copies: 1, kvHeads: 1, rows: 256, cols: 256, slices: 2, polarities: 2, logicalRows: 768, logicalCols: 3072 }, 0, 0);
   assert.equal(g.blockRows, 3);
   assert.equal(g.blockCols, 12);
   assert.equal(g.arrayCount, 3 * 12 * 4);
@@ -27,7 +27,7 @@ test('a 768 × 3072 matrix on 256 × 256 differential arrays', () => {
 });
 
 test('edge tiles report partial utilisation; reference columns count as used', () => {
-  const g = makeGroup({ kind: 'weight', layer: 2, matrix: 'q_proj', head: 0, rows: 512, cols: 512, slices: 1, polarities: 1, logicalRows: 600, logicalCols: 1000 }, 1, 100);
+  const g = makeGroup({ kind: 'weight', layer: 2, matrix: 'q_proj', copies: 1, kvHeads: 1, rows: 512, cols: 512, slices: 1, polarities: 1, logicalRows: 600, logicalCols: 1000 }, 1, 100);
   assert.equal(g.usableCols, 511);
   assert.equal(g.blockRows, 2);
   assert.equal(g.blockCols, 2);
@@ -58,6 +58,10 @@ test('the KV cache takes window × head_dim gain-cell arrays per KV head, layer 
   const m = mapDesign(designOf(config('gpt2', 'workload: { batch: 3 }\nattention: { window: 1024, array: { rows: 64, cols: 64 } }\n')));
   // K and V: 1024/64 sub-tiles each, 12 heads, 12 layers, 3 sequences.
   assert.equal(m.kvArrays, 2 * 16 * 12 * 12 * 3);
+  // The last array of layer 0's V cache belongs to the last KV head of the last sequence.
+  const v0 = m.kv[0].groups[1];
+  const last = arrayAt(m.groups, v0.firstArray + v0.arrayCount - 1)!;
+  assert.deepEqual([last.matrix, last.layer, last.head, last.sequence, last.blockRow], ['v_cache', 0, 11, 2, 15]);
   const gqa = mapDesign(designOf(config('llama-2-70b', 'attention: { window: 512, array: { rows: 64, cols: 64 } }\n')));
   assert.equal(gqa.kvArrays, 2 * 8 * (128 / 64) * 8 * 80);
 });

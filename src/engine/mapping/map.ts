@@ -13,7 +13,7 @@ export interface MatrixMapping {
 
 export interface KvMapping {
   readonly layer: number;
-  /** One K group and one V group per KV head; empty when attention of the layer is digital. */
+  /** The layer's K and V cache groups; empty when attention of the layer is digital. */
   readonly groups: readonly TileGroup[];
 }
 
@@ -59,7 +59,7 @@ export function mapDesign(d: ResolvedDesign): Mapping {
     }
     const layout = weightLayout(w.mapping, w.weightBits, w.bitsPerCell);
     const g = add(makeGroup({
-      kind: 'weight', layer, matrix, head: 0, rows: w.rows, cols: w.cols, slices: layout.slices, polarities: layout.polarities,
+      kind: 'weight', layer, matrix, copies: 1, kvHeads: 1, rows: w.rows, cols: w.cols, slices: layout.slices, polarities: layout.polarities,
       logicalRows: inF, logicalCols: outF,
     }, layout.referenceColumns, next));
     matrices.push({ layer, matrix, weights: w, group: g });
@@ -70,19 +70,18 @@ export function mapDesign(d: ResolvedDesign): Mapping {
     for (const [matrix, inF, outF] of blockMatrices(s)) mapMatrix(layer, matrix, inF, outF);
     const kvGroups: TileGroup[] = [];
     if (d.attentionFor(layer) === 'gain-cell') {
-      // Every sequence of the batch has its own KV cache, so its own arrays. K is stored
-      // transposed (head_dim rows driven by Q, one column per token); V has one row per token
-      // (driven by φ(S)) and head_dim columns. Both are cut into sub-tiles of the array size.
-      for (let slot = 0; slot < s.kvHeads * d.workload.batch; slot++) {
-        kvGroups.push(add(makeGroup({
-          kind: 'kv', layer, matrix: 'k_cache', head: slot, rows: a.rows, cols: a.cols, slices: 1, polarities: 1,
-          logicalRows: s.headDim, logicalCols: a.window,
-        }, 0, next)));
-        kvGroups.push(add(makeGroup({
-          kind: 'kv', layer, matrix: 'v_cache', head: slot, rows: a.rows, cols: a.cols, slices: 1, polarities: 1,
-          logicalRows: a.window, logicalCols: s.headDim,
-        }, 0, next)));
-      }
+      // Every KV head of every sequence holds its own window: kv_heads × batch copies. K is
+      // stored transposed (head_dim rows driven by Q, one column per token); V has one row per
+      // token (driven by φ(S)) and head_dim columns. Both are cut into sub-tiles of the array size.
+      const copies = s.kvHeads * d.workload.batch;
+      kvGroups.push(add(makeGroup({
+        kind: 'kv', layer, matrix: 'k_cache', copies, kvHeads: s.kvHeads, rows: a.rows, cols: a.cols, slices: 1, polarities: 1,
+        logicalRows: s.headDim, logicalCols: a.window,
+      }, 0, next)));
+      kvGroups.push(add(makeGroup({
+        kind: 'kv', layer, matrix: 'v_cache', copies, kvHeads: s.kvHeads, rows: a.rows, cols: a.cols, slices: 1, polarities: 1,
+        logicalRows: a.window, logicalCols: s.headDim,
+      }, 0, next)));
     }
     kv.push({ layer, groups: kvGroups });
   }

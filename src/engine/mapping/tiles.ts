@@ -5,7 +5,7 @@
  * becomes `slices × polarities` physical arrays (bit slices, differential pairs). The KV cache of
  * each layer and KV head goes to gain-cell arrays: window × head_dim for K, the same for V.
  *
- * The tile map is kept as groups (one per matrix or per KV head) from which any array's identity
+ * The tile map is kept as groups (one per matrix, one per layer's K or V cache) from which any array's identity
  * and utilisation is computed on demand, so 10⁶ arrays cost a few hundred records.
  */
 import type { MatrixName, WeightMapping } from '../config/schema';
@@ -16,8 +16,14 @@ export interface TileGroup {
   readonly kind: 'weight' | 'kv';
   readonly layer: number;
   readonly matrix: TileMatrix;
-  /** KV groups: sequence × kv_heads + KV head (each sequence has its own cache); 0 for weights. */
-  readonly head: number;
+  /**
+   * Identical copies of the group's layout: 1 for weights; kv_heads × batch for a layer's K or V
+   * cache (every KV head of every sequence holds its own window). Copy c is KV head
+   * c mod kv_heads of sequence ⌊c / kv_heads⌋.
+   */
+  readonly copies: number;
+  /** KV heads per sequence (to decode a copy index); 1 for weights. */
+  readonly kvHeads: number;
   readonly rows: number;
   readonly cols: number;
   readonly blockRows: number;
@@ -41,7 +47,10 @@ export interface ArrayInfo {
   readonly kind: 'weight' | 'kv';
   readonly layer: number;
   readonly matrix: TileMatrix;
+  /** KV head (0 for weights). */
   readonly head: number;
+  /** Sequence of the batch whose cache this is (0 for weights). */
+  readonly sequence: number;
   readonly blockRow: number;
   readonly blockCol: number;
   readonly slice: number;
@@ -83,9 +92,10 @@ export function makeGroup(
   // An explicit literal keeps every group the same hidden class (a spread does not), which
   // matters when a 70B-parameter design has thousands of groups.
   return {
-    kind: base.kind, layer: base.layer, matrix: base.matrix, head: base.head, rows: base.rows, cols: base.cols,
-    blockRows, blockCols, slices: base.slices, polarities: base.polarities, logicalRows: base.logicalRows,
-    logicalCols: base.logicalCols, usableCols, firstArray, arrayCount: blockRows * blockCols * base.slices * base.polarities,
+    kind: base.kind, layer: base.layer, matrix: base.matrix, copies: base.copies, kvHeads: base.kvHeads, rows: base.rows,
+    cols: base.cols, blockRows, blockCols, slices: base.slices, polarities: base.polarities, logicalRows: base.logicalRows,
+    logicalCols: base.logicalCols, usableCols, firstArray,
+    arrayCount: blockRows * blockCols * base.slices * base.polarities * base.copies,
   };
 }
 
@@ -96,21 +106,25 @@ function usedExtent(block: number, blocks: number, logical: number, size: number
 /** Cells holding data in a group, over all its arrays. */
 export function groupUsedCells(g: TileGroup): number {
   const refCols = g.cols - g.usableCols;
-  const cellsPerCopy = g.logicalRows * g.logicalCols + (refCols > 0 ? g.logicalRows * refCols * g.blockCols : 0);
-  return cellsPerCopy * g.slices * g.polarities;
+  const cellsPerLayout = g.logicalRows * g.logicalCols + (refCols > 0 ? g.logicalRows * refCols * g.blockCols : 0);
+  return cellsPerLayout * g.slices * g.polarities * g.copies;
 }
 
 export function arrayInGroup(g: TileGroup, local: number): ArrayInfo {
+  const perCopy = g.arrayCount / g.copies;
+  const copy = Math.floor(local / perCopy);
+  const inCopy = local - copy * perCopy;
   const perTile = g.slices * g.polarities;
-  const tile = Math.floor(local / perTile);
-  const within = local % perTile;
+  const tile = Math.floor(inCopy / perTile);
+  const within = inCopy % perTile;
   const blockRow = Math.floor(tile / g.blockCols);
   const blockCol = tile % g.blockCols;
   const usedRows = usedExtent(blockRow, g.blockRows, g.logicalRows, g.rows);
   const dataCols = usedExtent(blockCol, g.blockCols, g.logicalCols, g.usableCols);
   const usedCols = dataCols + (g.cols - g.usableCols);
   return {
-    index: g.firstArray + local, kind: g.kind, layer: g.layer, matrix: g.matrix, head: g.head, blockRow, blockCol,
+    index: g.firstArray + local, kind: g.kind, layer: g.layer, matrix: g.matrix,
+    head: copy % g.kvHeads, sequence: Math.floor(copy / g.kvHeads), blockRow, blockCol,
     slice: Math.floor(within / g.polarities), polarity: within % g.polarities, usedRows, usedCols,
     utilization: (usedRows * usedCols) / (g.rows * g.cols),
   };
