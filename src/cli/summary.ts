@@ -1,5 +1,5 @@
 /** The readable summary table `aimc simulate` prints, and the CSV form. */
-import { formatEngineering, formatRatio } from '../engine/format';
+import { formatCount, formatEngineering, formatRatio } from '../engine/format';
 import type { SimulationResult } from '../engine/result';
 
 function table(rows: ReadonlyArray<readonly string[]>): string {
@@ -17,7 +17,7 @@ export function formatSummary(r: SimulationResult): string {
   const m = r.model;
   const w = r.workload;
   out.push(`${r.name}`);
-  out.push(`model ${m.name}: ${m.layers} layers, d_model ${m.dModel}, ${m.heads} heads (${m.kvHeads} KV), FFN ${m.dFf} ${m.ffn}, ${formatEngineering(m.parameters, '').trim()} parameters`);
+  out.push(`model ${m.name}: ${m.layers} layers, d_model ${m.dModel}, ${m.heads} heads (${m.kvHeads} KV), FFN ${m.dFf} ${m.ffn}, ${formatCount(m.parameters)} parameters`);
   out.push(`workload: ${w.mode}, batch ${w.batch}, ${w.contextTokens} context tokens, window ${w.window}, ${w.attendedKeysPerQuery.toFixed(0)} keys per query`);
   out.push(`technology: ${r.technology.nodeNm} nm, ${formatEngineering(r.technology.clockHz, 'Hz')}`);
   out.push('');

@@ -18,3 +18,11 @@ export function formatRatio(r: number): string {
   if (r >= 100) return `${Math.round(r).toLocaleString('en-US')}×`;
   return `${Number(r.toPrecision(3))}×`;
 }
+
+/** Large counts in words people use for model sizes: 124.4M, 6.74B. */
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${Number((n / 1e9).toPrecision(3))}B`;
+  if (n >= 1e6) return `${Number((n / 1e6).toPrecision(4))}M`;
+  if (n >= 1e3) return `${Number((n / 1e3).toPrecision(4))}k`;
+  return String(n);
+}
