@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 // The CLI is tested as shipped: the esbuild bundle (`npm test` builds before testing).
 const CLI = join(import.meta.dirname, '../../dist/cli.js');
@@ -14,8 +14,17 @@ function aimc(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function tempConfig(text: string): string {
+const tempDirs: string[] = [];
+after(() => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
+
+function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'aimc-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function tempConfig(text: string): string {
+  const dir = tempDir();
   const file = join(dir, 'design.aimc.yaml');
   writeFileSync(file, text);
   return file;
@@ -58,10 +67,11 @@ for (const file of examples) {
 }
 
 test('--out writes the result to a file', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'aimc-out-')), 'r.json');
+  const out = join(tempDir(), 'r.json');
   const r = aimc('simulate', join(EXAMPLES, 'gpt2-gaincell.aimc.yaml'), '--json', '--out', out);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, '');
+  assert.equal(JSON.parse(readFileSync(out, 'utf8')).schemaVersion, 1);
 });
 
 test('validate prints file:line:col and exits 1 on errors', () => {
