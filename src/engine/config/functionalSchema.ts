@@ -31,7 +31,7 @@ export const NonidealitiesSchema = Type.Object(
     drift: flag('PCM conductance drift, g·(t/t0)^(−ν) with a ν per device.', true),
     read_noise: flag('PCM 1/f read noise accumulated up to the time of inference.', true),
     drift_compensation: flag('Global drift compensation: each array\'s outputs are rescaled digitally by the ratio of a reference read taken after programming to one taken at the time of inference (aihwkit GlobalDriftCompensation).', true),
-    t_inference_s: num({ description: 'Time from programming to inference, counted after t0.', unit: 's', default: 3600, minimum: 0, maximum: 1e10, source: 'One hour: a point of aihwkit\'s inference examples (t_inference = 3600 s)' }),
+    t_inference_s: num({ description: 'Time from programming to inference, counted after t0.', unit: 's', default: 3600, minimum: 0, maximum: 1e10, source: 'One hour after programming, a usual evaluation point of aihwkit drift studies (check)' }),
     pcm: strict(
       {
         g_max_us: num({ description: 'Conductance of the highest code.', unit: 'uS', default: 25, exclusiveMinimum: 0, maximum: 1e6, source: 'IBM aihwkit PCMLikeNoiseModel: g_max 25 µS' }),

@@ -1,0 +1,26 @@
+/** Public API of the functional (accuracy) simulation. */
+export { runFunctionalSimulation, runFunctionalSimulationSync, DEFAULT_LOGITS_VOCAB } from './simulation';
+export type {
+  AttentionMetrics, CrossbarSummary, FunctionalAttentionSettings, FunctionalDesign, FunctionalProgress, FunctionalResult,
+  FunctionalRunInput, FunctionalWeightSettings, LayerMetrics, MatrixMetrics, WeightFiles,
+} from './simulation';
+export { FunctionalRunCancelled } from './cancel';
+export { resolveFunctionalSettings, resolveNonidealities, resolveRunSettings, idealNonidealities } from './settings';
+export type { AdcRange, FunctionalSettings, NonidealitySettings, RunSettings } from './settings';
+export { programCrossbar } from './crossbar';
+export type { CrossbarInput, CrossbarSettings, CrossbarStats, ProgrammedCrossbar } from './crossbar';
+export { tileGemm, jsTileGemmBackend, dacQuantize, adcQuantize, quantizerLevels, quantizerStep, roundHalfEven } from './tileGemm';
+export type { NormalSource, ProgrammedTiles, QuantizerSpec, TileConversions, TileGemmBackend, TileGemmSpec } from './tileGemm';
+export {
+  gainCellAttention, hardSigmoidAttention, softmaxAttention, calibrateHeadScalers, GAIN_CELL_COEFFICIENTS,
+} from './gainCellAttention';
+export type { AttentionResult, GainCellAttentionSettings, GainCellEffects, GainCellScaling, HeadInput, HeadScalers } from './gainCellAttention';
+export { MetricAccumulator, compare, topKOverlap } from './metrics';
+export type { ErrorMetrics } from './metrics';
+export { parseSafetensors, mergeSafetensors, SafetensorsError } from './safetensors';
+export type { SafetensorsFile, TensorInfo } from './safetensors';
+export { deviceCurves, formatDeviceCurvesCsv, formatDeviceCurvesJson } from './deviceCurves';
+export type { DeviceCurves, DeviceCurveOptions } from './deviceCurves';
+export { Rng, deriveSeed } from './rng';
+export { syntheticWeights, checkpointWeights, SYNTHETIC_INIT_STD } from './weights';
+export type { ModelWeights } from './weights';

@@ -1,0 +1,84 @@
+/**
+ * Accuracy of an analog result against a float reference.
+ *
+ *   relative error  ‖y − r‖ / ‖r‖
+ *   cosine          ⟨y, r⟩ / (‖y‖·‖r‖)
+ *   SNR             10·log10(‖r‖² / ‖y − r‖²) dB (Infinity when y = r exactly)
+ *   top-k agreement mean over rows of |top_k(y) ∩ top_k(r)| / k
+ *
+ * Sums run over everything added, so metrics pool tokens, heads and samples.
+ */
+
+export interface ErrorMetrics {
+  readonly relativeError: number;
+  readonly cosineSimilarity: number;
+  readonly snrDb: number;
+  /** Null where no top-k was taken (a matrix output has no natural ranking). */
+  readonly topKAgreement: number | null;
+  readonly values: number;
+}
+
+export class MetricAccumulator {
+  private errSq = 0;
+  private refSq = 0;
+  private testSq = 0;
+  private dot = 0;
+  private n = 0;
+  private topKSum = 0;
+  private topKRows = 0;
+
+  add(test: ArrayLike<number>, ref: ArrayLike<number>): void {
+    if (test.length !== ref.length) throw new RangeError(`metric inputs differ in length: ${test.length} vs ${ref.length}`);
+    for (let i = 0; i < test.length; i++) {
+      const t = test[i];
+      const r = ref[i];
+      this.errSq += (t - r) * (t - r);
+      this.refSq += r * r;
+      this.testSq += t * t;
+      this.dot += t * r;
+    }
+    this.n += test.length;
+  }
+
+  /** Rows of length `cols`; `range(row)` limits the candidates of a row to [lo, hi). */
+  addTopK(test: ArrayLike<number>, ref: ArrayLike<number>, rows: number, cols: number, k: number, range?: (row: number) => [number, number]): void {
+    for (let r = 0; r < rows; r++) {
+      const [lo, hi] = range ? range(r) : [0, cols];
+      if (hi <= lo) continue;
+      this.topKSum += topKOverlap(test, ref, r * cols + lo, hi - lo, k);
+      this.topKRows++;
+    }
+  }
+
+  result(): ErrorMetrics {
+    return {
+      relativeError: this.refSq > 0 ? Math.sqrt(this.errSq / this.refSq) : this.errSq > 0 ? Infinity : 0,
+      cosineSimilarity: this.testSq > 0 && this.refSq > 0 ? this.dot / Math.sqrt(this.testSq * this.refSq) : this.testSq === this.refSq ? 1 : 0,
+      snrDb: this.errSq > 0 ? 10 * Math.log10(this.refSq / this.errSq) : Infinity,
+      topKAgreement: this.topKRows > 0 ? this.topKSum / this.topKRows : null,
+      values: this.n,
+    };
+  }
+}
+
+/** Indices of the k largest values of a[offset .. offset+len), ties broken by lower index. */
+export function topKIndices(a: ArrayLike<number>, offset: number, len: number, k: number): number[] {
+  const idx = Array.from({ length: len }, (_, i) => i);
+  idx.sort((x, y) => a[offset + y] - a[offset + x] || x - y);
+  return idx.slice(0, Math.min(k, len));
+}
+
+/** |top_k(test) ∩ top_k(ref)| / min(k, len) over one row. */
+export function topKOverlap(test: ArrayLike<number>, ref: ArrayLike<number>, offset: number, len: number, k: number): number {
+  const a = new Set(topKIndices(test, offset, len, k));
+  const b = topKIndices(ref, offset, len, k);
+  let hit = 0;
+  for (const i of b) if (a.has(i)) hit++;
+  return hit / b.length;
+}
+
+export function compare(test: ArrayLike<number>, ref: ArrayLike<number>): ErrorMetrics {
+  const m = new MetricAccumulator();
+  m.add(test, ref);
+  return m.result();
+}

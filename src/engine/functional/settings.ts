@@ -1,0 +1,133 @@
+/**
+ * Resolved settings of a functional run: the `nonidealities:` and `functional:` config sections
+ * with their defaults applied (the defaults documented in config/functionalSchema.ts).
+ */
+import type { FunctionalConfig, NonidealitiesConfig } from '../config/functionalSchema';
+import { PCM_DEFAULTS } from '../devices/pcm';
+import { RRAM_DEFAULTS } from '../devices/rram';
+import { IR_DROP_DEFAULTS } from '../devices/irDrop';
+
+export type AdcRange = 'fixed' | 'calibrated' | 'full-scale';
+
+export interface NonidealitySettings {
+  readonly weightQuantization: boolean;
+  readonly programmingNoise: boolean;
+  readonly drift: boolean;
+  readonly readNoise: boolean;
+  readonly driftCompensation: boolean;
+  readonly tInferenceS: number;
+  readonly pcm: {
+    readonly gMaxUs: number; readonly t0S: number; readonly tReadS: number;
+    readonly progNoiseScale: number; readonly readNoiseScale: number; readonly driftScale: number;
+  };
+  /** `levels` null: 2^bits_per_cell of the matrix. */
+  readonly rram: { readonly rOnOhm: number; readonly rOffOhm: number; readonly levels: number | null; readonly programmingSigma: number };
+  readonly stuckAt: { readonly onFraction: number; readonly offFraction: number };
+  readonly irDrop: { readonly enabled: boolean; readonly wireResistanceOhm: number };
+  readonly dacQuantization: boolean;
+  readonly adc: { readonly quantization: boolean; readonly range: AdcRange; readonly bound: number; readonly boundSigmas: number };
+  readonly outputNoise: { readonly enabled: boolean; readonly sigma: number };
+  readonly gainCell: {
+    readonly inputQuantization: boolean; readonly kvQuantization: boolean; readonly outputQuantization: boolean;
+    readonly nonlinearity: boolean; readonly decay: boolean;
+  };
+}
+
+export interface RunSettings {
+  readonly seed: number;
+  readonly tokens: number;
+  readonly samples: number;
+  /** Blocks simulated, at most the model's layers. */
+  readonly blocks: number;
+  readonly checkpoint: string | null;
+  readonly topK: number;
+  /** Null: min(vocab, 8192). */
+  readonly logitsVocab: number | null;
+  readonly gainCell: { readonly scoreSaturation: number; readonly outputSaturation: number; readonly linearGain: number };
+}
+
+export interface FunctionalSettings {
+  readonly nonidealities: NonidealitySettings;
+  readonly run: RunSettings;
+}
+
+export function resolveNonidealities(n: NonidealitiesConfig = {}): NonidealitySettings {
+  return {
+    weightQuantization: n.weight_quantization ?? true,
+    programmingNoise: n.programming_noise ?? true,
+    drift: n.drift ?? true,
+    readNoise: n.read_noise ?? true,
+    driftCompensation: n.drift_compensation ?? true,
+    tInferenceS: n.t_inference_s ?? 3600,
+    pcm: {
+      gMaxUs: n.pcm?.g_max_us ?? PCM_DEFAULTS.gMaxUs,
+      t0S: n.pcm?.t0_s ?? PCM_DEFAULTS.t0S,
+      tReadS: n.pcm?.t_read_s ?? PCM_DEFAULTS.tReadS,
+      progNoiseScale: n.pcm?.prog_noise_scale ?? PCM_DEFAULTS.progNoiseScale,
+      readNoiseScale: n.pcm?.read_noise_scale ?? PCM_DEFAULTS.readNoiseScale,
+      driftScale: n.pcm?.drift_scale ?? PCM_DEFAULTS.driftScale,
+    },
+    rram: {
+      rOnOhm: n.rram?.r_on_ohm ?? RRAM_DEFAULTS.rOnOhm,
+      rOffOhm: n.rram?.r_off_ohm ?? RRAM_DEFAULTS.rOffOhm,
+      levels: n.rram?.levels ?? null,
+      programmingSigma: n.rram?.programming_sigma ?? RRAM_DEFAULTS.programmingSigma,
+    },
+    stuckAt: { onFraction: n.stuck_at?.on_fraction ?? 0, offFraction: n.stuck_at?.off_fraction ?? 0 },
+    irDrop: { enabled: n.ir_drop?.enabled ?? false, wireResistanceOhm: n.ir_drop?.wire_resistance_ohm ?? IR_DROP_DEFAULTS.wireResistanceOhm },
+    dacQuantization: n.dac?.quantization ?? true,
+    adc: {
+      quantization: n.adc?.quantization ?? true,
+      range: n.adc?.range ?? 'fixed',
+      bound: n.adc?.bound ?? 10,
+      boundSigmas: n.adc?.bound_sigmas ?? 4,
+    },
+    outputNoise: { enabled: n.output_noise?.enabled ?? true, sigma: n.output_noise?.sigma ?? 0.04 },
+    gainCell: {
+      inputQuantization: n.gain_cell?.input_quantization ?? true,
+      kvQuantization: n.gain_cell?.kv_quantization ?? true,
+      outputQuantization: n.gain_cell?.output_quantization ?? true,
+      nonlinearity: n.gain_cell?.nonlinearity ?? true,
+      decay: n.gain_cell?.decay ?? true,
+    },
+  };
+}
+
+export function resolveRunSettings(f: FunctionalConfig = {}): RunSettings {
+  return {
+    seed: f.seed ?? 1,
+    tokens: f.tokens ?? 64,
+    samples: f.samples ?? 1,
+    blocks: f.blocks ?? 2,
+    checkpoint: f.checkpoint ?? null,
+    topK: f.top_k ?? 5,
+    logitsVocab: f.logits_vocab ?? null,
+    gainCell: {
+      scoreSaturation: f.gain_cell?.score_saturation ?? 80,
+      outputSaturation: f.gain_cell?.output_saturation ?? 40,
+      linearGain: f.gain_cell?.linear_gain ?? 19.3,
+    },
+  };
+}
+
+export function resolveFunctionalSettings(config: { nonidealities?: NonidealitiesConfig; functional?: FunctionalConfig }): FunctionalSettings {
+  return { nonidealities: resolveNonidealities(config.nonidealities), run: resolveRunSettings(config.functional) };
+}
+
+/** Every non-ideality off: the analog path then computes what its float reference computes. */
+export function idealNonidealities(base: NonidealitySettings = resolveNonidealities()): NonidealitySettings {
+  return {
+    ...base,
+    weightQuantization: false,
+    programmingNoise: false,
+    drift: false,
+    readNoise: false,
+    driftCompensation: false,
+    stuckAt: { onFraction: 0, offFraction: 0 },
+    irDrop: { ...base.irDrop, enabled: false },
+    dacQuantization: false,
+    adc: { ...base.adc, quantization: false },
+    outputNoise: { ...base.outputNoise, enabled: false },
+    gainCell: { inputQuantization: false, kvQuantization: false, outputQuantization: false, nonlinearity: false, decay: false },
+  };
+}
