@@ -1,0 +1,318 @@
+/**
+ * Messages between the extension host and the results webviews (the panel and the side view).
+ *
+ * Host → webview messages come from trusted code and are typed only. Webview → host messages
+ * are untrusted input (a webview runs arbitrary page content), so the host passes each one through
+ * `parseWebviewMessage` before acting on it: every field is checked, unknown fields are rejected,
+ * and nothing a webview sends can name a file or carry config text; it can only refer to things the
+ * host already holds (a sweep point by id) or hand over PNG bytes.
+ */
+import type { SimulationResult } from '../engine/result';
+
+// ---------------------------------------------------------------------------------------------
+// Data shapes the panel renders besides SimulationResult
+// ---------------------------------------------------------------------------------------------
+
+export type PanelTab = 'overview' | 'energy' | 'tiles' | 'accuracy' | 'sweep';
+export const PANEL_TABS: readonly PanelTab[] = ['overview', 'energy', 'tiles', 'accuracy', 'sweep'];
+
+export type SweepValue = number | string | boolean;
+
+/**
+ * One design of a sweep, as the panel needs it. The sweep engine (src/engine/sweep/) is expected
+ * to produce or be adapted to this shape; the Pareto front is computed in the panel for whichever
+ * pair of axes the user picks, so the engine does not need to supply it.
+ */
+export interface SweepPointView {
+  /** Stable within its sweep; the webview sends it back in `openDesignPoint`. */
+  readonly id: string;
+  /** The varied config keys (dotted snake_case paths, e.g. `weights.adc.bits`) and their values. */
+  readonly values: Readonly<Record<string, SweepValue>>;
+  readonly energyPerTokenJ: number;
+  readonly latencyPerTokenS: number;
+  readonly areaMm2: number | null;
+  /** The sweep's error metric for this design (see `SweepView.error`); null when not simulated. */
+  readonly error: number | null;
+  /** Why the design failed to simulate, if it did; such points are listed, not plotted. */
+  readonly failure: string | null;
+}
+
+export interface SweepView {
+  readonly id: string;
+  readonly name: string;
+  /** The varied keys, in the order the user chose them. */
+  readonly keys: readonly string[];
+  /** What `error` measures, e.g. { label: 'output relative RMS error', unit: '' } (unit '' = ratio). */
+  readonly error: { readonly label: string; readonly unit: string };
+  readonly points: readonly SweepPointView[];
+}
+
+/**
+ * Per-layer metrics of a functional (accuracy) run. Metrics are described, not hard-coded, so the
+ * functional engine (src/engine/functional/) can add or rename them without a panel change.
+ */
+export interface AccuracyMetricDef {
+  /** Key into `AccuracyRowView.values`. */
+  readonly key: string;
+  readonly label: string;
+  /** '' for a ratio, 'dB', … */
+  readonly unit: string;
+  readonly better: 'lower' | 'higher';
+}
+
+export interface AccuracyRowView {
+  /** Block index as a string ("0", "1", …) or "embedding" / "lm_head", as in breakdown.byLayer. */
+  readonly layer: string;
+  /** A matrix name (q_proj, k_cache, …) for per-matrix rows; null for a whole-layer row. */
+  readonly matrix: string | null;
+  readonly values: Readonly<Record<string, number | null>>;
+}
+
+export interface AccuracyView {
+  readonly name: string;
+  readonly metrics: readonly AccuracyMetricDef[];
+  readonly rows: readonly AccuracyRowView[];
+  /** Whole-model figures in the same metrics, if the run computed them. */
+  readonly overall: Readonly<Record<string, number | null>> | null;
+  /** Which non-idealities were on, seeds, sample counts: shown as notes under the table. */
+  readonly notes: readonly string[];
+}
+
+export interface ChartImage {
+  /** Short file-name-safe id of the chart, e.g. `energy-by-component`. */
+  readonly name: string;
+  /** `data:image/png;base64,…` */
+  readonly dataUrl: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host → webview
+// ---------------------------------------------------------------------------------------------
+
+export interface ShowResultMessage {
+  readonly type: 'showResult';
+  readonly result: SimulationResult;
+  /** The config the result came from, for the title and for "open design point". */
+  readonly source: { readonly label: string; readonly uri: string | null };
+}
+
+export interface ShowSweepMessage {
+  readonly type: 'showSweep';
+  readonly sweep: SweepView;
+}
+
+export interface ShowAccuracyMessage {
+  readonly type: 'showAccuracy';
+  readonly accuracy: AccuracyView;
+}
+
+/** What the simulation service is doing, so the views can show progress and errors. */
+export interface StatusMessage {
+  readonly type: 'status';
+  readonly state: 'idle' | 'running' | 'error';
+  readonly message: string | null;
+}
+
+/** Brings a tab to the front (e.g. "AIMC: Show Tile Map"). */
+export interface RevealMessage {
+  readonly type: 'reveal';
+  readonly tab: PanelTab;
+}
+
+/** Asks the panel for PNGs of its charts ("AIMC: Export Results"); answered by an `export` message with the same id. */
+export interface CollectChartsMessage {
+  readonly type: 'collectCharts';
+  readonly requestId: number;
+}
+
+export type ToWebviewMessage =
+  | ShowResultMessage
+  | ShowSweepMessage
+  | ShowAccuracyMessage
+  | StatusMessage
+  | RevealMessage
+  | CollectChartsMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Webview → host
+// ---------------------------------------------------------------------------------------------
+
+export type WebviewKind = 'panel' | 'sidebar';
+
+/** Sent once the webview's script has loaded; the host answers with what it has to show. */
+export interface ReadyMessage {
+  readonly type: 'ready';
+  readonly view: WebviewKind;
+}
+
+/** The user clicked a sweep point: the host writes that design as a config and opens it. */
+export interface OpenDesignPointMessage {
+  readonly type: 'openDesignPoint';
+  readonly sweepId: string;
+  readonly pointId: string;
+}
+
+export type ExportFormat = 'png' | 'json' | 'csv';
+
+/**
+ * Export of the current results. JSON and CSV are written by the host from the result it holds
+ * (`images` is empty); PNG carries the chart images. `requestId` answers a `collectCharts`.
+ */
+export interface ExportMessage {
+  readonly type: 'export';
+  readonly format: ExportFormat;
+  readonly requestId: number | null;
+  readonly images: readonly ChartImage[];
+}
+
+/** Side view buttons. */
+export interface SimulateRequestMessage { readonly type: 'simulate' }
+export interface SweepRequestMessage { readonly type: 'sweep' }
+export interface CancelRequestMessage { readonly type: 'cancel' }
+export interface OpenPanelMessage {
+  readonly type: 'openPanel';
+  readonly tab: PanelTab | null;
+}
+
+/** A webview's own failures (a chart that failed to render), for the extension's log. */
+export interface LogMessage {
+  readonly type: 'log';
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+export type FromWebviewMessage =
+  | ReadyMessage
+  | OpenDesignPointMessage
+  | ExportMessage
+  | SimulateRequestMessage
+  | SweepRequestMessage
+  | CancelRequestMessage
+  | OpenPanelMessage
+  | LogMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Validation of webview → host messages
+// ---------------------------------------------------------------------------------------------
+
+/** Limits keep a misbehaving webview from making the host allocate or log without bound. */
+export const MESSAGE_LIMITS = {
+  idChars: 200,
+  logChars: 4000,
+  images: 32,
+  /** A 4K PNG of a chart is a few MB; 16 MiB of base64 is generous and still bounded. */
+  dataUrlChars: 16 * 1024 * 1024,
+  imageSidePx: 16384,
+} as const;
+
+export type ParseResult = { readonly ok: true; readonly message: FromWebviewMessage } | { readonly ok: false; readonly error: string };
+
+class Invalid extends Error {}
+
+function fail(path: string, what: string): never {
+  throw new Invalid(`${path}: ${what}`);
+}
+
+function record(v: unknown, path: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'expected an object');
+  return v as Record<string, unknown>;
+}
+
+/** Rejects fields the protocol does not define, so a typo or injected field is not silently ignored. */
+function onlyKeys(o: Record<string, unknown>, path: string, allowed: readonly string[]): void {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) fail(path, `unexpected field "${k}"`);
+}
+
+function oneOf<T extends string>(v: unknown, path: string, values: readonly T[]): T {
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) fail(path, `expected one of ${values.join(', ')}`);
+  return v as T;
+}
+
+function boundedString(v: unknown, path: string, max: number): string {
+  if (typeof v !== 'string') fail(path, 'expected a string');
+  if (v.length === 0) fail(path, 'must not be empty');
+  if (v.length > max) fail(path, `longer than ${max} characters`);
+  return v;
+}
+
+function integer(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(path, `expected an integer in [${min}, ${max}]`);
+  return v;
+}
+
+const IMAGE_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
+// The fixed PNG signature, base64-encoded: a data URL that claims PNG but is not one is refused.
+const PNG_SIGNATURE_B64 = 'iVBORw0KGgo';
+
+function chartImage(v: unknown, path: string): ChartImage {
+  const o = record(v, path);
+  onlyKeys(o, path, ['name', 'dataUrl', 'width', 'height']);
+  const name = boundedString(o.name, `${path}.name`, 64);
+  if (!IMAGE_NAME.test(name)) fail(`${path}.name`, 'expected lower-case letters, digits and hyphens');
+  const dataUrl = boundedString(o.dataUrl, `${path}.dataUrl`, MESSAGE_LIMITS.dataUrlChars);
+  if (!PNG_DATA_URL.test(dataUrl)) fail(`${path}.dataUrl`, 'expected a base64 PNG data URL');
+  if (!dataUrl.startsWith(PNG_SIGNATURE_B64, 'data:image/png;base64,'.length)) fail(`${path}.dataUrl`, 'not a PNG image');
+  const width = integer(o.width, `${path}.width`, 1, MESSAGE_LIMITS.imageSidePx);
+  const height = integer(o.height, `${path}.height`, 1, MESSAGE_LIMITS.imageSidePx);
+  return { name, dataUrl, width, height };
+}
+
+function parse(v: unknown): FromWebviewMessage {
+  const o = record(v, 'message');
+  const type = oneOf(o.type, 'message.type', ['ready', 'openDesignPoint', 'export', 'simulate', 'sweep', 'cancel', 'openPanel', 'log'] as const);
+  switch (type) {
+    case 'ready':
+      onlyKeys(o, 'ready', ['type', 'view']);
+      return { type, view: oneOf(o.view, 'ready.view', ['panel', 'sidebar'] as const) };
+    case 'openDesignPoint':
+      onlyKeys(o, 'openDesignPoint', ['type', 'sweepId', 'pointId']);
+      return {
+        type,
+        sweepId: boundedString(o.sweepId, 'openDesignPoint.sweepId', MESSAGE_LIMITS.idChars),
+        pointId: boundedString(o.pointId, 'openDesignPoint.pointId', MESSAGE_LIMITS.idChars),
+      };
+    case 'export': {
+      onlyKeys(o, 'export', ['type', 'format', 'requestId', 'images']);
+      const format = oneOf(o.format, 'export.format', ['png', 'json', 'csv'] as const);
+      const requestId = o.requestId === null ? null : integer(o.requestId, 'export.requestId', 0, Number.MAX_SAFE_INTEGER);
+      if (!Array.isArray(o.images)) fail('export.images', 'expected an array');
+      if (o.images.length > MESSAGE_LIMITS.images) fail('export.images', `more than ${MESSAGE_LIMITS.images} images`);
+      const images = o.images.map((im, i) => chartImage(im, `export.images[${i}]`));
+      if (format === 'png' && images.length === 0) fail('export.images', 'a PNG export needs at least one image');
+      if (format !== 'png' && images.length > 0) fail('export.images', `a ${format.toUpperCase()} export carries no images`);
+      if (new Set(images.map((im) => im.name)).size !== images.length) fail('export.images', 'image names must be unique');
+      return { type, format, requestId, images };
+    }
+    case 'simulate':
+    case 'sweep':
+    case 'cancel':
+      onlyKeys(o, type, ['type']);
+      return { type };
+    case 'openPanel':
+      onlyKeys(o, 'openPanel', ['type', 'tab']);
+      return { type, tab: o.tab === null ? null : oneOf(o.tab, 'openPanel.tab', PANEL_TABS) };
+    case 'log':
+      onlyKeys(o, 'log', ['type', 'level', 'message']);
+      return {
+        type,
+        level: oneOf(o.level, 'log.level', ['info', 'warn', 'error'] as const),
+        message: boundedString(o.message, 'log.message', MESSAGE_LIMITS.logChars),
+      };
+  }
+}
+
+/**
+ * Checks a message received from a webview. Returns a fresh object holding only the checked
+ * fields, never the input itself, so later code cannot reach anything the check did not see.
+ */
+export function parseWebviewMessage(value: unknown): ParseResult {
+  try {
+    return { ok: true, message: parse(value) };
+  } catch (e) {
+    if (e instanceof Invalid) return { ok: false, error: e.message };
+    throw e;
+  }
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MESSAGE_LIMITS, parseWebviewMessage } from '../../src/shared/webviewProtocol';
+
+// A real 1 × 1 PNG: the validator checks the signature, so a fake would not do.
+const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const image = (over: Record<string, unknown> = {}) => ({ name: 'energy-by-component', dataUrl: PNG, width: 1200, height: 600, ...over });
+
+function accepts(m: unknown) {
+  const r = parseWebviewMessage(m);
+  assert.ok(r.ok, r.ok ? '' : `rejected: ${r.error}`);
+  return r.message;
+}
+
+function rejects(m: unknown, pattern: RegExp) {
+  const r = parseWebviewMessage(m);
+  assert.equal(r.ok, false, `accepted ${String(JSON.stringify(m)).slice(0, 120)}`);
+  if (!r.ok) assert.match(r.error, pattern);
+}
+
+test('every message the webviews send is accepted as sent', () => {
+  const valid = [
+    { type: 'ready', view: 'panel' },
+    { type: 'ready', view: 'sidebar' },
+    { type: 'openDesignPoint', sweepId: 'sweep-1', pointId: 'p12' },
+    { type: 'export', format: 'png', requestId: 3, images: [image(), image({ name: 'tile-map' })] },
+    { type: 'export', format: 'json', requestId: null, images: [] },
+    { type: 'export', format: 'csv', requestId: null, images: [] },
+    { type: 'simulate' },
+    { type: 'sweep' },
+    { type: 'cancel' },
+    { type: 'openPanel', tab: null },
+    { type: 'openPanel', tab: 'tiles' },
+    { type: 'log', level: 'error', message: 'Rendering the energy tab failed' },
+  ];
+  for (const m of valid) assert.deepEqual(accepts(m), m);
+});
+
+test('the parsed message is a copy: later changes to the input cannot reach it', () => {
+  const input = { type: 'openDesignPoint', sweepId: 's', pointId: 'p' };
+  const m = accepts(input);
+  assert.notEqual(m, input);
+  input.pointId = 'changed';
+  assert.equal((m as { pointId: string }).pointId, 'p');
+});
+
+test('non-objects and unknown types are refused', () => {
+  for (const m of [null, undefined, 42, 'ready', [], [{ type: 'ready' }], true]) rejects(m, /expected an object/);
+  rejects({}, /message\.type/);
+  rejects({ type: 'deleteFile', path: '/etc/passwd' }, /message\.type: expected one of/);
+  rejects({ type: 'READY', view: 'panel' }, /message\.type/);
+  rejects({ type: ['ready'] }, /message\.type/);
+});
+
+test('fields the protocol does not define are refused, even on otherwise valid messages', () => {
+  rejects({ type: 'simulate', configPath: '/tmp/x.yaml' }, /unexpected field "configPath"/);
+  rejects({ type: 'ready', view: 'panel', extra: 1 }, /unexpected field "extra"/);
+  rejects({ type: 'openDesignPoint', sweepId: 's', pointId: 'p', values: { 'weights.rows': 1 } }, /unexpected field "values"/);
+  rejects({ type: 'export', format: 'png', requestId: null, images: [image({ path: '../x.png' })] }, /unexpected field "path"/);
+  rejects(JSON.parse('{"type":"cancel","__proto__":{"polluted":true}}'), /unexpected field "__proto__"/);
+});
+
+test('ready and openPanel take only the listed views and tabs', () => {
+  rejects({ type: 'ready' }, /ready\.view/);
+  rejects({ type: 'ready', view: 'editor' }, /ready\.view/);
+  rejects({ type: 'openPanel' }, /openPanel\.tab/);
+  rejects({ type: 'openPanel', tab: 'settings' }, /openPanel\.tab/);
+  rejects({ type: 'openPanel', tab: 3 }, /openPanel\.tab/);
+});
+
+test('openDesignPoint needs non-empty, bounded ids', () => {
+  rejects({ type: 'openDesignPoint', sweepId: 's' }, /pointId: expected a string/);
+  rejects({ type: 'openDesignPoint', sweepId: 's', pointId: 7 }, /pointId: expected a string/);
+  rejects({ type: 'openDesignPoint', sweepId: '', pointId: 'p' }, /sweepId: must not be empty/);
+  rejects({ type: 'openDesignPoint', sweepId: 's', pointId: 'x'.repeat(MESSAGE_LIMITS.idChars + 1) }, /longer than/);
+  accepts({ type: 'openDesignPoint', sweepId: 's', pointId: 'x'.repeat(MESSAGE_LIMITS.idChars) });
+});
+
+test('export: format, request id and images are each checked', () => {
+  const base = { type: 'export', format: 'png', requestId: null, images: [image()] };
+  rejects({ ...base, format: 'svg' }, /export\.format/);
+  rejects({ ...base, requestId: -1 }, /export\.requestId/);
+  rejects({ ...base, requestId: 1.5 }, /export\.requestId/);
+  rejects({ ...base, requestId: '3' }, /export\.requestId/);
+  rejects({ ...base, requestId: undefined }, /export\.requestId/);
+  rejects({ ...base, images: 'all' }, /export\.images: expected an array/);
+  rejects({ ...base, images: [] }, /needs at least one image/);
+  rejects({ ...base, format: 'json' }, /JSON export carries no images/);
+  rejects({ ...base, images: [image(), image()] }, /unique/);
+  rejects({ ...base, images: Array.from({ length: MESSAGE_LIMITS.images + 1 }, (_, i) => image({ name: `c${i}` })) }, /more than/);
+});
+
+test('export images: safe names, real PNG data URLs, sane sizes', () => {
+  const withImage = (over: Record<string, unknown>) => ({ type: 'export', format: 'png', requestId: null, images: [image(over)] });
+  for (const name of ['../../etc/passwd', 'Energy', 'a b', 'x/y', '-lead', '', 'a'.repeat(65)]) rejects(withImage({ name }), /images\[0\]\.name/);
+  rejects(withImage({ dataUrl: 'https://example.com/x.png' }), /base64 PNG data URL/);
+  rejects(withImage({ dataUrl: 'data:image/svg+xml;base64,PHN2Zz4=' }), /base64 PNG data URL/);
+  rejects(withImage({ dataUrl: 'data:image/png;base64,<script>' }), /base64 PNG data URL/);
+  rejects(withImage({ dataUrl: 'data:image/png;base64,R0lGODlhAQABAAAAACw=' }), /not a PNG image/);
+  rejects(withImage({ dataUrl: `data:image/png;base64,iVBORw0KGgo${'A'.repeat(MESSAGE_LIMITS.dataUrlChars)}` }), /longer than/);
+  rejects(withImage({ width: 0 }), /width/);
+  rejects(withImage({ height: MESSAGE_LIMITS.imageSidePx + 1 }), /height/);
+  rejects(withImage({ width: '1200' }), /width/);
+  rejects({ type: 'export', format: 'png', requestId: null, images: [null] }, /images\[0\]: expected an object/);
+});
+
+test('log messages are bounded and levelled', () => {
+  rejects({ type: 'log', level: 'debug', message: 'x' }, /log\.level/);
+  rejects({ type: 'log', level: 'info', message: '' }, /log\.message: must not be empty/);
+  rejects({ type: 'log', level: 'info', message: 'x'.repeat(MESSAGE_LIMITS.logChars + 1) }, /longer than/);
+  rejects({ type: 'log', level: 'info', message: { toString: () => 'x' } }, /expected a string/);
+});
