@@ -1,11 +1,14 @@
+import { deviceCommand } from './commands/device';
+import { mergeCommand } from './commands/merge';
 import { presetsCommand } from './commands/presets';
 import { schemaCommand } from './commands/schema';
 import { simulateCommand } from './commands/simulate';
+import { sweepCommand } from './commands/sweep';
 import type { CliCommand } from './commands/types';
 import { validateCommand } from './commands/validate';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './io';
 
-export const COMMANDS: readonly CliCommand[] = [simulateCommand, validateCommand, presetsCommand, schemaCommand];
+export const COMMANDS: readonly CliCommand[] = [simulateCommand, validateCommand, sweepCommand, mergeCommand, deviceCommand, presetsCommand, schemaCommand];
 
 function help(): string {
   const w = Math.max(...COMMANDS.map((c) => c.usage.length));

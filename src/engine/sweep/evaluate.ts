@@ -1,0 +1,99 @@
+/**
+ * One sweep point: the base config with the axis keys set, validated, simulated for cost and,
+ * when asked, run through the functional simulation for error.
+ */
+import { analyzeConfig } from '../config/analyze';
+import { parseConfigDocument } from '../config/document';
+import type { ReadFile } from '../config/semanticChecks';
+import { applyAxisValues, type SweepAxis, type SweepValue } from './axes';
+
+export interface PointCost {
+  readonly energyPerTokenJ: number;
+  readonly latencyPerTokenS: number;
+  readonly areaMm2: number;
+  readonly arrays: number;
+}
+
+export type ParetoFrontName = 'energy-error' | 'latency-error' | 'energy-latency';
+
+export interface SweepPointResult {
+  /** Position in the plan (see plan.ts), the same in every shard. */
+  readonly index: number;
+  /** Axis key → value. */
+  readonly values: Readonly<Record<string, SweepValue>>;
+  /** `invalid`: the config with these values does not validate. `failed`: the engine threw. */
+  readonly status: 'ok' | 'invalid' | 'failed';
+  /** Why the point is invalid or failed. */
+  readonly message?: string;
+  readonly cost: PointCost | null;
+  /** Functional error (the report's `errorMetric`); null when not asked or not computed. */
+  readonly error: number | null;
+  /** Fronts the point lies on, set when the report is built. */
+  readonly pareto: readonly ParetoFrontName[];
+}
+
+export interface ErrorRunContext {
+  readonly readFile: ReadFile;
+  readonly shouldStop: () => boolean;
+  /** Progress within the point, 0 … 1. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/** A functional error figure for a sweep: lower is better. */
+export interface ErrorMetric {
+  /** Shown in reports, e.g. `logits relative error`. */
+  readonly name: string;
+  evaluate(configText: string, context: ErrorRunContext): Promise<number>;
+}
+
+/** The points of one sweep request, sharing a parsed base config. */
+export interface SweepBatch {
+  readonly baseConfigText: string;
+  readonly axes: readonly SweepAxis[];
+}
+
+export interface PointSpec {
+  readonly index: number;
+  readonly values: readonly SweepValue[];
+}
+
+export interface EvaluateOptions {
+  readonly readFile: ReadFile;
+  readonly errorMetric?: ErrorMetric;
+  readonly shouldStop: () => boolean;
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/** Thrown when `shouldStop()` answers true between or inside points. */
+export class SweepCancelled extends Error {
+  override readonly name = 'SweepCancelled';
+  constructor() {
+    super('sweep cancelled');
+  }
+}
+
+/** Returns a function evaluating points of `batch`; the base config is parsed once. */
+export function pointEvaluator(batch: SweepBatch): (point: PointSpec, options: EvaluateOptions) => Promise<SweepPointResult> {
+  const base = parseConfigDocument(batch.baseConfigText).value;
+  return async (point, options) => {
+    const values = Object.fromEntries(batch.axes.map((a, i) => [a.key, point.values[i]]));
+    const fail = (status: 'invalid' | 'failed', message: string): SweepPointResult => ({ index: point.index, values, status, message, cost: null, error: null, pareto: [] });
+    const text = JSON.stringify(applyAxisValues(base, batch.axes, point.values));
+    const analysis = analyzeConfig(text, { readFile: options.readFile });
+    const firstError = analysis.diagnostics.find((d) => d.severity === 'error');
+    if (firstError || !analysis.result) return fail('invalid', firstError?.message ?? 'the config did not simulate');
+    const r = analysis.result;
+    const cost: PointCost = { energyPerTokenJ: r.perToken.energyJ, latencyPerTokenS: r.perToken.latencyS, areaMm2: r.areaMm2, arrays: r.mapping.arrays };
+    let error: number | null = null;
+    if (options.errorMetric) {
+      if (options.shouldStop()) throw new SweepCancelled();
+      try {
+        error = await options.errorMetric.evaluate(text, { readFile: options.readFile, shouldStop: options.shouldStop, onProgress: options.onProgress });
+      } catch (e) {
+        if (options.shouldStop()) throw new SweepCancelled();
+        return { ...fail('failed', `functional simulation: ${(e as Error).message}`), cost };
+      }
+    }
+    return { index: point.index, values, status: 'ok', cost, error, pareto: [] };
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * What a simulation worker does with each request, apart from the transport: the Node entry
+ * (worker.ts) wires these to `worker_threads`, and a browser Web Worker entry can wire the same
+ * handlers to `self.onmessage`. No Node built-ins here.
+ */
+import { analyzeConfig } from '../engine/config/analyze';
+import type { ReadFile } from '../engine/config/semanticChecks';
+import { pointEvaluator, SweepCancelled, type SweepPointResult } from '../engine/sweep/evaluate';
+import type {
+  ReferencedFiles, ResponseOf, SimulateRequest, SweepChunkRequest, WorkerRequest,
+} from '../shared/protocol';
+import { deviceCurvesFor, functionalErrorMetric, runFunctional } from './functional';
+
+export interface RequestContext {
+  /** True once the client cancelled; long loops poll it between units of work. */
+  shouldStop(): boolean;
+  /**
+   * Lets pending messages (a cancel) in when the request has no shared cancel flag; a no-op
+   * otherwise, and at most one macrotask per YIELD_INTERVAL_MS, so cheap to call often.
+   */
+  yieldIfDue(): Promise<void>;
+  progress(done: number, total: number, detail?: string): void;
+}
+
+/**
+ * Longest stretch of work between two looks at the message queue when cancel arrives only as a
+ * message: well under the 100 ms a cancel must take effect in.
+ */
+export const YIELD_INTERVAL_MS = 20;
+
+/** Reads the pre-read text files of a request, as the config engine asks for them. */
+export function textReader(files: ReferencedFiles): ReadFile {
+  return (path) => {
+    const f = files[path];
+    return typeof f === 'string' ? f : undefined;
+  };
+}
+
+function simulate(req: SimulateRequest): ResponseOf<'simulate'> {
+  const a = analyzeConfig(req.configText, { readFile: textReader(req.files) });
+  return { diagnostics: a.diagnostics, result: a.result ?? null };
+}
+
+async function sweepChunk(req: SweepChunkRequest, ctx: RequestContext): Promise<ResponseOf<'sweep-chunk'>> {
+  const evaluate = pointEvaluator({ baseConfigText: req.baseConfigText, axes: req.axes });
+  const errorMetric = req.withError ? functionalErrorMetric(req.files) : undefined;
+  const readFile = textReader(req.files);
+  const total = req.points.length;
+  const points: SweepPointResult[] = [];
+  for (const [i, point] of req.points.entries()) {
+    await ctx.yieldIfDue();
+    if (ctx.shouldStop()) throw new SweepCancelled();
+    points.push(await evaluate(point, {
+      readFile, errorMetric, shouldStop: () => ctx.shouldStop(),
+      onProgress: (fraction) => ctx.progress(i + fraction, total),
+    }));
+    ctx.progress(i + 1, total);
+  }
+  return { points, errorMetric: errorMetric?.name ?? null };
+}
+
+export async function handleRequest(req: WorkerRequest, ctx: RequestContext): Promise<ResponseOf<WorkerRequest['type']>> {
+  switch (req.type) {
+    case 'simulate': return simulate(req);
+    case 'sweep-chunk': return sweepChunk(req, ctx);
+    case 'functional-run': return runFunctional(req, ctx, textReader(req.files));
+    case 'device-curves': return deviceCurvesFor(req, textReader(req.files));
+  }
+}
