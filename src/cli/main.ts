@@ -1,3 +1,4 @@
+import { accuracyCommand } from './commands/accuracy';
 import { deviceCommand } from './commands/device';
 import { mergeCommand } from './commands/merge';
 import { presetsCommand } from './commands/presets';
@@ -8,7 +9,7 @@ import type { CliCommand } from './commands/types';
 import { validateCommand } from './commands/validate';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './io';
 
-export const COMMANDS: readonly CliCommand[] = [simulateCommand, validateCommand, sweepCommand, mergeCommand, deviceCommand, presetsCommand, schemaCommand];
+export const COMMANDS: readonly CliCommand[] = [simulateCommand, accuracyCommand, validateCommand, sweepCommand, mergeCommand, deviceCommand, presetsCommand, schemaCommand];
 
 function help(): string {
   const w = Math.max(...COMMANDS.map((c) => c.usage.length));

@@ -184,6 +184,9 @@ export function runFunctionalSimulationSync(input: FunctionalRunInput): Function
   const scaling = run.gainCell;
   const usesGainCell = Array.from({ length: blocks }, (_, l) => attentionFor(l) === 'gain-cell');
   const algorithmDiffers = usesGainCell.some((g) => g) && attn.activation === 'hardsigmoid';
+  if (usesGainCell.some((g) => g) && n.gainCell.nonlinearity) {
+    warnings.add('The fitted gain-cell read non-linearity (Leroux et al. 2025, Eq. 4) dominates the attention error of a model that was not adapted to it; the paper fine-tunes the model to the hardware. Set `nonidealities.gain_cell.nonlinearity: false` to see the other effects alone.');
+  }
   const passes = (algorithmDiffers ? 3 : 2) * (blocks + 1);
   let done = 0;
   const step = (stage: string) => progress(++done / passes, stage);

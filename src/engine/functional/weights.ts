@@ -98,7 +98,7 @@ export function syntheticWeights(shape: ModelShape, blocks: number, vocab: numbe
     : Rng.derive(seed, 'weights/lm_head').normals(d * vocab, SYNTHETIC_INIT_STD);
   return {
     source: 'synthetic',
-    description: `synthetic: Hugging Face initialisation of ${shape.family === 'gpt2' ? 'GPT-2' : 'Llama'} (N(0, 0.02²) weights${gpt2 ? ', residual projections 0.02/√(2·n_layer)' : ''}, zero biases, unit norm gains)`,
+    description: `synthetic: Hugging Face initialisation of ${gpt2 ? 'GPT-2' : 'Llama'} (N(0, 0.02²) weights${gpt2 ? ', residual projections 0.02/√(2·n_layer)' : ''}, zero biases, unit norm gains)`,
     embedding,
     positions: shape.positional === 'learned' ? Rng.derive(seed, 'weights/positions').normals(shape.context * d, SYNTHETIC_INIT_STD) : null,
     blocks: list,
