@@ -8,6 +8,7 @@ import { DEVICE_MODEL_NAMES } from '../engine/devices/index';
 import {
   deviceCurves, resolveFunctionalSettings, resolveNonidealities, runFunctionalSimulation, type DeviceCurves, type FunctionalResult,
 } from '../engine/functional/index';
+import { loadTileGemmKernel, type TileGemmKernel } from '../engine/kernels/tileGemm';
 import type { ErrorMetric } from '../engine/sweep/evaluate';
 import type { DeviceCurvesRequest, FunctionalRunRequest, ReferencedFiles, ResponseOf } from '../shared/protocol';
 import type { RequestContext } from './handlers';
@@ -17,6 +18,14 @@ export interface FunctionalRunOptions {
   readonly files: ReferencedFiles;
   readonly shouldStop: () => boolean;
   readonly onProgress?: (fraction: number, stage: string) => void;
+}
+
+let kernel: Promise<TileGemmKernel> | undefined;
+
+/** The fastest tile kernel this runtime has (WebAssembly SIMD; the JS reference as a last resort), loaded once. */
+function tileKernel(): Promise<TileGemmKernel> {
+  kernel ??= loadTileGemmKernel('auto');
+  return kernel;
 }
 
 /** Validates the config and runs its functional simulation; config errors throw with the first message. */
@@ -29,6 +38,7 @@ export async function runFunctionalOfConfig(configText: string, o: FunctionalRun
   if (checkpoint !== undefined && !(bytes instanceof Uint8Array)) throw new Error(`functional.checkpoint ${checkpoint} was not sent with the request`);
   return runFunctionalSimulation({
     design: analysis.design,
+    backend: await tileKernel(),
     settings: resolveFunctionalSettings(analysis.config),
     weightFiles: checkpoint !== undefined && bytes instanceof Uint8Array ? { [checkpoint]: bytes } : undefined,
     shouldStop: o.shouldStop,

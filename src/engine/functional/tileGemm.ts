@@ -1,7 +1,7 @@
 /**
  * The noisy-tile product: the one hot loop of the functional simulation, kept behind one function
  * so a faster implementation (the WebAssembly kernels in src/engine/kernels/) can stand in for it.
- * The contract is the one src/engine/kernels/tileGemm.ts documents; both sides must keep it.
+ * This comment is the contract; the kernels in src/engine/kernels/ implement it and are tested against this file.
  *
  * CONTRACT — tileGemm(x, tokens, weights, K, N, spec) → Y
  *
