@@ -1,7 +1,8 @@
 // One build script for every bundle: the extension host, the CLI, and (as they appear) the
 // worker and the webview.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -27,6 +28,19 @@ if (existsSync('src/worker/worker.ts')) {
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' });
 }
+if (existsSync('webview/sidebar/main.ts')) {
+  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/sidebar/main.ts'], outfile: 'dist/sidebar.js' });
+}
+
+// The schema `contributes.jsonValidation` ships for *.aimc.json is printed by the CLI just built, from
+// the TypeBox definition the validator uses, so the two cannot drift (validate-schema-file test).
+const SCHEMA_FILE = 'media/aimc-config.schema.json';
+function writeConfigSchema() {
+  const text = execFileSync(process.execPath, ['dist/cli.js', 'schema'], { encoding: 'utf8' });
+  if (!existsSync(SCHEMA_FILE) || readFileSync(SCHEMA_FILE, 'utf8') !== text) writeFileSync(SCHEMA_FILE, text);
+}
+const cli = builds.find((b) => b.outfile === 'dist/cli.js');
+cli.plugins = [{ name: 'config-schema', setup: (b) => b.onEnd((r) => { if (r.errors.length === 0) writeConfigSchema(); }) }];
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

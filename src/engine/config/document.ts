@@ -2,7 +2,7 @@
  * A config file parsed with source positions. YAML 1.2 is a superset of JSON, so `*.aimc.json`
  * goes through the same parser and keeps its positions too.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic, Position, Range } from './diagnostics';
 
 export type JsonPath = ReadonlyArray<string | number>;
@@ -28,13 +28,22 @@ export interface ConfigDocument {
 }
 
 export function parseConfigDocument(text: string): ConfigDocument {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
 
+  // Line starts come from the text, not the parser's LineCounter: the parser records lines only as
+  // far as it reads, and a syntax error can stop it before the end.
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const positionAt = (offset: number): Position => {
     const clamped = Math.max(0, Math.min(offset, text.length));
-    const p = lineCounter.linePos(clamped);
-    return { line: p.line - 1, character: p.col - 1 };
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid] <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: clamped - lineStarts[low] };
   };
   const rangeOf = (start: number, end: number): Range => ({ start: positionAt(start), end: positionAt(Math.max(start, end)) });
   const wholeFirstLine = (): Range => {
