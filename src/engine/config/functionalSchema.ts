@@ -5,22 +5,12 @@
  * src/engine/functional/settings.ts). This file must not import schema.ts, which imports it.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { int as intSchema, num as numSchema, strict as strictSchema, type NumberDoc } from './schemaBuilders';
 
-interface NumberDoc {
-  description: string;
-  unit: string;
-  source: string;
-  default?: number;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-}
-
-const int = (doc: NumberDoc) => Type.Optional(Type.Integer(doc));
-const num = (doc: NumberDoc) => Type.Optional(Type.Number(doc));
+const int = (doc: NumberDoc) => Type.Optional(intSchema(doc));
+const num = (doc: NumberDoc) => Type.Optional(numSchema(doc));
 const flag = (description: string, defaultValue: boolean) => Type.Optional(Type.Boolean({ description, default: defaultValue }));
-const strict = <T extends Record<string, TSchema>>(props: T, description: string) =>
-  Type.Optional(Type.Object(props, { additionalProperties: false, description }));
+const strict = <T extends Record<string, TSchema>>(props: T, description: string) => Type.Optional(strictSchema(props, description));
 
 const AIHWKIT_HWA = 'IBM aihwkit hardware-aware-training preset (simulator/presets/inference.py)';
 

@@ -12,23 +12,7 @@ import { GPU_IDS } from '../baselines/gpus';
 import { COMPONENT_LIBRARY, COMPONENT_IDS } from '../components/index';
 import { MODEL_PRESET_NAMES } from '../model/presets';
 import { FunctionalSchema, NonidealitiesSchema } from './functionalSchema';
-
-interface NumberDoc {
-  description: string;
-  unit: string;
-  source: string;
-  default?: number;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-}
-
-const int = (doc: NumberDoc) => Type.Integer(doc);
-const num = (doc: NumberDoc) => Type.Number(doc);
-const enumOf = <const T extends string>(values: readonly T[], doc: { description: string; default?: NoInfer<T>; source?: string }) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...doc });
-const strict = <T extends Record<string, TSchema>>(props: T, description: string) =>
-  Type.Object(props, { additionalProperties: false, description });
+import { enumOf, int, num, strict, type NumberDoc } from './schemaBuilders';
 
 export const MATRIX_NAMES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'ffn_up', 'ffn_gate', 'ffn_down', 'lm_head'] as const;
 export type MatrixName = (typeof MATRIX_NAMES)[number];

@@ -14,7 +14,7 @@
  * units (±1). The ADC bound and the output noise are given in aihwkit's units — one full-range cell
  * driven at full-scale input — which is cellMaxCode here.
  */
-import type { WeightMapping } from '../config/schema';
+import type { ResolvedWeights } from '../config/resolve';
 import { createDevice } from '../devices/index';
 import { irDropCorrection } from '../devices/irDrop';
 import { applyStuckAt } from '../devices/stuckAt';
@@ -30,19 +30,8 @@ import {
   type ProgrammedTiles, type QuantizerSpec, type TileConversions, type TileGemmBackend,
 } from './tileGemm';
 
-/** The weight settings of one matrix; a `ResolvedWeights` from config/resolve.ts fits. */
-export interface CrossbarSettings {
-  readonly device: 'pcm' | 'rram' | 'sram' | 'ideal';
-  readonly rows: number;
-  readonly cols: number;
-  readonly bitsPerCell: number;
-  readonly weightBits: number;
-  readonly mapping: WeightMapping;
-  readonly dacBits: number;
-  readonly bitSerial: boolean;
-  readonly adcBits: number;
-  readonly columnsPerAdc: number;
-}
+/** The weight settings of one matrix: the resolved config's, less where it runs. */
+export type CrossbarSettings = Omit<ResolvedWeights, 'implementation'>;
 
 export interface CrossbarInput {
   /** Weights, `inFeatures × outFeatures` row-major ('in-out', as Y = X W) or transposed ('out-in', as y = W x). */
