@@ -8,6 +8,7 @@ import { shapeFromHuggingFace } from '../model/huggingface';
 import type { ModelShape } from '../model/shape';
 import type { Diagnostic, Severity } from './diagnostics';
 import type { ConfigDocument, JsonPath } from './document';
+import { DEFAULT_WEIGHTS, mergeWeights } from './resolve';
 import type { AimcConfig } from './schema';
 
 export interface SemanticOutcome {
@@ -130,13 +131,13 @@ function checkLayerOverrides(config: AimcConfig, shape: ModelShape, at: At): voi
 }
 
 function checkWeightPrecision(config: AimcConfig, at: At): void {
+  const global = mergeWeights(DEFAULT_WEIGHTS, config.weights);
   const check = (w: AimcConfig['weights'], base: JsonPath) => {
-    if (!w) return;
-    const bits = w.weight_bits ?? 8;
-    const cell = w.bits_per_cell ?? 4;
-    const mapping = w.mapping ?? 'differential';
+    if (!w?.mapping && w?.weight_bits === undefined && w?.bits_per_cell === undefined) return;
+    // An override inherits what it does not set from the global weights section.
+    const { weightBits: bits, bitsPerCell: cell, mapping } = mergeWeights(global, w);
     if (mapping === 'offset' && bits > cell) {
-      at([...base, 'mapping'], 'warning', 'weight-precision-lost',
+      at(w.mapping ? [...base, 'mapping'] : base, 'warning', 'weight-precision-lost',
         `With \`offset\` mapping each weight is one cell of ${cell} bits, so ${bits}-bit weights lose ${bits - cell} bits. Use \`bit-sliced\` mapping, or set \`bits_per_cell\` to ${bits}.`);
     }
   };
