@@ -343,6 +343,13 @@ describe('consistency', () => {
     assertAt(d, spanOf(text, 4, 'offset'), 'warning');
     assert.match(d.message, /8-bit weights lose 4 bits/);
   });
+
+  test('a layer override inherits the global mapping it does not set', () => {
+    const text = gpt2('weights: { mapping: offset, bits_per_cell: 8 }', 'layers:', '  - layers: [0]', '    weights: { bits_per_cell: 4 }');
+    const d = only(text, 'weight-precision-lost');
+    assertAt(d, spanOf(text, 6, 'weights'), 'warning');
+    assert.match(d.message, /one cell of 4 bits/);
+  });
 });
 
 describe('physics', () => {

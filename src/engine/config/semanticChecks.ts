@@ -138,7 +138,7 @@ function checkWeightPrecision(config: AimcConfig, at: At): void {
     const { weightBits: bits, bitsPerCell: cell, mapping } = mergeWeights(global, w);
     if (mapping === 'offset' && bits > cell) {
       at(w.mapping ? [...base, 'mapping'] : base, 'warning', 'weight-precision-lost',
-        `With \`offset\` mapping each weight is one cell of ${cell} bits, so ${bits}-bit weights lose ${bits - cell} bits. Use \`bit-sliced\` mapping, or set \`bits_per_cell\` to ${bits}.`);
+        `With \`offset\` mapping each weight is one cell of ${cell} bits, so ${bits}-bit weights lose ${bits - cell} bits. Use \`bit-sliced\` mapping, or set \`bits_per_cell\` to ${bits}.`, !w.mapping);
     }
   };
   check(config.weights, ['weights']);
