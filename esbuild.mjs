@@ -31,6 +31,11 @@ if (existsSync('webview/main.ts')) {
 if (existsSync('webview/sidebar/main.ts')) {
   builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/sidebar/main.ts'], outfile: 'dist/sidebar.js' });
 }
+// The integration suite runs inside a real extension host, which provides `vscode`; mocha stays a
+// plain require so every test file shares the runner's instance.
+if (existsSync('test/integration/index.ts')) {
+  builds.push({ ...common, entryPoints: ['test/integration/index.ts', 'test/integration/*.test.ts'], outdir: 'out/integration', external: ['vscode', 'mocha'] });
+}
 
 // The schema `contributes.jsonValidation` ships for *.aimc.json is printed by the CLI just built, from
 // the TypeBox definition the validator uses, so the two cannot drift (validate-schema-file test).

@@ -1,23 +1,23 @@
 /**
- * Extension entry: wiring only. Heavy work (the engine) loads lazily in the features that need it.
+ * Extension entry: wiring only. The engine loads with the first config opened, the worker pool
+ * with the first simulation; activation builds objects and registers them, and logs what it cost.
  */
 import * as vscode from 'vscode';
-import { registerLanguageFeatures } from './language/register';
+import { activateWith } from './activation';
+import { createHost } from './host';
+import { loadLanguageService, registerLanguageFeatures } from './language/register';
 import { log } from './log';
 
 export function activate(context: vscode.ExtensionContext): void {
-  try {
-    context.subscriptions.push(log());
-    registerLanguageFeatures(context);
-    log().info('AIMC Explorer activated');
-  } catch (e) {
-    // VS Code shows nothing when activation fails, so say it ourselves.
-    const message = `AIMC Explorer failed to start: ${(e as Error).message}`;
-    void vscode.window.showErrorMessage(message);
-    log().error(message);
-  }
+  context.subscriptions.push(log());
+  activateWith(context.subscriptions, {
+    api: vscode,
+    log: log(),
+    registerLanguage: () => registerLanguageFeatures(context),
+    createHost: () => createHost({ api: vscode, extensionUri: context.extensionUri, load: loadLanguageService, log: log() }),
+  });
 }
 
 export function deactivate(): void {
-  // Disposables registered in context.subscriptions are released by VS Code.
+  // Disposables registered in context.subscriptions (the worker pool among them) are released by VS Code.
 }

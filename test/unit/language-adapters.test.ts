@@ -1,7 +1,8 @@
 /**
  * The VS Code adapters against a fake `vscode` (language-fake-vscode.ts): what gets registered,
  * diagnostics as the user types (debounced, stale results dropped, JSON configs not reported
- * twice), completion, hover, quick fixes, CodeLens, outline and the three commands.
+ * twice), completion, hover, quick fixes, CodeLens and outline. The commands are tested with the
+ * rest of the extension (extension-commands.test.ts).
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
@@ -80,12 +81,12 @@ describe('registration', () => {
     // JSON configs get completion, hover and outline from VS Code's JSON support and the shipped schema.
     assert.equal(selector('completion'), '[{"language":"aimc"}]');
     assert.equal(selector('hover'), '[{"language":"aimc"}]');
-    assert.equal(selector('codeActions'), '[{"language":"aimc"},{"pattern":"**/*.aimc.json"}]');
-    assert.equal(selector('codeLens'), '[{"language":"aimc"},{"pattern":"**/*.aimc.json"}]');
-    assert.deepEqual([...fake.commands.keys()].sort(), ['aimc.compareBaselines', 'aimc.runSweep', 'aimc.simulate']);
-    assert.equal(subscriptions.length, 1 + 5 + 3);
+    assert.equal(selector('codeActions'), '[{"language":"aimc"},{"language":"json","pattern":"**/*.aimc.json"}]');
+    assert.equal(selector('codeLens'), '[{"language":"aimc"},{"language":"json","pattern":"**/*.aimc.json"}]');
+    // The commands the CodeLens row names are the extension's (extension-commands.test.ts).
+    assert.deepEqual([...fake.commands.keys()], []);
+    assert.equal(subscriptions.length, 1 + 5);
     for (const s of subscriptions) s.dispose();
-    assert.equal(fake.commands.size, 0);
     assert.equal(fake.disposedCollections, 1);
     assert.equal(fake.listenerCount(), 0);
   });
@@ -270,48 +271,5 @@ describe('providers', () => {
     assert.deepEqual(weights.children.map((c) => c.name), ['adc']);
     assert.deepEqual(weights.children[0].children.map((c) => [c.name, c.detail]), [['bits', '8']]);
     assert.deepEqual(weights.selectionRange, new Range(3, 0, 3, 7));
-  });
-});
-
-describe('commands', () => {
-  beforeEach(setup);
-
-  test('Simulate prints the summary the CLI prints, for the document the CodeLens names', async () => {
-    const d = fake.open('/work/a.aimc.yaml', gpt2('name: my design'));
-    await fake.commands.get('aimc.simulate')!(d.uri);
-    const report = output.lines.find((l) => l.startsWith('a.aimc.yaml\n'));
-    assert.ok(report, output.lines.join('\n'));
-    assert.match(report, /^a\.aimc\.yaml\nmy design\nmodel gpt2: 12 layers/);
-    assert.match(report, /energy per token/);
-    assert.equal(output.shown, 1);
-  });
-
-  test('Compare lists each GPU baseline', async () => {
-    const d = fake.open('/work/a.aimc.yaml', gpt2('baselines: [h100, a100]'));
-    await fake.commands.get('aimc.compareBaselines')!(d.uri);
-    const report = output.lines.find((l) => l.includes('against GPU baselines'))!;
-    assert.match(report, /NVIDIA H100 SXM: [\d.e+]+× the speed, [\d.e+]+× the energy per token/);
-    assert.match(report, /NVIDIA A100 SXM 80GB/);
-  });
-
-  test('Sweep runs on the active config editor when called from the palette', async () => {
-    const d = fake.open('/work/a.aimc.yaml', gpt2());
-    fake.window.activeTextEditor = { document: d };
-    await fake.commands.get('aimc.runSweep')!();
-    assert.ok(output.lines.some((l) => l.includes('the base design point')));
-  });
-
-  test('a config with errors reports them instead of a summary', async () => {
-    const d = fake.open('/work/a.aimc.yaml', gpt2('weights:', '  adc_bits: 6'));
-    await fake.commands.get('aimc.simulate')!(d.uri);
-    assert.ok(output.lines.some((l) => l.startsWith('a.aimc.yaml:5:3: error: Unknown key `adc_bits`')));
-    assert.ok(!output.lines.some((l) => l.includes('energy per token')));
-    assert.deepEqual(fake.messages.map((m) => m.level), ['error']);
-  });
-
-  test('without a config open, the command says what to open', async () => {
-    fake.window.activeTextEditor = { document: fake.open('/work/readme.md', '# hi', 'markdown') };
-    await fake.commands.get('aimc.simulate')!();
-    assert.deepEqual(fake.messages, [{ level: 'warning', text: 'Open an AIMC config (*.aimc.yaml or *.aimc.json) first.' }]);
   });
 });

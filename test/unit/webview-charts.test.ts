@@ -66,6 +66,12 @@ test('log axes label powers of ten, or 1-2-5 steps inside a single decade', () =
   assert.deepEqual(wide.filter((v) => logTickShown(v, wide)), [1e-9, 1e-8, 1e-7]);
   const narrow = [1e-5, 2e-5, 3e-5, 4e-5, 5e-5];
   assert.deepEqual(narrow.filter((v) => logTickShown(v, narrow)), [1e-5, 2e-5, 5e-5]);
+  // A sweep whose latencies run from 6.4 to 9 µs: no 1-2-5 tick inside, so every tick is labelled.
+  const tight = [6e-6, 7e-6, 8e-6, 9e-6];
+  assert.deepEqual(tight.filter((v) => logTickShown(v, tight)), tight);
+  // chart.js packs finer ticks into such an axis; at most four of them get a label, on a round step.
+  const crowded = [6.4, 6.5, 6.6, 6.7, 6.8, 6.9, 7, 7.5, 8].map((v) => v * 1e-6);
+  assert.deepEqual(crowded.filter((v) => logTickShown(v, crowded)).map((v) => Number((v * 1e6).toFixed(1))), [6.5, 7, 7.5, 8]);
 });
 
 test('shares are shown with sensible precision', () => {

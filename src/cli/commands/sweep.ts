@@ -4,19 +4,16 @@ import { parseArgs } from 'node:util';
 import { analyzeConfig } from '../../engine/config/analyze';
 import { formatDiagnostic, hasErrors } from '../../engine/config/diagnostics';
 import { formatEngineering } from '../../engine/format';
-import { parseVaries, SweepSpecError, type SweepAxis } from '../../engine/sweep/axes';
-import type { PointSpec, SweepPointResult } from '../../engine/sweep/evaluate';
+import { parseVaries, SweepSpecError } from '../../engine/sweep/axes';
+import type { SweepPointResult } from '../../engine/sweep/evaluate';
 import { parseShard, planSweep, shardPoints, type Shard } from '../../engine/sweep/plan';
 import { buildReport, sweepIdentity, type SweepReport } from '../../engine/sweep/report';
-import type { ReferencedFiles } from '../../shared/protocol';
 import { FUNCTIONAL_ERROR_METRIC } from '../../worker/functional';
-import { defaultPoolSize, RequestCancelledError, WorkerPool } from '../../worker/pool';
+import { defaultPoolSize, WorkerPool } from '../../worker/pool';
+import { runSweepPoints, sweepWorkers, type SweepRunInput } from '../../worker/sweepRun';
 import { emit, EXIT_OK, fileReaderFor, InputError, readConfigText, UsageError } from '../io';
 import { csvCell, table } from '../summary';
 import type { CliCommand } from './types';
-
-/** Chunks per worker: enough that a slow chunk does not leave the other workers idle at the end. */
-const CHUNKS_PER_WORKER = 4;
 
 /** Exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 const EXIT_INTERRUPTED = 130;
@@ -109,63 +106,31 @@ function loadBase(file: string, withCheckpoint: boolean): { text: string; name: 
   return { text, name: analysis.config?.name ?? basename(file), files };
 }
 
-function chunk<T>(items: readonly T[], parts: number): T[][] {
-  const size = Math.max(1, Math.ceil(items.length / parts));
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 function progressLine(done: number, total: number, workers: number, startMs: number): string {
   const s = Math.round((Date.now() - startMs) / 1000);
   const pct = total ? Math.floor((100 * done) / total) : 100;
   return `\rsweep: ${Math.floor(done)}/${total} points (${pct}%), ${workers} worker${workers === 1 ? '' : 's'}, ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} `;
 }
 
-interface RunOptions {
-  readonly base: { text: string; files: ReferencedFiles };
-  readonly axes: readonly SweepAxis[];
-  readonly points: readonly PointSpec[];
-  readonly withError: boolean;
-  readonly workers: number;
-}
-
 /** Runs the points on a worker pool; resolves with their results, or null when interrupted. */
-async function runOnPool(o: RunOptions): Promise<SweepPointResult[] | null> {
-  const chunks = chunk(o.points, o.workers * CHUNKS_PER_WORKER);
-  const workers = Math.max(1, Math.min(o.workers, chunks.length));
+async function runOnPool(o: SweepRunInput): Promise<SweepPointResult[] | null> {
+  const workers = sweepWorkers(o.points.length, o.workers);
   const pool = new WorkerPool({ workerFile: join(__dirname, 'worker.js'), size: workers });
   const showProgress = process.stderr.isTTY === true;
   const startMs = Date.now();
-  const doneByChunk = new Array<number>(chunks.length).fill(0);
   let lastDraw = 0;
-  const draw = (force = false) => {
-    if (!showProgress || (!force && Date.now() - lastDraw < 100)) return;
+  const draw = (done: number) => {
+    if (!showProgress || Date.now() - lastDraw < 100) return;
     lastDraw = Date.now();
-    process.stderr.write(progressLine(doneByChunk.reduce((a, b) => a + b, 0), o.points.length, workers, startMs));
+    process.stderr.write(progressLine(done, o.points.length, workers, startMs));
   };
-  const requests = chunks.map((points, c) => pool.request('sweep-chunk', {
-    baseConfigText: o.base.text, files: o.base.files, axes: o.axes, points, withError: o.withError,
-  }, { onProgress: (p) => { doneByChunk[c] = p.done; draw(); } }));
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-    for (const r of requests) r.cancel();
-  };
+  const run = runSweepPoints(pool, { ...o, workers }, draw);
+  const onSigint = () => run.cancel();
   process.once('SIGINT', onSigint);
   try {
-    const settled = await Promise.allSettled(requests.map((r) => r.result));
+    const results = await run.result;
     if (showProgress) process.stderr.write(`${progressLine(o.points.length, o.points.length, workers, startMs)}\n`);
-    if (interrupted || settled.some((s) => s.status === 'rejected' && s.reason instanceof RequestCancelledError)) return null;
-    return settled.flatMap((s, c) => {
-      if (s.status === 'fulfilled') return [...s.value.points];
-      // An engine failure or a dead worker costs its chunk's points, not the whole sweep.
-      const message = (s.reason as Error).message;
-      return chunks[c].map((p): SweepPointResult => ({
-        index: p.index, values: Object.fromEntries(o.axes.map((a, i) => [a.key, p.values[i]])),
-        status: 'failed', message, cost: null, error: null, pareto: [],
-      }));
-    });
+    return results;
   } finally {
     process.off('SIGINT', onSigint);
     await pool.dispose();

@@ -62,7 +62,8 @@ function sectionAt(key: string): Json | undefined {
   return s;
 }
 
-type Kind = 'integer' | 'number' | 'enum' | 'boolean';
+export type SweepKeyKind = 'integer' | 'number' | 'enum' | 'boolean';
+type Kind = SweepKeyKind;
 
 function kindOf(key: string, s: Json): Kind {
   if (Array.isArray(s.enum)) return 'enum';
@@ -82,6 +83,42 @@ function lookUp(key: string): { schema: Json; kind: Kind } {
   if (section?.type === 'array') throw new SweepSpecError(`\`${key}\` is a list; lists cannot be varied`);
   const guess = closestMatch(key, [...schemaLeaves().keys()]);
   throw new SweepSpecError(`unknown config key \`${key}\`${guess ? `; did you mean \`${guess}\`?` : ''}`);
+}
+
+/** A config key a sweep can vary, as the schema describes it, for editors that offer the keys. */
+export interface SweepableKey {
+  readonly key: string;
+  readonly kind: SweepKeyKind;
+  readonly description: string;
+  readonly unit: string;
+  /** The schema's default; undefined where the default depends on other keys. */
+  readonly default?: SweepValue;
+  /** The allowed values of an enum key. */
+  readonly choices?: readonly string[];
+  /** Inclusive bounds of a numeric key; an exclusive minimum counts as absent. */
+  readonly minimum?: number;
+  readonly maximum?: number;
+}
+
+/** Every key `parseVary` accepts, in schema order. */
+export function sweepableKeys(): SweepableKey[] {
+  const out: SweepableKey[] = [];
+  for (const [key, s] of schemaLeaves()) {
+    let kind: Kind;
+    try {
+      kind = kindOf(key, s);
+    } catch {
+      continue;
+    }
+    out.push({
+      key, kind, description: typeof s.description === 'string' ? s.description : '', unit: typeof s.unit === 'string' ? s.unit : '',
+      default: s.default as SweepValue | undefined,
+      choices: kind === 'enum' ? (s.enum as unknown[]).map(String) : undefined,
+      minimum: typeof s.minimum === 'number' ? s.minimum : undefined,
+      maximum: typeof s.maximum === 'number' ? s.maximum : undefined,
+    });
+  }
+  return out;
 }
 
 function parseNumber(key: string, text: string): number {

@@ -6,7 +6,7 @@ import type { VscodeApi } from './vscodeApi';
 /** YAML configs have their own language; JSON configs stay `json` and are told apart by name. */
 export const AIMC_LANGUAGE = 'aimc';
 export const YAML_SELECTOR: vscode.DocumentSelector = [{ language: AIMC_LANGUAGE }];
-export const CONFIG_SELECTOR: vscode.DocumentSelector = [{ language: AIMC_LANGUAGE }, { pattern: '**/*.aimc.json' }];
+export const CONFIG_SELECTOR: vscode.DocumentSelector = [{ language: AIMC_LANGUAGE }, { language: 'json', pattern: '**/*.aimc.json' }];
 
 export function isJsonConfig(doc: Pick<vscode.TextDocument, 'uri'>): boolean {
   return doc.uri.path.endsWith('.aimc.json');
@@ -17,14 +17,24 @@ export function isConfigDocument(doc: Pick<vscode.TextDocument, 'uri' | 'languag
 }
 
 /**
- * Reads files named by the config at `configUri` (paths relative to its folder) through
- * `workspace.fs`, so remote and virtual workspaces work as local ones do.
+ * Where a path written in the config at `configUri` points: relative paths from the config's
+ * folder. An untitled config has no folder unless VS Code was given the path it will be saved to
+ * (`untitled:/dir/name.aimc.yaml`), as the extension does for configs it writes.
+ */
+export function referencedUri(api: VscodeApi, configUri: vscode.Uri, path: string): vscode.Uri | undefined {
+  if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path)) return api.Uri.file(path);
+  if (configUri.scheme !== 'untitled') return api.Uri.joinPath(configUri, '..', path);
+  return configUri.path.startsWith('/') ? api.Uri.joinPath(api.Uri.file(configUri.path), '..', path) : undefined;
+}
+
+/**
+ * Reads files named by the config at `configUri` through `workspace.fs`, so remote and virtual
+ * workspaces work as local ones do.
  */
 export function relativeReader(api: VscodeApi, configUri: vscode.Uri): ReadFileAsync {
   return async (path) => {
-    const absolute = path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path);
-    if (!absolute && configUri.scheme === 'untitled') return undefined;
-    const uri = absolute ? api.Uri.file(path) : api.Uri.joinPath(configUri, '..', path);
+    const uri = referencedUri(api, configUri, path);
+    if (!uri) return undefined;
     try {
       return new TextDecoder().decode(await api.workspace.fs.readFile(uri));
     } catch {

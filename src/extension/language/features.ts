@@ -1,6 +1,8 @@
-/** Registers every config language feature with the given `vscode` API. */
+/**
+ * Registers every config language feature with the given `vscode` API. The commands the CodeLens
+ * row runs are the extension's (src/extension/commands/).
+ */
 import type * as vscode from 'vscode';
-import { registerConfigCommands } from './commands';
 import { ConfigDiagnostics, type DiagnosticsOptions } from './diagnostics';
 import { CONFIG_SELECTOR, YAML_SELECTOR } from './documents';
 import { ConfigCodeActionProvider, ConfigCodeLensProvider, ConfigCompletionProvider, ConfigHoverProvider, ConfigSymbolProvider } from './providers';
@@ -19,7 +21,6 @@ export function registerFeatures(
     L.registerDocumentSymbolProvider(YAML_SELECTOR, new ConfigSymbolProvider(api, load)),
     L.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigCodeActionProvider(api, load, diagnostics), { providedCodeActionKinds: [api.CodeActionKind.QuickFix] }),
     L.registerCodeLensProvider(CONFIG_SELECTOR, new ConfigCodeLensProvider(api, load)),
-    ...registerConfigCommands(api, load, output),
   );
   return diagnostics;
 }

@@ -7,7 +7,7 @@ import type { LanguageService } from './vscodeApi';
 let service: Promise<LanguageService> | undefined;
 
 /** The engine (parser, validator, cost model) loads on the first config opened, not at activation. */
-function loadLanguageService(): Promise<LanguageService> {
+export function loadLanguageService(): Promise<LanguageService> {
   service ??= import('../../engine/language/index');
   return service;
 }

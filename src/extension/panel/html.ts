@@ -24,6 +24,18 @@ export interface WebviewHtmlOptions {
 
 const NONCE = /^[A-Za-z0-9+/=_-]{16,}$/;
 
+/**
+ * `webview.cspSource` is one source in VS Code desktop (`https://*.vscode-cdn.net`) and a list in
+ * browser hosts such as code-server (`'self' https://*.vscode-cdn.net`). Anything that could end
+ * the directive or the attribute, or widen it to every host, scheme or inline code, is refused.
+ */
+const CSP_SOURCE = /^(?:'self'|[a-z][a-z0-9+.-]*:\/\/(?!\*(?:[/:]|$))[^\s;,'"<>]+|(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d+)?(?:\/[^\s;,'"<>]*)?)$/i;
+
+function isCspSourceList(value: string): boolean {
+  const sources = value.trim().split(/\s+/);
+  return value.trim() !== '' && sources.every((s) => CSP_SOURCE.test(s));
+}
+
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
@@ -41,7 +53,7 @@ function escapeAttribute(s: string): string {
 export function webviewHtml(o: WebviewHtmlOptions): string {
   // A nonce that could end the attribute or the policy would defeat the policy it is part of.
   if (!NONCE.test(o.nonce)) throw new Error('webviewHtml: the nonce must be at least 16 base64 characters');
-  if (/[;'"\s]/.test(o.cspSource.trim()) || o.cspSource.trim() === '') throw new Error('webviewHtml: invalid cspSource');
+  if (!isCspSourceList(o.cspSource)) throw new Error('webviewHtml: invalid cspSource');
   const nonce = escapeAttribute(o.nonce);
   return `<!DOCTYPE html>
 <html lang="en">

@@ -1,0 +1,250 @@
+/**
+ * The extension in a real browser, driven as a person drives it: the VSIX installed into
+ * code-server, Debian's Chromium under playwright-core, a workspace of examples and broken configs.
+ *
+ * Steps (each leaves a screenshot in test-results/ui/; a failed step stops the run and prints the
+ * last screenshot, the Problems panel and the extension host log):
+ * 1. open a broken config and read the Problems panel;
+ * 2. run "AIMC: Simulate Current Config" on an example from the command palette;
+ * 3. find the results panel's webview frame and read its key figures, which must equal the CLI's;
+ * 4. open the tile map and judge from its pixels that it drew the design;
+ * 5. switch to a light theme and back; the panel and its canvas must follow;
+ * 6. the panel's frames logged no errors (CSP violations, exceptions) all along.
+ *
+ * Run: npm run test:ui   (builds first; needs scripts/install-test-host.sh once)
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import type { SimulationResult } from '../../src/engine/result';
+import { keyFigures } from '../../webview/panel/figures';
+import { launchChromium } from './browser';
+import { extensionHostLogs, installVsix, startCodeServer, writeUserSettings, type CodeServer } from './codeServer';
+import { cleanUp, copyWorkspace, RESULTS, ROOT, scratch, withTimeout } from './scratch';
+import { buildVsix } from './vsix';
+import { assertEventually, openFile, problems, problemsText, runCommand, setTheme } from './workbench';
+
+const SHOTS = join(RESULTS, 'ui');
+const EXAMPLE = 'gpt2-gaincell.aimc.yaml';
+const BROKEN = 'unknown-enum.aimc.yaml';
+/** Generous for a cold workbench; a step that needs longer is broken, not slow. */
+const STEP_TIMEOUT_MS = 90_000;
+
+let lastScreenshot = '(none yet)';
+
+async function shot(page: Page, name: string): Promise<void> {
+  const file = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  lastScreenshot = file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The results panel's webview
+// ---------------------------------------------------------------------------------------------
+
+/** VS Code nests each webview's page in two iframes; the one holding the panel's DOM is it. */
+async function panelFrame(page: Page): Promise<Frame> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    for (const frame of page.frames()) {
+      const found = await frame.evaluate(() => document.querySelector('.figures [data-figure]') !== null).catch(() => false);
+      if (found) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('no webview frame shows key figures (.figures [data-figure])');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function figuresShown(frame: Frame): Promise<Record<string, string>> {
+  return frame.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('.figures [data-figure]'))
+    .map((f) => [f.getAttribute('data-figure'), f.querySelector('.figure-value')?.textContent ?? ''])));
+}
+
+interface CanvasPixels {
+  readonly width: number;
+  readonly height: number;
+  /** Distinct colours among sampled pixels (a blank canvas has one). */
+  readonly colours: number;
+  /** Share of sampled pixels that differ from the top-left pixel, the background. */
+  readonly painted: number;
+  /** A checksum of every pixel, to tell one rendering from another. */
+  readonly checksum: number;
+}
+
+async function tileMapPixels(frame: Frame): Promise<CanvasPixels> {
+  return frame.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('.tilemap-canvas');
+    if (!c || c.width === 0 || c.height === 0) return { width: 0, height: 0, colours: 0, painted: 0, checksum: 0 };
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const background = (d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3];
+    const seen = new Set<number>();
+    let sampled = 0;
+    let painted = 0;
+    let checksum = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      checksum = (Math.imul(checksum, 31) + ((d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3])) | 0;
+      if ((i / 4) % 7 !== 0) continue;
+      const rgba = (d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3];
+      sampled++;
+      if (rgba !== background) painted++;
+      if (seen.size < 256) seen.add(rgba);
+    }
+    return { width: c.width, height: c.height, colours: seen.size, painted: painted / sampled, checksum };
+  });
+}
+
+async function webviewTheme(frame: Frame): Promise<string> {
+  return frame.evaluate(() => document.body.className);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+// ---------------------------------------------------------------------------------------------
+
+function cliResult(file: string): SimulationResult {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'simulate', file, '--json'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`aimc simulate ${file} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as SimulationResult;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  rmSync(SHOTS, { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+  const dir = scratch('ui');
+  const folder = copyWorkspace(dir);
+  const userDataDir = join(dir, 'user-data');
+  const extensionsDir = join(dir, 'extensions');
+  writeUserSettings(userDataDir);
+
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const pageErrors: string[] = [];
+  let passed = 0;
+  const step = async (name: string, body: () => Promise<void>) => {
+    const t0 = Date.now();
+    await withTimeout(name, STEP_TIMEOUT_MS, body);
+    passed++;
+    console.log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  };
+
+  try {
+    await step('package the VSIX and install it into code-server', async () => {
+      installVsix(buildVsix(join(dir, 'aimc-explorer.vsix')), extensionsDir, userDataDir);
+    });
+    server = await startCodeServer({ folder, userDataDir, extensionsDir });
+    browser = await launchChromium();
+    const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page = p;
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    // The results panel's own errors (CSP violations, exceptions) surface as console errors of its frames.
+    const panelErrors: string[] = [];
+    p.on('console', (m) => {
+      if (process.env.AIMC_TEST_VERBOSE) console.log(`     [console ${m.type()}] ${m.text().slice(0, 200)} (${m.location().url.split('?')[0]})`);
+      if (m.type() === 'error' && /webview/.test(m.location().url)) panelErrors.push(`${m.text()} (${m.location().url.split('?')[0]})`);
+    });
+
+    await step('the workbench opens the workspace', async () => {
+      await p.goto(`${server!.origin}/?folder=${encodeURIComponent(folder)}`, { timeout: 60_000 });
+      await p.locator('.monaco-workbench .explorer-folders-view').waitFor({ timeout: 60_000 });
+      await p.locator('.explorer-folders-view .monaco-list-row', { hasText: 'broken' }).waitFor({ timeout: 30_000 });
+      await shot(p, '0-workbench');
+    });
+
+    await step(`1. ${BROKEN} lists its problems in the Problems panel`, async () => {
+      await openFile(p, BROKEN);
+      await runCommand(p, 'Problems: Focus on Problems View');
+      let rows: string[] = [];
+      await assertEventually(async () => {
+        rows = await problems(p);
+        return rows.some((r) => r.includes('memristor')) && rows.some((r) => r.includes('kv_storage'));
+      }, 'both problems of the config in the Problems panel', 30_000);
+      await shot(p, '1-problems');
+      console.log(`     Problems panel:\n${rows.map((r) => `       ${r}`).join('\n')}`);
+      assert.ok(rows.some((r) => r.includes('`weights.device` is "memristor", which is not one of: pcm, rram, sram, ideal.')), 'the device problem, in the validator\'s words');
+      assert.ok(rows.some((r) => r.includes('Did you mean `sram`?')), 'the KV storage problem suggests sram');
+      // The results panel opens beside the editor; the Problems panel would take half its height.
+      await runCommand(p, 'View: Toggle Panel Visibility');
+    });
+
+    await step(`2. "AIMC: Simulate Current Config" runs on ${EXAMPLE} from the command palette`, async () => {
+      await openFile(p, EXAMPLE);
+      await shot(p, '2a-example-open');
+      await runCommand(p, 'AIMC: Simulate Current Config');
+      await panelFrame(p);
+      await shot(p, '2b-results-panel');
+    });
+
+    const expected = keyFigures(cliResult(join(folder, 'examples', EXAMPLE)));
+    await step('3. the results panel shows the CLI\'s key figures', async () => {
+      const frame = await panelFrame(p);
+      const shown = await figuresShown(frame);
+      console.log(`     key figures: ${Object.entries(shown).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      assert.deepEqual(shown, Object.fromEntries(expected.map((f) => [f.id, f.value])));
+      await shot(p, '3-key-figures');
+    });
+
+    let darkMap: CanvasPixels | undefined;
+    await step('4. the tile map draws the design', async () => {
+      const frame = await panelFrame(p);
+      await frame.locator('vscode-tab-header[data-tab="tiles"]').click();
+      await assertEventually(async () => (await tileMapPixels(frame)).colours > 3, 'the tile map to paint');
+      // A rendering still in progress has fewer colours than the finished one.
+      await p.waitForTimeout(300);
+      darkMap = await tileMapPixels(frame);
+      await shot(p, '4-tile-map');
+      console.log(`     tile map ${darkMap.width} × ${darkMap.height} px: ${darkMap.colours} colours, ${(100 * darkMap.painted).toFixed(1)} % painted`);
+      assert.ok(darkMap.colours >= 4, `the tile map has ${darkMap.colours} colours`);
+      assert.ok(darkMap.painted > 0.05, `only ${(100 * darkMap.painted).toFixed(1)} % of the tile map is painted`);
+    });
+
+    await step('5. a light theme and back: the panel and its canvas follow', async () => {
+      const frame0 = await panelFrame(p);
+      assert.match(await webviewTheme(frame0), /vscode-dark/);
+      await setTheme(p, 'Light Modern');
+      let frame = await panelFrame(p);
+      await assertEventually(async () => /vscode-light/.test(await webviewTheme(frame)), 'the webview to turn light');
+      await p.waitForTimeout(300);
+      const lightMap = await tileMapPixels(frame);
+      await shot(p, '5a-light-theme');
+      assert.ok(lightMap.colours >= 4 && lightMap.checksum !== darkMap!.checksum, 'the tile map was redrawn in the light theme\'s colours');
+      await setTheme(p, 'Dark Modern');
+      frame = await panelFrame(p);
+      await assertEventually(async () => /vscode-dark/.test(await webviewTheme(frame)), 'the webview to turn dark again');
+      await p.waitForTimeout(300);
+      await shot(p, '5b-dark-again');
+      assert.ok((await tileMapPixels(frame)).colours >= 4, 'the tile map is drawn after switching back');
+    });
+
+    await step('6. the results panel logged no errors', async () => {
+      assert.deepEqual(panelErrors, []);
+    });
+
+    console.log(`UI suite passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${SHOTS}`);
+    console.log(`ui: ${passed} passed, 0 failed`);
+    return 0;
+  } catch (e) {
+    console.error(`FAIL ${(e as Error).stack ?? String(e)}`);
+    if (page) {
+      await shot(page, 'failure').catch(() => undefined);
+      console.error(`last screenshot: ${lastScreenshot}`);
+      console.error(`Problems panel:\n${await withTimeout('reading the Problems panel', 30_000, () => problemsText(page!)).catch((x: Error) => x.message)}`);
+    }
+    if (pageErrors.length) console.error(`page errors:\n${pageErrors.join('\n')}`);
+    console.error(`extension host log:\n${extensionHostLogs(userDataDir)}`);
+    if (server) console.error(`code-server output (tail):\n${server.output().split('\n').slice(-40).join('\n')}`);
+    console.log(`ui: ${passed} passed, 1 failed`);
+    return 1;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    cleanUp(dir);
+  }
+}
+
+void main().then((code) => {
+  process.exitCode = code;
+});
