@@ -132,15 +132,9 @@ export function softmaxAttention(h: HeadInput, window: number): AttentionResult 
       weights[i * T + j] = s * scale;
       max = Math.max(max, s * scale);
     }
-    let sum = 0;
+    softmaxRow(weights, i * T, lo, i, max);
     for (let j = lo; j <= i; j++) {
-      const e = Math.exp(weights[i * T + j] - max);
-      weights[i * T + j] = e;
-      sum += e;
-    }
-    for (let j = lo; j <= i; j++) {
-      const a = weights[i * T + j] / sum;
-      weights[i * T + j] = a;
+      const a = weights[i * T + j];
       for (let c = 0; c < d; c++) out[i * d + c] += a * v[j * d + c];
     }
   }
@@ -309,14 +303,19 @@ function digitalSoftmaxRow(
     weights[i * T + j] = logit;
     max = Math.max(max, logit);
   }
+  softmaxRow(weights, i * T, lo, i, max);
+  if (effects.inputQuantization) {
+    for (let j = lo; j <= i; j++) weights[i * T + j] = quantizeLevels(weights[i * T + j], 0, 1, settings.levels.query);
+  }
+}
+
+/** Replaces the logits row[base + lo … base + hi] by their softmax, given their maximum. */
+function softmaxRow(row: Float32Array, base: number, lo: number, hi: number, max: number): void {
   let sum = 0;
-  for (let j = lo; j <= i; j++) {
-    const e = Math.exp(weights[i * T + j] - max);
-    weights[i * T + j] = e;
+  for (let j = lo; j <= hi; j++) {
+    const e = Math.exp(row[base + j] - max);
+    row[base + j] = e;
     sum += e;
   }
-  for (let j = lo; j <= i; j++) {
-    const a = weights[i * T + j] / sum;
-    weights[i * T + j] = effects.inputQuantization ? quantizeLevels(a, 0, 1, settings.levels.query) : a;
-  }
+  for (let j = lo; j <= hi; j++) row[base + j] /= sum;
 }
