@@ -12,12 +12,11 @@ import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from 
 export const COMMANDS: readonly CliCommand[] = [simulateCommand, accuracyCommand, validateCommand, sweepCommand, mergeCommand, deviceCommand, presetsCommand, schemaCommand];
 
 function help(): string {
-  const w = Math.max(...COMMANDS.map((c) => c.usage.length));
   return [
     'aimc: LLMs on analog in-memory computing hardware: energy, latency, area, accuracy, GPU comparison.',
     '',
     'Usage:',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(w)}  ${c.summary}`),
+    ...COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
     '',
     'Exit codes: 0 success, 1 invalid input, 2 usage.',
   ].join('\n');
