@@ -8,7 +8,7 @@
  * - full analysis: what the editor runs after each pause in typing, adding the cost model and the
  *   physics checks that need it;
  * - completion, hover and outline on the same text.
- * Run: node --import tsx test/bench/language.bench.ts
+ * Run: npm run bench (it bundles this file as the extension is bundled: node esbuild.mjs --bench)
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
