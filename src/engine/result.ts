@@ -4,6 +4,7 @@
  * incompatible change. All energies in joules, times in seconds, areas in mm².
  */
 import type { TileGroup } from './mapping/tiles';
+import type { ModelShape } from './model/shape';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -29,18 +30,8 @@ export interface BaselineResult {
 export interface SimulationResult {
   readonly schemaVersion: typeof RESULT_SCHEMA_VERSION;
   readonly name: string;
-  readonly model: {
-    readonly name: string;
-    readonly family: string;
-    readonly layers: number;
-    readonly dModel: number;
-    readonly heads: number;
-    readonly kvHeads: number;
-    readonly headDim: number;
-    readonly dFf: number;
-    readonly ffn: string;
-    readonly vocab: number;
-    readonly context: number;
+  /** The resolved shape's fields a reader needs, and the parameter count. */
+  readonly model: Pick<ModelShape, 'name' | 'family' | 'layers' | 'dModel' | 'heads' | 'kvHeads' | 'headDim' | 'dFf' | 'ffn' | 'vocab' | 'context'> & {
     readonly parameters: number;
   };
   readonly workload: {
