@@ -13,7 +13,7 @@ import { Ledger } from './cost/ledger';
 import { costVectorOp } from './cost/vectorOps';
 import { mapDesign, type MatrixMapping } from './mapping/map';
 import { countParameters } from './model/parameters';
-import { RESULT_SCHEMA_VERSION, type SimulationResult } from './result';
+import { RESULT_SCHEMA_VERSION, type SimulationResult } from '../shared/result';
 import { buildWorkload } from './workload/build';
 import type { AttentionOp } from './workload/operations';
 

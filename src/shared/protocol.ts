@@ -16,11 +16,11 @@
  *   isolation has no SharedArrayBuffer). The worker then yields to its event loop between units
  *   of work so the message gets through; see src/worker/handlers.ts.
  */
-import type { Diagnostic } from '../engine/config/diagnostics';
-import type { DeviceCurves, FunctionalResult } from '../engine/functional/index';
-import type { SimulationResult } from '../engine/result';
-import type { SweepAxis } from '../engine/sweep/axes';
-import type { PointSpec, SweepPointResult } from '../engine/sweep/evaluate';
+import type { Diagnostic } from './diagnostics';
+import type { DeviceCurves, FunctionalResult } from './functionalResult';
+import type { SimulationResult } from './result';
+import type { SweepAxis } from './sweep';
+import type { PointSpec, SweepPointResult } from './sweep';
 
 export type RequestId = number;
 

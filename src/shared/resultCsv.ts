@@ -2,7 +2,7 @@
  * The CSV form of a simulation (`aimc simulate --csv`, the extension's Export Results), so both
  * front ends write the same columns.
  */
-import type { SimulationResult } from '../engine/result';
+import type { SimulationResult } from './result';
 
 export function csvCell(v: string | number): string {
   const s = String(v);

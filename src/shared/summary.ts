@@ -2,8 +2,8 @@
  * The readable summary of a simulation: what `aimc simulate` prints and what the extension shows
  * in its output channel, so both read the same.
  */
-import { formatCount, formatEngineering, formatRatio } from '../engine/format';
-import type { SimulationResult } from '../engine/result';
+import { formatCount, formatEngineering, formatRatio } from './format';
+import type { SimulationResult } from './result';
 
 /** Columns padded to their widest cell; the first left-aligned, the rest right-aligned. */
 export function table(rows: ReadonlyArray<readonly string[]>): string {

@@ -7,7 +7,7 @@
  * and nothing a webview sends can name a file or carry config text; it can only refer to things the
  * host already holds (a sweep point by id) or hand over PNG bytes.
  */
-import type { SimulationResult } from '../engine/result';
+import type { SimulationResult } from './result';
 
 // ---------------------------------------------------------------------------------------------
 // Data shapes the panel renders besides SimulationResult

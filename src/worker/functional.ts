@@ -5,9 +5,8 @@
 import { analyzeConfig } from '../engine/config/analyze';
 import type { ReadFile } from '../engine/config/semanticChecks';
 import { DEVICE_MODEL_NAMES } from '../engine/devices/index';
-import {
-  deviceCurves, resolveFunctionalSettings, resolveNonidealities, runFunctionalSimulation, type DeviceCurves, type FunctionalResult,
-} from '../engine/functional/index';
+import { deviceCurves, resolveFunctionalSettings, resolveNonidealities, runFunctionalSimulation } from '../engine/functional/index';
+import type { DeviceCurves, FunctionalResult } from '../shared/functionalResult';
 import { loadTileGemmKernel, type TileGemmKernel } from '../engine/kernels/tileGemm';
 import type { ErrorMetric } from '../engine/sweep/evaluate';
 import type { DeviceCurvesRequest, FunctionalRunRequest, ReferencedFiles, ResponseOf } from '../shared/protocol';

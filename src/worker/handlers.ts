@@ -5,7 +5,8 @@
  */
 import { analyzeConfig } from '../engine/config/analyze';
 import type { ReadFile } from '../engine/config/semanticChecks';
-import { pointEvaluator, SweepCancelled, type SweepPointResult } from '../engine/sweep/evaluate';
+import { pointEvaluator, SweepCancelled } from '../engine/sweep/evaluate';
+import type { SweepPointResult } from '../shared/sweep';
 import type {
   ReferencedFiles, ResponseOf, SimulateRequest, SweepChunkRequest, WorkerRequest,
 } from '../shared/protocol';

@@ -3,8 +3,8 @@
  * are cut into chunks, progress is summed over the chunks, and a chunk whose request failed costs
  * its own points, not the whole sweep.
  */
-import type { SweepAxis } from '../engine/sweep/axes';
-import type { PointSpec, SweepPointResult } from '../engine/sweep/evaluate';
+import type { SweepAxis } from '../shared/sweep';
+import type { PointSpec, SweepPointResult } from '../shared/sweep';
 import type { ReferencedFiles, RequestPayload, RequestType, ResponseOf } from '../shared/protocol';
 import { RequestCancelledError, type PoolRequest, type RequestOptions } from './pool';
 

@@ -7,7 +7,7 @@
  * Run: node --import tsx test/bench/tilemap.bench.ts
  */
 import { performance } from 'node:perf_hooks';
-import type { SimulationResult } from '../../src/engine/result';
+import type { SimulationResult } from '../../src/shared/result';
 import { colourKeys, TILE_COLOURINGS } from '../../webview/tilemap/colouring';
 import { buildTileLayout } from '../../webview/tilemap/layout';
 import { clampViewState, fitViewState, rasterizeTileMap, rasterScratch, viewOf, type TileViewState } from '../../webview/tilemap/raster';

@@ -1,6 +1,6 @@
 import { analyzeConfig } from '../../src/engine/config/analyze';
-import { hasErrors } from '../../src/engine/config/diagnostics';
-import type { SimulationResult } from '../../src/engine/result';
+import { hasErrors } from '../../src/shared/diagnostics';
+import type { SimulationResult } from '../../src/shared/result';
 
 /** Simulates config text and fails loudly if it does not validate. */
 export function simulateText(text: string, readFile?: (p: string) => string | undefined): SimulationResult {

@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import type { SimulationResult } from '../../src/engine/result';
+import type { SimulationResult } from '../../src/shared/result';
 import { keyFigures } from '../../webview/panel/figures';
 import { launchChromium } from './browser';
 import { extensionHostLogs, installVsix, startCodeServer, writeUserSettings, type CodeServer } from './codeServer';

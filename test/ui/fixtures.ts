@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SimulationResult } from '../../src/engine/result';
+import type { SimulationResult } from '../../src/shared/result';
 import type { AccuracyView, SweepPointView, SweepView } from '../../src/shared/webviewProtocol';
 import { config, simulateText } from '../helpers/design';
 

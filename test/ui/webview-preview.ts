@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { SimulationResult } from '../../src/engine/result';
+import type { SimulationResult } from '../../src/shared/result';
 import { webviewHtml } from '../../src/extension/panel/html';
 import { parseWebviewMessage, PANEL_TABS, type ToWebviewMessage } from '../../src/shared/webviewProtocol';
 import { sweepScatter } from '../../webview/sweep/pareto';

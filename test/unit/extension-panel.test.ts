@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { analyzeConfig } from '../../src/engine/config/analyze';
-import type { SimulationResult } from '../../src/engine/result';
+import type { SimulationResult } from '../../src/shared/result';
 import { RESULTS_VIEW_TYPE } from '../../src/extension/panel/resultsPanel';
 import { SIDEBAR_VIEW_ID } from '../../src/extension/panel/sidebarView';
 import type { ShowResultMessage } from '../../src/shared/webviewProtocol';

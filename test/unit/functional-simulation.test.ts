@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runFunctionalSimulation, runFunctionalSimulationSync, type FunctionalProgress } from '../../src/engine/functional/simulation';
+import { runFunctionalSimulation, runFunctionalSimulationSync } from '../../src/engine/functional/simulation';
+import type { FunctionalProgress } from '../../src/shared/functionalResult';
 import { idealNonidealities, resolveFunctionalSettings, type FunctionalSettings } from '../../src/engine/functional/settings';
 import { FunctionalRunCancelled } from '../../src/engine/functional/cancel';
 import { Rng } from '../../src/engine/functional/rng';

@@ -1,5 +1,5 @@
 /** Helpers for tests of the config checks and the language service: positions and edits in text. */
-import type { Range, TextEdit } from '../../src/engine/config/diagnostics';
+import type { Range, TextEdit } from '../../src/shared/diagnostics';
 
 /** The text with the `|` cursor marker removed, and the marker's position. */
 export function cursor(marked: string): { text: string; position: { line: number; character: number } } {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeConfig } from '../../src/engine/config/analyze';
 import { mapDesign } from '../../src/engine/mapping/map';
-import { arrayAt, groupUsedCells, makeGroup, weightLayout } from '../../src/engine/mapping/tiles';
+import { arrayAt, groupUsedCells } from '../../src/shared/tileMap';
+import { makeGroup, weightLayout } from '../../src/engine/mapping/tiles';
 import { config } from '../helpers/design';
 
 function designOf(text: string) {

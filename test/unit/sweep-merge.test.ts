@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { parseVaries } from '../../src/engine/sweep/axes';
-import { pointEvaluator, type SweepPointResult } from '../../src/engine/sweep/evaluate';
+import { pointEvaluator } from '../../src/engine/sweep/evaluate';
+import type { SweepPointResult } from '../../src/shared/sweep';
 import { planSweep, shardPoints, type Shard, type SweepPlan } from '../../src/engine/sweep/plan';
 import { buildReport, mergeReports, SweepMergeError, sweepIdentity, type SweepReport } from '../../src/engine/sweep/report';
 import { config } from '../helpers/design';

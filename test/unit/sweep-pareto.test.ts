@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { SweepPointResult } from '../../src/engine/sweep/evaluate';
+import type { SweepPointResult } from '../../src/shared/sweep';
 import { nonDominated } from '../../src/engine/sweep/pareto';
 import { buildReport, type SweepIdentity } from '../../src/engine/sweep/report';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeConfig } from '../../src/engine/config/analyze';
-import type { Diagnostic, Range } from '../../src/engine/config/diagnostics';
+import type { Diagnostic, Range } from '../../src/shared/diagnostics';
 import { applyEdits, gpt2, spanOf } from './language-text';
 
 function analyze(text: string, files: Record<string, string> = {}) {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { analyzeConfig } from '../../src/engine/config/analyze';
-import type { Diagnostic } from '../../src/engine/config/diagnostics';
+import type { Diagnostic } from '../../src/shared/diagnostics';
 
 const DIR = join(import.meta.dirname, '../fixtures/invalid');
 const files = readdirSync(DIR).filter((f) => /\.aimc\.(ya?ml|json)$/.test(f)).sort();

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { analyzeConfig } from '../../src/engine/config/analyze';
-import { hasErrors, type Range } from '../../src/engine/config/diagnostics';
+import { hasErrors, type Range } from '../../src/shared/diagnostics';
 import { codeActions, codeLenses, complete, documentSymbols, hover, type DocumentSymbol } from '../../src/engine/language/index';
 import { applyEdits } from './language-text';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { arrayAt, arrayInGroup, makeGroup, type TileGroup } from '../../src/engine/mapping/tiles';
+import { arrayAt, arrayInGroup, type TileGroup } from '../../src/shared/tileMap';
+import { makeGroup } from '../../src/engine/mapping/tiles';
 import { colourKeys, utilizationKey, UTILIZATION_STEPS } from '../../webview/tilemap/colouring';
 import { describeArray } from '../../webview/tilemap/describe';
 import { arrayAtCell, buildTileLayout, cellOfArray, layerRuns } from '../../webview/tilemap/layout';

@@ -20,7 +20,7 @@ import {
   type Plugin,
   type TooltipItem,
 } from 'chart.js';
-import { formatEngineering } from '../../src/engine/format';
+import { formatEngineering } from '../../src/shared/format';
 import { over, toCss, withAlpha, type Rgba } from '../colour';
 import { categorical, type Theme } from '../theme';
 import { logTickShown } from './ticks';

@@ -2,7 +2,7 @@
  * Result → chart data: labels, ordering, stacking and the choice of axis scale. Pure (no DOM, no
  * chart.js) so what the charts show is unit-tested.
  */
-import type { SimulationResult } from '../../src/engine/result';
+import type { SimulationResult } from '../../src/shared/result';
 
 /** Components in dataflow order (input conversion → array → output conversion → digital → memory). */
 export const COMPONENT_ORDER = ['dac', 'crossbar', 'gain_cell', 'adc', 'accumulator', 'sram_buffer', 'interconnect', 'digital_unit', 'dram'];

@@ -2,8 +2,8 @@
  * Energy tab: energy per token by component, by operation and by layer (stacked by component), and
  * latency per token by operation alongside, as bars or doughnuts, on linear or log axes.
  */
-import { formatEngineering } from '../../src/engine/format';
-import type { SimulationResult } from '../../src/engine/result';
+import { formatEngineering } from '../../src/shared/format';
+import type { SimulationResult } from '../../src/shared/result';
 import { ChartBox } from '../charts/chartBox';
 import { breakdownChart, colourOfKey, layerStackChart, type AnyChartConfig } from '../charts/chartjs';
 import { COMPONENT_ORDER, layerComponentStack, OPERATION_ORDER, rankedSeries, type ScaleChoice } from '../charts/shape';

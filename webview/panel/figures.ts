@@ -2,8 +2,8 @@
  * The key figures of a result as text with units, shared by the panel's overview and the side
  * view. Pure (no DOM).
  */
-import { formatEngineering, formatRatio } from '../../src/engine/format';
-import type { BaselineResult, SimulationResult } from '../../src/engine/result';
+import { formatEngineering, formatRatio } from '../../src/shared/format';
+import type { BaselineResult, SimulationResult } from '../../src/shared/result';
 
 export interface Figure {
   readonly id: string;

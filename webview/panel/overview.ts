@@ -1,8 +1,8 @@
 /**
  * Overview tab: the key figures, the comparison with each GPU baseline, and what the figures assume.
  */
-import { formatEngineering } from '../../src/engine/format';
-import type { SimulationResult } from '../../src/engine/result';
+import { formatEngineering } from '../../src/shared/format';
+import type { SimulationResult } from '../../src/shared/result';
 import { labelFor } from '../charts/shape';
 import { el } from '../dom';
 import { compareWithBaseline, formatArea, keyFigures } from './figures';

@@ -2,7 +2,7 @@
  * Sweep tab: every design of a sweep on cost axes with the Pareto front; clicking a point (or its
  * row under the chart) asks the host to open that design as a config.
  */
-import { formatEngineering } from '../../src/engine/format';
+import { formatEngineering } from '../../src/shared/format';
 import type { SweepView } from '../../src/shared/webviewProtocol';
 import { ChartBox } from '../charts/chartBox';
 import { sweepChart, type AnyChartConfig } from '../charts/chartjs';

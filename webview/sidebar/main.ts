@@ -3,7 +3,7 @@
  * energy chart, and buttons that ask the host to simulate, sweep or open the full panel.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { SimulationResult } from '../../src/engine/result';
+import type { SimulationResult } from '../../src/shared/result';
 import type { ShowResultMessage, ToWebviewMessage } from '../../src/shared/webviewProtocol';
 import { ChartBox } from '../charts/chartBox';
 import { applyChartTheme, breakdownChart, colourOfKey } from '../charts/chartjs';

@@ -6,7 +6,7 @@
  * A byte per array (4.4 MB for a 70B-parameter design on 256 × 256 arrays) lets the raster loop
  * colour a pixel with two array reads, with no decoding per frame. Key 0 is "no array".
  */
-import { arrayInGroup, type TileGroup } from '../../src/engine/mapping/tiles';
+import { arrayInGroup, type TileGroup } from '../../src/shared/tileMap';
 import type { TileLayout } from './layout';
 
 export type TileColouring = 'layer' | 'matrix' | 'utilization';

@@ -1,8 +1,8 @@
 /**
  * The tile map's hover text for one array. Pure (no DOM).
  */
-import type { ArrayInfo, TileGroup } from '../../src/engine/mapping/tiles';
-import type { SimulationResult } from '../../src/engine/result';
+import type { ArrayInfo, TileGroup } from '../../src/shared/tileMap';
+import type { SimulationResult } from '../../src/shared/result';
 import { labelFor } from '../charts/shape';
 
 /** Tooltip lines: where the array sits in the model, and what it holds. */

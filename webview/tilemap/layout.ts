@@ -7,7 +7,7 @@
  * The layout is a handful of numbers per band: a cell's array is arithmetic plus a binary search
  * over the bands, so the map never materialises per-array records.
  */
-import type { TileGroup } from '../../src/engine/mapping/tiles';
+import type { TileGroup } from '../../src/shared/tileMap';
 
 export interface TileBand {
   /** The layer of the band's groups (-1 for the LM head, as in the tile groups). */

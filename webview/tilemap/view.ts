@@ -6,8 +6,8 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import { arrayAt } from '../../src/engine/mapping/tiles';
-import type { SimulationResult } from '../../src/engine/result';
+import { arrayAt } from '../../src/shared/tileMap';
+import type { SimulationResult } from '../../src/shared/result';
 import { toCss, withAlpha } from '../colour';
 import { labelFor } from '../charts/shape';
 import { clear, el } from '../dom';

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { formatDiagnostic } from '../../engine/config/diagnostics';
+import { formatDiagnostic } from '../../shared/diagnostics';
 import { analyzeConfig } from '../../engine/config/analyze';
 import { DEVICE_MODEL_NAMES } from '../../engine/devices/index';
-import { formatDeviceCurvesCsv, formatDeviceCurvesJson, type DeviceCurves } from '../../engine/functional/index';
+import { formatDeviceCurvesCsv, formatDeviceCurvesJson } from '../../engine/functional/index';
+import type { DeviceCurves } from '../../shared/functionalResult';
 import { deviceCurvesOfConfig } from '../../worker/functional';
 import { emit, EXIT_OK, fileReaderFor, InputError, readConfigText, UsageError } from '../io';
 import { table } from '../summary';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { GPUS } from '../../engine/baselines/gpus';
-import { formatEngineering } from '../../engine/format';
+import { formatEngineering } from '../../shared/format';
 import { countParameters } from '../../engine/model/parameters';
 import { MODEL_PRESETS } from '../../engine/model/presets';
 import { EXIT_OK, UsageError } from '../io';

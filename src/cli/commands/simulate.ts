@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { analyzeConfig } from '../../engine/config/analyze';
-import { formatDiagnostic, hasErrors } from '../../engine/config/diagnostics';
+import { formatDiagnostic, hasErrors } from '../../shared/diagnostics';
 import { emit, EXIT_INVALID_INPUT, EXIT_OK, fileReaderFor, readConfigText, UsageError } from '../io';
 import { formatCsv, formatSummary } from '../summary';
 import type { CliCommand } from './types';

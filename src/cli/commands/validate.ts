@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { analyzeConfig } from '../../engine/config/analyze';
-import { formatDiagnostic, hasErrors } from '../../engine/config/diagnostics';
+import { formatDiagnostic, hasErrors } from '../../shared/diagnostics';
 import { EXIT_INVALID_INPUT, EXIT_OK, fileReaderFor, readConfigText, UsageError } from '../io';
 import type { CliCommand } from './types';
 

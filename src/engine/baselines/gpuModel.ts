@@ -8,7 +8,7 @@
  * KV cache exceed one GPU's memory, the model is split over the fewest GPUs that hold it (tensor
  * parallel, ideal scaling): time divides by their number, energy does not change.
  */
-import type { ModelShape } from '../model/shape';
+import type { ModelShape } from '../../shared/modelShape';
 import type { Workload } from '../workload/operations';
 import { GPUS, type GpuId } from './gpus';
 

@@ -3,9 +3,9 @@
  * resolve → simulate → physics. Diagnostics carry exact ranges; the later stages run only when
  * the earlier ones found no errors.
  */
-import type { SimulationResult } from '../result';
+import type { SimulationResult } from '../../shared/result';
 import { simulate } from '../simulate';
-import { hasErrors, type Diagnostic } from './diagnostics';
+import { hasErrors, type Diagnostic } from '../../shared/diagnostics';
 import { parseConfigDocument, type ConfigDocument } from './document';
 import { checkPhysics } from './physicsChecks';
 import { resolveDesign, type ResolvedDesign } from './resolve';

@@ -3,7 +3,7 @@
  * goes through the same parser and keeps its positions too.
  */
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import type { Diagnostic, Position, Range } from './diagnostics';
+import type { Diagnostic, Position, Range } from '../../shared/diagnostics';
 
 export type JsonPath = ReadonlyArray<string | number>;
 

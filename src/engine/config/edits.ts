@@ -4,7 +4,7 @@
  * flow map (`{ rows: 256 }`, or any JSON object) as one more entry.
  */
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { Fix, TextEdit } from './diagnostics';
+import type { Fix, TextEdit } from '../../shared/diagnostics';
 import type { ConfigDocument, JsonPath } from './document';
 
 type Value = string | number | boolean | { readonly [key: string]: Value };

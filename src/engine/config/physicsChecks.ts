@@ -2,14 +2,15 @@
  * Warnings about physics, each stating the number behind it. They need the mapped and costed
  * design, so they run after the simulation.
  */
-import type { SimulationResult } from '../result';
-import type { Diagnostic, Fix, Range } from './diagnostics';
+import type { SimulationResult } from '../../shared/result';
+import type { Diagnostic, Fix, Range } from '../../shared/diagnostics';
 import type { ConfigDocument, JsonPath } from './document';
 import { fix, setValueEdit } from './edits';
 import type { ResolvedDesign, ResolvedWeights } from './resolve';
-import { MATRIX_NAMES, type AimcConfig } from './schema';
+import { MATRIX_NAMES } from '../../shared/matrices';
+import type { AimcConfig } from './schema';
 import { PCM_DEFAULTS, pcmDriftMean } from '../devices/pcm';
-import { formatEngineering } from '../format';
+import { formatEngineering } from '../../shared/format';
 
 /** Bits a column sum spans: input bits per cycle + bits per cell + log2(rows). */
 export function losslessAdcBits(w: ResolvedWeights): number {

@@ -4,9 +4,10 @@
  */
 import type { GpuId } from '../baselines/gpus';
 import { resolveComponentParameters, type ComponentParameters } from '../components/index';
-import type { ModelShape } from '../model/shape';
+import type { ModelShape } from '../../shared/modelShape';
 import type { WorkloadSettings } from '../workload/build';
-import type { AimcConfig, Device, LayerOverride, MatrixName, MatrixSelector, WeightMapping, WeightsConfig } from './schema';
+import type { AimcConfig, Device, LayerOverride, MatrixSelector, WeightMapping, WeightsConfig } from './schema';
+import type { MatrixName } from '../../shared/matrices';
 
 export interface ResolvedWeights {
   readonly implementation: 'analog' | 'digital';

@@ -13,9 +13,8 @@ import { COMPONENT_LIBRARY, COMPONENT_IDS } from '../components/index';
 import { MODEL_PRESET_NAMES } from '../model/presets';
 import { FunctionalSchema, NonidealitiesSchema } from './functionalSchema';
 import { enumOf, int, num, strict, type NumberDoc } from './schemaBuilders';
+import { MATRIX_NAMES } from '../../shared/matrices';
 
-export const MATRIX_NAMES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'ffn_up', 'ffn_gate', 'ffn_down', 'lm_head'] as const;
-export type MatrixName = (typeof MATRIX_NAMES)[number];
 /** Names accepted in `layers[].matrices`: every matrix, plus the groups `qkv` and `ffn`. */
 export const MATRIX_SELECTORS = [...MATRIX_NAMES, 'qkv', 'ffn'] as const;
 export type MatrixSelector = (typeof MATRIX_SELECTORS)[number];

@@ -5,7 +5,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { isScalar } from 'yaml';
 import { configJsonSchema } from './schema';
-import type { Diagnostic, Fix, Range } from './diagnostics';
+import type { Diagnostic, Fix, Range } from '../../shared/diagnostics';
 import type { ConfigDocument, JsonPath } from './document';
 import { fix, insertKeyEdit, removeItemEdit, renameKeyEdit, replaceScalarEdit, scalarSource } from './edits';
 import { closestMatch } from './suggest';

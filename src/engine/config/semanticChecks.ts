@@ -5,8 +5,8 @@
  */
 import { MODEL_PRESETS } from '../model/presets';
 import { shapeFromHuggingFace } from '../model/huggingface';
-import type { ModelShape } from '../model/shape';
-import type { Diagnostic, Severity } from './diagnostics';
+import type { ModelShape } from '../../shared/modelShape';
+import type { Diagnostic, Severity } from '../../shared/diagnostics';
 import type { ConfigDocument, JsonPath } from './document';
 import { DEFAULT_WEIGHTS, mergeWeights } from './resolve';
 import type { AimcConfig } from './schema';

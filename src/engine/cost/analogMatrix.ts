@@ -17,7 +17,7 @@ import { dacEnergyPerConversionJ, dacLatencyS } from '../components/dac';
 import { sramBufferEnergyPerByteJ } from '../components/sramBuffer';
 import type { MatrixMapping } from '../mapping/map';
 import type { MatrixOp } from '../workload/operations';
-import type { TileGroup } from '../mapping/tiles';
+import type { TileGroup } from '../../shared/tileMap';
 import { bytesOf, type CostContext } from './context';
 import { cellReadEnergyJ, cellReadLatencyS } from './crossbarCell';
 import { layerKey, type Ledger } from './ledger';

@@ -8,7 +8,7 @@ import { dacAreaUm2 } from '../components/dac';
 import { macAreaUm2 } from '../components/digitalUnit';
 import { sramBufferAreaPerKibUm2 } from '../components/sramBuffer';
 import type { Mapping } from '../mapping/map';
-import type { TileGroup } from '../mapping/tiles';
+import type { TileGroup } from '../../shared/tileMap';
 import type { CostContext } from './context';
 import { cellAreaOfDeviceUm2 } from './crossbarCell';
 import { precisionBytes } from './digitalMatrix';

@@ -30,5 +30,6 @@ export { createPcmDevice, PCM_DEFAULTS, pcmDriftMean, pcmDriftStd, pcmReadNoiseQ
 export { createRramDevice, RRAM_DEFAULTS } from './rram';
 export { applyStuckAt } from './stuckAt';
 export { irDropCorrection, IR_DROP_DEFAULTS } from './irDrop';
-export type { DeviceEffects, DeviceModel, DeviceParameter } from './types';
+export type { DeviceEffects, DeviceModel } from './types';
+export type { DeviceParameter } from '../../shared/functionalResult';
 export { ALL_DEVICE_EFFECTS, NO_DEVICE_EFFECTS } from './types';

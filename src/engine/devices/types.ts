@@ -3,13 +3,8 @@
  * `BaseNoiseModel`: program, then read at the time of inference). Conductances are in µS.
  * One model per file; a new device is a new file, not a new branch in a switch.
  */
+import type { DeviceParameter } from '../../shared/functionalResult';
 import type { Rng } from '../functional/rng';
-
-export interface DeviceParameter {
-  readonly value: number;
-  readonly unit: string;
-  readonly source: string;
-}
 
 export interface DeviceModel {
   readonly id: string;

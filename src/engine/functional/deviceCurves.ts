@@ -6,7 +6,7 @@
  * the curves are exact and cheap.
  */
 import { createDevice, type DeviceModelName } from '../devices/index';
-import type { DeviceParameter } from '../devices/types';
+import type { DeviceCurves } from '../../shared/functionalResult';
 import { resolveNonidealities, type NonidealitySettings } from './settings';
 
 export interface DeviceCurveOptions {
@@ -16,17 +16,6 @@ export interface DeviceCurveOptions {
   readonly timesS?: readonly number[];
   /** Points of the programming curve, from 0 to g_max. */
   readonly programmingPoints?: number;
-}
-
-export interface DeviceCurves {
-  readonly device: DeviceModelName;
-  readonly gMinUs: number;
-  readonly gMaxUs: number;
-  readonly parameters: Readonly<Record<string, DeviceParameter>>;
-  /** Conductance of a median device (ν = μ_ν) programmed to each target, against time. */
-  readonly drift: readonly { readonly gTargetUs: number; readonly points: readonly { readonly tS: number; readonly gUs: number }[] }[];
-  readonly programming: readonly { readonly gTargetUs: number; readonly sigmaUs: number }[];
-  readonly readNoise: readonly { readonly gProgrammedUs: number; readonly points: readonly { readonly tS: number; readonly sigmaUs: number }[] }[];
 }
 
 const DEFAULT_TIMES_S = Array.from({ length: 31 }, (_, k) => 10 ** (k / 4));

@@ -8,15 +8,7 @@
  *
  * Sums run over everything added, so metrics pool tokens, heads and samples.
  */
-
-export interface ErrorMetrics {
-  readonly relativeError: number;
-  readonly cosineSimilarity: number;
-  readonly snrDb: number;
-  /** Null where no top-k was taken (a matrix output has no natural ranking). */
-  readonly topKAgreement: number | null;
-  readonly values: number;
-}
+import type { ErrorMetrics } from '../../shared/functionalResult';
 
 export class MetricAccumulator {
   private errSq = 0;

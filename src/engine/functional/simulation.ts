@@ -13,8 +13,8 @@
  * analog model's own inputs (the layer's own error), and each block output with both float models
  * (the error carried so far). Algorithm and hardware error are reported apart.
  */
-import type { MatrixName } from '../config/schema';
-import type { ModelShape } from '../model/shape';
+import type { MatrixName } from '../../shared/matrices';
+import type { ModelShape } from '../../shared/modelShape';
 import { checkStop } from './cancel';
 import { programCrossbar, type CrossbarSettings } from './crossbar';
 import {
@@ -22,7 +22,8 @@ import {
   type GainCellAttentionSettings, type HeadInput, type HeadScalers,
 } from './gainCellAttention';
 import { matmul } from './linalg';
-import { MetricAccumulator, type ErrorMetrics } from './metrics';
+import { MetricAccumulator } from './metrics';
+import type { CrossbarSummary, FunctionalProgress, FunctionalResult, LayerMetrics, MatrixMetrics } from '../../shared/functionalResult';
 import { Rng } from './rng';
 import { mergeSafetensors, parseSafetensors } from './safetensors';
 import type { FunctionalSettings } from './settings';
@@ -48,12 +49,6 @@ export interface FunctionalDesign {
   attentionFor?(layer: number): 'gain-cell' | 'digital';
 }
 
-export interface FunctionalProgress {
-  /** 0 … 1. */
-  readonly fraction: number;
-  readonly stage: string;
-}
-
 export type WeightFiles = ReadonlyMap<string, Uint8Array | ArrayBufferLike> | Readonly<Record<string, Uint8Array | ArrayBufferLike>>;
 
 export interface FunctionalRunInput {
@@ -66,67 +61,6 @@ export interface FunctionalRunInput {
   readonly onProgress?: (progress: FunctionalProgress) => void;
   /** Polled between kernel calls of a few milliseconds each; true stops the run (FunctionalRunCancelled). */
   readonly shouldStop?: () => boolean;
-}
-
-export interface AttentionMetrics {
-  readonly implementation: 'gain-cell';
-  readonly activation: 'hardsigmoid' | 'softmax';
-  /** Analog attention against the float algorithm (HardSigmoid or softmax) on the same q, k, v. */
-  readonly hardware: ErrorMetrics;
-  /** Float algorithm against float softmax attention on the same q, k, v. */
-  readonly algorithm: ErrorMetrics;
-  /** Analog attention against float softmax attention. */
-  readonly total: ErrorMetrics;
-}
-
-export interface MatrixMetrics {
-  readonly matrix: MatrixName;
-  readonly implementation: 'analog' | 'digital';
-  /** Against the float product on the same inputs. */
-  readonly metrics: ErrorMetrics;
-}
-
-export interface LayerMetrics {
-  readonly layer: number;
-  readonly matrices: readonly MatrixMetrics[];
-  /** Null when the layer's attention is digital (float softmax, no error). */
-  readonly attention: AttentionMetrics | null;
-  /** Block output against the float models' outputs of the same block. */
-  readonly output: { readonly vsSoftmaxModel: ErrorMetrics; readonly vsAlgorithmModel: ErrorMetrics };
-}
-
-export interface CrossbarSummary {
-  readonly layer: number;
-  readonly matrix: MatrixName;
-  readonly arrays: number;
-  readonly cells: number;
-  readonly stuckOn: number;
-  readonly stuckOff: number;
-  readonly meanCompensation: number;
-}
-
-export interface FunctionalResult {
-  readonly model: string;
-  readonly blocks: number;
-  readonly tokens: number;
-  readonly samples: number;
-  readonly seed: number;
-  readonly topK: number;
-  /** Vocabulary rows used for embeddings and logits. */
-  readonly vocab: number;
-  readonly weights: { readonly source: 'synthetic' | 'checkpoint'; readonly description: string };
-  readonly layers: readonly LayerMetrics[];
-  readonly lmHead: MatrixMetrics;
-  readonly endToEnd: {
-    readonly logitsVsSoftmaxModel: ErrorMetrics;
-    readonly logitsVsAlgorithmModel: ErrorMetrics;
-    readonly hiddenVsSoftmaxModel: ErrorMetrics;
-    readonly hiddenVsAlgorithmModel: ErrorMetrics;
-    /** What the algorithm alone costs: float algorithm model against float softmax model. */
-    readonly algorithmLogits: ErrorMetrics;
-  };
-  readonly crossbars: readonly CrossbarSummary[];
-  readonly warnings: readonly string[];
 }
 
 /** Vocabulary rows drawn or read when `functional.logits_vocab` is not set. */

@@ -9,8 +9,8 @@
  * pass serves the float references and the analog model alike. Samples are stacked as rows
  * (sample-major), so each matrix is programmed once and multiplied once for all of them.
  */
-import type { MatrixName } from '../config/schema';
-import type { ModelShape } from '../model/shape';
+import type { MatrixName } from '../../shared/matrices';
+import type { ModelShape } from '../../shared/modelShape';
 import { checkStop } from './cancel';
 import type { HeadInput } from './gainCellAttention';
 import { applyRope, gelu, layerNorm, rmsNorm, silu } from './linalg';

@@ -10,7 +10,7 @@
  * max/σ), which costs more precision when weights are scaled to the conductance range, so
  * synthetic runs understate weight-mapping error.
  */
-import type { ModelShape } from '../model/shape';
+import type { ModelShape } from '../../shared/modelShape';
 import { Rng } from './rng';
 import { SafetensorsError, type SafetensorsFile } from './safetensors';
 

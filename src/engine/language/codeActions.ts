@@ -1,5 +1,5 @@
 /** Quick fixes: the `fix` a check attached to its diagnostic, offered where the diagnostic is. */
-import type { Diagnostic, Range } from '../config/diagnostics';
+import type { Diagnostic, Range } from '../../shared/diagnostics';
 import type { CodeAction } from './types';
 
 function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {

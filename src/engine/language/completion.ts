@@ -2,7 +2,7 @@
  * Completion at a position: the keys a section still lacks (with their documentation), whole
  * sections as snippets, and values: enum choices, preset and GPU names, booleans, defaults.
  */
-import type { Position } from '../config/diagnostics';
+import type { Position } from '../../shared/diagnostics';
 import type { JsonPath } from '../config/document';
 import { scalarSource } from '../config/edits';
 import { cursorContext, isNewListItem, offsetAt, type CursorContext } from './cursor';

@@ -5,7 +5,7 @@
  * as they do for validation, half-typed lines included.
  */
 import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Range } from '../config/diagnostics';
+import type { Range } from '../../shared/diagnostics';
 import type { JsonPath } from '../config/document';
 
 export interface CursorContext {

@@ -7,7 +7,7 @@ import { GPUS, type GpuId } from '../baselines/gpus';
 import { COMPONENT_LIBRARY, type ComponentId } from '../components/index';
 import type { JsonPath } from '../config/document';
 import { formatPath } from '../config/schemaCheck';
-import { formatCount, formatEngineering } from '../format';
+import { formatCount, formatEngineering } from '../../shared/format';
 import { MODEL_PRESETS, type ModelPresetName } from '../model/presets';
 import type { JsonSchema } from './schemaNav';
 

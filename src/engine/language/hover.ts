@@ -4,7 +4,7 @@
  * datasheet figures, an enum choice).
  */
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import type { Position } from '../config/diagnostics';
+import type { Position } from '../../shared/diagnostics';
 import type { JsonPath } from '../config/document';
 import { offsetAt } from './cursor';
 import { keyDocumentation, valueDocumentation } from './describe';

@@ -2,9 +2,9 @@
  * What the language service answers with: plain data over zero-based positions, so the VS Code
  * adapter, a language server or a test can turn it into whatever they need.
  */
-import type { Diagnostic, Range, TextEdit } from '../config/diagnostics';
+import type { Diagnostic, Range, TextEdit } from '../../shared/diagnostics';
 
-export type { Diagnostic, Position, Range, TextEdit } from '../config/diagnostics';
+export type { Diagnostic, Position, Range, TextEdit } from '../../shared/diagnostics';
 
 export type CompletionKind = 'property' | 'section' | 'value' | 'enum' | 'snippet';
 

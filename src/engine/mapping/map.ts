@@ -1,7 +1,8 @@
-import type { MatrixName } from '../config/schema';
+import type { MatrixName } from '../../shared/matrices';
 import type { ResolvedDesign, ResolvedWeights } from '../config/resolve';
 import { blockMatrices } from '../workload/build';
-import { groupUsedCells, makeGroup, weightLayout, type TileGroup } from './tiles';
+import { groupUsedCells, type TileGroup } from '../../shared/tileMap';
+import { makeGroup, weightLayout } from './tiles';
 
 export interface MatrixMapping {
   readonly layer: number;

@@ -1,4 +1,4 @@
-import type { ModelShape } from './shape';
+import type { ModelShape } from '../../shared/modelShape';
 
 export type HuggingFaceResult = { ok: true; shape: ModelShape } | { ok: false; message: string };
 

@@ -1,4 +1,4 @@
-import type { ModelShape } from './shape';
+import type { ModelShape } from '../../shared/modelShape';
 
 /** Weights of each kind, counted as in the released checkpoints (biases and norm gains included). */
 export interface ParameterCount {

@@ -1,4 +1,4 @@
-import type { ModelShape } from './shape';
+import type { ModelShape } from '../../shared/modelShape';
 
 /**
  * Published model shapes, from each model's released config.json (Hugging Face Hub):

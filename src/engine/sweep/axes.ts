@@ -10,14 +10,7 @@
  */
 import { configJsonSchema } from '../config/schema';
 import { closestMatch } from '../config/suggest';
-
-export type SweepValue = number | string | boolean;
-
-export interface SweepAxis {
-  /** Dotted config key, e.g. `weights.adc.bits`. */
-  readonly key: string;
-  readonly values: readonly SweepValue[];
-}
+import type { SweepAxis, SweepValue } from '../../shared/sweep';
 
 /** A `--vary` that cannot run; the message names the key. */
 export class SweepSpecError extends Error {

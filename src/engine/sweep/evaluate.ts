@@ -5,32 +5,8 @@
 import { analyzeConfig } from '../config/analyze';
 import { parseConfigDocument } from '../config/document';
 import type { ReadFile } from '../config/semanticChecks';
-import { applyAxisValues, type SweepAxis, type SweepValue } from './axes';
-
-export interface PointCost {
-  readonly energyPerTokenJ: number;
-  readonly latencyPerTokenS: number;
-  readonly areaMm2: number;
-  readonly arrays: number;
-}
-
-export type ParetoFrontName = 'energy-error' | 'latency-error' | 'energy-latency';
-
-export interface SweepPointResult {
-  /** Position in the plan (see plan.ts), the same in every shard. */
-  readonly index: number;
-  /** Axis key → value. */
-  readonly values: Readonly<Record<string, SweepValue>>;
-  /** `invalid`: the config with these values does not validate. `failed`: the engine threw. */
-  readonly status: 'ok' | 'invalid' | 'failed';
-  /** Why the point is invalid or failed. */
-  readonly message?: string;
-  readonly cost: PointCost | null;
-  /** Functional error (the report's `errorMetric`); null when not asked or not computed. */
-  readonly error: number | null;
-  /** Fronts the point lies on, set when the report is built. */
-  readonly pareto: readonly ParetoFrontName[];
-}
+import { applyAxisValues } from './axes';
+import type { PointCost, PointSpec, SweepAxis, SweepPointResult } from '../../shared/sweep';
 
 export interface ErrorRunContext {
   readonly readFile: ReadFile;
@@ -50,11 +26,6 @@ export interface ErrorMetric {
 export interface SweepBatch {
   readonly baseConfigText: string;
   readonly axes: readonly SweepAxis[];
-}
-
-export interface PointSpec {
-  readonly index: number;
-  readonly values: readonly SweepValue[];
 }
 
 export interface EvaluateOptions {

@@ -7,7 +7,8 @@
  * axes, the sample count and the seed.
  */
 import { Rng } from '../functional/rng';
-import { SweepSpecError, type SweepAxis, type SweepValue } from './axes';
+import { SweepSpecError } from './axes';
+import type { SweepAxis, SweepValue } from '../../shared/sweep';
 
 export interface SweepPlan {
   readonly axes: readonly SweepAxis[];

@@ -3,8 +3,8 @@
  * the result an unsharded run gives: the same points in the same order, Pareto fronts recomputed
  * over the union.
  */
-import type { SweepValue } from './axes';
-import type { ParetoFrontName, SweepPointResult } from './evaluate';
+import type { SweepValue } from '../../shared/sweep';
+import type { ParetoFrontName, SweepPointResult } from '../../shared/sweep';
 import { nonDominated } from './pareto';
 import type { Shard, SweepPlan } from './plan';
 

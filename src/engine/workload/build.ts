@@ -1,5 +1,5 @@
-import type { MatrixName } from '../config/schema';
-import type { ModelShape } from '../model/shape';
+import type { MatrixName } from '../../shared/matrices';
+import type { ModelShape } from '../../shared/modelShape';
 import type { MatrixOp, Operation, Workload } from './operations';
 
 export interface WorkloadSettings {

@@ -1,4 +1,4 @@
-import type { MatrixName } from '../config/schema';
+import type { MatrixName } from '../../shared/matrices';
 
 /** The operation groups energy and latency are broken down by. */
 export const OPERATION_GROUPS = [

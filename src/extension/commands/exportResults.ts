@@ -4,7 +4,7 @@
  * it holds; the panel's charts and tile map as PNG files, rendered by the panel.
  */
 import type * as vscode from 'vscode';
-import type { SimulationResult } from '../../engine/result';
+import type { SimulationResult } from '../../shared/result';
 import { formatCsv } from '../../shared/resultCsv';
 import type { ChartImage, ExportFormat } from '../../shared/webviewProtocol';
 import type { CommandContext } from './context';

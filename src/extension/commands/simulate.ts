@@ -5,10 +5,10 @@
  */
 import type * as vscode from 'vscode';
 import { GPUS, GPU_IDS, type GpuId } from '../../engine/baselines/gpus';
-import { formatDiagnostic, type Diagnostic } from '../../engine/config/diagnostics';
+import { formatDiagnostic, type Diagnostic } from '../../shared/diagnostics';
 import type { AimcConfig } from '../../engine/config/schema';
-import { formatEngineering, formatRatio } from '../../engine/format';
-import type { SimulationResult } from '../../engine/result';
+import { formatEngineering, formatRatio } from '../../shared/format';
+import type { SimulationResult } from '../../shared/result';
 import { formatSummary } from '../../shared/summary';
 import type { PanelTab } from '../../shared/webviewProtocol';
 import { isConfigDocument } from '../language/documents';

@@ -4,8 +4,9 @@
  * on the worker pool. The panel's Sweep tab shows it; clicking a point opens that design.
  */
 import type * as vscode from 'vscode';
-import { parseVary, sweepableKeys, SweepSpecError, type SweepAxis } from '../../engine/sweep/axes';
-import type { SweepPointResult } from '../../engine/sweep/evaluate';
+import { parseVary, sweepableKeys, SweepSpecError } from '../../engine/sweep/axes';
+import type { SweepAxis } from '../../shared/sweep';
+import type { SweepPointResult } from '../../shared/sweep';
 import { planSweep, type SweepPlan } from '../../engine/sweep/plan';
 import { buildReport, sweepIdentity } from '../../engine/sweep/report';
 import { FUNCTIONAL_ERROR_METRIC } from '../../worker/functional';

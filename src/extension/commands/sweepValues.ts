@@ -2,7 +2,8 @@
  * The values a sweep input box starts with, from the key's current value in the config (or its
  * default): a few steps either side, inside the key's bounds. Pure: no `vscode`.
  */
-import type { SweepableKey, SweepValue } from '../../engine/sweep/axes';
+import type { SweepableKey } from '../../engine/sweep/axes';
+import type { SweepValue } from '../../shared/sweep';
 
 /** Keys most often varied, offered first (the rest follow in schema order). */
 export const COMMON_SWEEP_KEYS: readonly string[] = [

@@ -5,7 +5,7 @@
 import { parseConfigDocument } from '../../engine/config/document';
 import { setValueEdit } from '../../engine/config/edits';
 import { offsetAt } from '../../engine/language/cursor';
-import type { SweepValue } from '../../engine/sweep/axes';
+import type { SweepValue } from '../../shared/sweep';
 
 export function designPointText(baseText: string, values: Readonly<Record<string, SweepValue>>, header: string): string {
   let text = baseText;

@@ -7,11 +7,11 @@
 import { isMap, isScalar, parseDocument, type Node, type Pair } from 'yaml';
 import { parseConfigDocument } from '../../engine/config/document';
 import { replaceScalarEdit } from '../../engine/config/edits';
-import { formatCount } from '../../engine/format';
+import { formatCount } from '../../shared/format';
 import { offsetAt } from '../../engine/language/cursor';
 import { countParameters } from '../../engine/model/parameters';
 import { MODEL_PRESETS, type ModelPresetName } from '../../engine/model/presets';
-import type { ModelShape } from '../../engine/model/shape';
+import type { ModelShape } from '../../shared/modelShape';
 
 /** A hardware design: every top-level section of a config that is not about the model or the run. */
 export interface HardwarePreset {

@@ -3,7 +3,7 @@
  * block (its output against the float softmax model), one row per matrix and for the attention,
  * and the LM head; the whole-model figures are the logits'. Pure: no `vscode`.
  */
-import type { ErrorMetrics, FunctionalResult } from '../../engine/functional/index';
+import type { ErrorMetrics, FunctionalResult } from '../../shared/functionalResult';
 import type { AccuracyMetricDef, AccuracyRowView, AccuracyView } from '../../shared/webviewProtocol';
 
 export const ACCURACY_METRICS: readonly AccuracyMetricDef[] = [

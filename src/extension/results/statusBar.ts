@@ -3,7 +3,7 @@
  * the results panel, or simulates a config that has no result yet.
  */
 import type * as vscode from 'vscode';
-import { formatEngineering } from '../../engine/format';
+import { formatEngineering } from '../../shared/format';
 import type { ExtensionApi } from '../api';
 import { SHOW_RESULTS_COMMAND, SIMULATE_COMMAND } from '../commands/ids';
 import { isConfigDocument } from '../language/documents';

@@ -3,7 +3,7 @@
  * a summary of the last result per config (for the status bar), the last sweep and accuracy
  * report, and what the simulation service is doing. The views render from here; commands write here.
  */
-import type { SimulationResult } from '../../engine/result';
+import type { SimulationResult } from '../../shared/result';
 import type { SweepReport } from '../../engine/sweep/report';
 import type { AccuracyView, ShowResultMessage, StatusMessage, SweepView } from '../../shared/webviewProtocol';
 

@@ -6,7 +6,7 @@
  */
 import type * as vscode from 'vscode';
 import type { GpuId } from '../../engine/baselines/gpus';
-import type { Diagnostic } from '../../engine/config/diagnostics';
+import type { Diagnostic } from '../../shared/diagnostics';
 import type { AimcConfig } from '../../engine/config/schema';
 import type { ReferencedFiles } from '../../shared/protocol';
 import { referencedUri, relativeReader } from '../language/documents';

@@ -3,8 +3,8 @@
  * shows. Documented field by field in docs/result-schema.md; bump RESULT_SCHEMA_VERSION on any
  * incompatible change. All energies in joules, times in seconds, areas in mm².
  */
-import type { TileGroup } from './mapping/tiles';
-import type { ModelShape } from './model/shape';
+import type { TileGroup } from './tileMap';
+import type { ModelShape } from './modelShape';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
