@@ -62,8 +62,15 @@ export function contrastRatio(a: Rgba, b: Rgba): number {
 // Viridis (matplotlib; van der Walt & Smith), 9 evenly spaced stops: perceptually uniform and
 // readable by colour-blind users, for quantities (utilisation, layer depth).
 const VIRIDIS: readonly Rgba[] = [
-  [68, 1, 84, 1], [71, 45, 123, 1], [59, 82, 139, 1], [44, 114, 142, 1], [33, 145, 140, 1],
-  [40, 174, 128, 1], [94, 201, 98, 1], [170, 220, 50, 1], [253, 231, 37, 1],
+  [68, 1, 84, 1],
+  [71, 45, 123, 1],
+  [59, 82, 139, 1],
+  [44, 114, 142, 1],
+  [33, 145, 140, 1],
+  [40, 174, 128, 1],
+  [94, 201, 98, 1],
+  [170, 220, 50, 1],
+  [253, 231, 37, 1],
 ];
 
 export function viridis(t: number): Rgba {

@@ -13,10 +13,15 @@ export interface Props {
   tabindex?: string;
   /** Other attributes (aria-*, data-*, element-specific). `style` is refused. */
   attrs?: Record<string, string | boolean | undefined>;
-  on?: Partial<{ [K in keyof HTMLElementEventMap]: (e: HTMLElementEventMap[K]) => void }> & Record<string, (e: Event) => void>;
+  on?: Partial<{ [K in keyof HTMLElementEventMap]: (e: HTMLElementEventMap[K]) => void }> &
+    Record<string, (e: Event) => void>;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (props.class) e.className = props.class;
   if (props.id) e.id = props.id;
@@ -28,13 +33,16 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props =
     if (v === true) e.setAttribute(k, '');
     else if (typeof v === 'string') e.setAttribute(k, v);
   }
-  for (const [event, handler] of Object.entries(props.on ?? {})) if (handler) e.addEventListener(event, handler as EventListener);
+  for (const [event, handler] of Object.entries(props.on ?? {}))
+    if (handler) e.addEventListener(event, handler as EventListener);
   append(e, ...children);
   return e;
 }
 
 export function append(parent: Node, ...children: Child[]): void {
-  for (const c of children) if (c !== null && c !== undefined && c !== false) parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+  for (const c of children)
+    if (c !== null && c !== undefined && c !== false)
+      parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
 }
 
 export function clear(e: Element): void {

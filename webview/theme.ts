@@ -50,7 +50,9 @@ export function readTheme(): Theme {
   const colour = (name: string): Rgba => optional(name) ?? parseColour(FALLBACK[name] ?? '#808080')!;
   const foreground = colour('--vscode-foreground');
   const background = colour('--vscode-editor-background');
-  const chartColours = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'].map((c) => colour(`--vscode-charts-${c}`));
+  const chartColours = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'].map((c) =>
+    colour(`--vscode-charts-${c}`),
+  );
   const kind = themeKind(document.body);
   const fontSize = parseFloat(style.getPropertyValue('--vscode-font-size'));
   return {
@@ -58,7 +60,9 @@ export function readTheme(): Theme {
     foreground,
     mutedForeground: colour('--vscode-descriptionForeground'),
     background,
-    lines: kind.startsWith('high-contrast') ? optional('--vscode-contrastBorder') ?? foreground : colour('--vscode-charts-lines'),
+    lines: kind.startsWith('high-contrast')
+      ? (optional('--vscode-contrastBorder') ?? foreground)
+      : colour('--vscode-charts-lines'),
     focus: colour('--vscode-focusBorder'),
     chartColours,
     fontFamily: style.getPropertyValue('--vscode-font-family').trim() || 'sans-serif',

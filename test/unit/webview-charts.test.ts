@@ -3,14 +3,27 @@ import { test } from 'node:test';
 import type { AccuracyView, SweepPointView, SweepView } from '../../src/shared/webviewProtocol';
 import { accuracySeries, chooseMetric, formatMetric, worstRow } from '../../webview/accuracy/shape';
 import { logTickShown } from '../../webview/charts/ticks';
-import { axisScale, compareLayerKeys, labelFor, layerComponentStack, percentOf, rankedSeries, spansOrdersOfMagnitude } from '../../webview/charts/shape';
+import {
+  axisScale,
+  compareLayerKeys,
+  labelFor,
+  layerComponentStack,
+  percentOf,
+  rankedSeries,
+  spansOrdersOfMagnitude,
+} from '../../webview/charts/shape';
 import { categoricalColours, contrastRatio, parseColour, type Rgba } from '../../webview/colour';
 import { compareWithBaseline, formatCount, keyFigures } from '../../webview/panel/figures';
 import { restorePanelState, INITIAL_PANEL_STATE } from '../../webview/panel/state';
-import { paretoFront, sweepScatter } from '../../webview/sweep/pareto';
+import { sweepScatter } from '../../webview/sweep/pareto';
 import { simulateText, config } from '../helpers/design';
 
-const gpt2 = simulateText(config('gpt2', 'weights: { array: { rows: 256, cols: 256 } }\nattention: { implementation: gain-cell, window: 1024 }\nbaselines: [h100, jetson-nano]\n'));
+const gpt2 = simulateText(
+  config(
+    'gpt2',
+    'weights: { array: { rows: 256, cols: 256 } }\nattention: { implementation: gain-cell, window: 1024 }\nbaselines: [h100, jetson-nano]\n',
+  ),
+);
 
 test('breakdowns are ranked largest first, without zeros or non-finite values, and keep their total', () => {
   const s = rankedSeries({ dac: 2e-6, adc: 5e-6, dram: 0, crossbar: 1e-7, broken: NaN, neg: -1 });
@@ -40,7 +53,10 @@ test('the by-layer stack sums to byLayer and stacks components in dataflow order
   assert.equal(stack.categories.length, gpt2.model.layers + 2);
   stack.categories.forEach((layer, i) => {
     const expected = gpt2.breakdown.byLayer[layer];
-    assert.ok(Math.abs(stack.totals[i] - expected) <= 1e-9 * expected, `layer ${layer}: ${stack.totals[i]} vs ${expected}`);
+    assert.ok(
+      Math.abs(stack.totals[i] - expected) <= 1e-9 * expected,
+      `layer ${layer}: ${stack.totals[i]} vs ${expected}`,
+    );
   });
   const keys = stack.datasets.map((d) => d.key);
   assert.ok(keys.indexOf('dac') < keys.indexOf('adc'));
@@ -63,15 +79,27 @@ test('a log axis is chosen when values span two orders of magnitude, never autom
 
 test('log axes label powers of ten, or 1-2-5 steps inside a single decade', () => {
   const wide = [1e-9, 2e-9, 5e-9, 1e-8, 2e-8, 1e-7];
-  assert.deepEqual(wide.filter((v) => logTickShown(v, wide)), [1e-9, 1e-8, 1e-7]);
+  assert.deepEqual(
+    wide.filter((v) => logTickShown(v, wide)),
+    [1e-9, 1e-8, 1e-7],
+  );
   const narrow = [1e-5, 2e-5, 3e-5, 4e-5, 5e-5];
-  assert.deepEqual(narrow.filter((v) => logTickShown(v, narrow)), [1e-5, 2e-5, 5e-5]);
+  assert.deepEqual(
+    narrow.filter((v) => logTickShown(v, narrow)),
+    [1e-5, 2e-5, 5e-5],
+  );
   // A sweep whose latencies run from 6.4 to 9 µs: no 1-2-5 tick inside, so every tick is labelled.
   const tight = [6e-6, 7e-6, 8e-6, 9e-6];
-  assert.deepEqual(tight.filter((v) => logTickShown(v, tight)), tight);
+  assert.deepEqual(
+    tight.filter((v) => logTickShown(v, tight)),
+    tight,
+  );
   // chart.js packs finer ticks into such an axis; at most four of them get a label, on a round step.
   const crowded = [6.4, 6.5, 6.6, 6.7, 6.8, 6.9, 7, 7.5, 8].map((v) => v * 1e-6);
-  assert.deepEqual(crowded.filter((v) => logTickShown(v, crowded)).map((v) => Number((v * 1e6).toFixed(1))), [6.5, 7, 7.5, 8]);
+  assert.deepEqual(
+    crowded.filter((v) => logTickShown(v, crowded)).map((v) => Number((v * 1e6).toFixed(1))),
+    [6.5, 7, 7.5, 8],
+  );
 });
 
 test('shares are shown with sensible precision', () => {
@@ -105,43 +133,61 @@ test('GPU comparisons always show the larger ratio, and say which way it goes', 
 });
 
 function point(id: string, e: number, l: number, err: number | null, failure: string | null = null): SweepPointView {
-  return { id, values: { 'weights.adc.bits': Number(id.slice(1)) }, energyPerTokenJ: e, latencyPerTokenS: l, areaMm2: 1, error: err, failure };
+  return {
+    id,
+    values: { 'weights.adc.bits': Number(id.slice(1)) },
+    energyPerTokenJ: e,
+    latencyPerTokenS: l,
+    areaMm2: 1,
+    error: err,
+    failure,
+  };
 }
-
-test('the Pareto front keeps exactly the non-dominated points, in x order', () => {
-  const pts = [{ x: 1, y: 10 }, { x: 2, y: 5 }, { x: 3, y: 6 }, { x: 4, y: 1 }, { x: 2, y: 7 }, { x: 5, y: 1 }];
-  assert.deepEqual(paretoFront(pts), [0, 1, 3]);
-  assert.deepEqual(paretoFront([{ x: 1, y: 1 }, { x: 1, y: 1 }]), [0], 'duplicates once');
-  assert.deepEqual(paretoFront([]), []);
-  // Brute force on random points: on the front iff no other point is ≤ on both and < on one.
-  let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const cloud = Array.from({ length: 200 }, () => ({ x: Math.round(rand() * 50), y: Math.round(rand() * 50) }));
-  const front = new Set(paretoFront(cloud).map((i) => `${cloud[i].x},${cloud[i].y}`));
-  const dominated = (p: { x: number; y: number }) => cloud.some((q) => q.x <= p.x && q.y <= p.y && (q.x < p.x || q.y < p.y));
-  const expected = new Set(cloud.filter((p) => !dominated(p)).map((p) => `${p.x},${p.y}`));
-  assert.deepEqual([...front].sort(), [...expected].sort());
-});
 
 test('sweep scatter: axes follow the choice; failed points and points without the axis value are left out', () => {
   const sweep: SweepView = {
-    id: 's', name: 'adc', keys: ['weights.adc.bits'], error: { label: 'error', unit: '' },
-    points: [point('p4', 1e-5, 2e-6, 0.1), point('p6', 2e-5, 2e-6, 0.02), point('p8', 4e-5, 1e-6, 0.01), point('p9', 5e-5, 3e-6, null), point('p10', NaN, NaN, null, 'invalid config')],
+    id: 's',
+    name: 'adc',
+    keys: ['weights.adc.bits'],
+    error: { label: 'error', unit: '' },
+    points: [
+      point('p4', 1e-5, 2e-6, 0.1),
+      point('p6', 2e-5, 2e-6, 0.02),
+      point('p8', 4e-5, 1e-6, 0.01),
+      point('p9', 5e-5, 3e-6, null),
+      point('p10', NaN, NaN, null, 'invalid config'),
+    ],
   };
   const s = sweepScatter(sweep, 'energy-error');
   assert.equal(s.points.length, 3);
   assert.equal(s.omitted, 2);
-  assert.deepEqual(s.points.map((p) => [p.x, p.y]), [[0.1, 1e-5], [0.02, 2e-5], [0.01, 4e-5]]);
-  assert.deepEqual(s.front.map((p) => p.id), ['p8', 'p6', 'p4']);
+  assert.deepEqual(
+    s.points.map((p) => [p.x, p.y]),
+    [
+      [0.1, 1e-5],
+      [0.02, 2e-5],
+      [0.01, 4e-5],
+    ],
+  );
+  assert.deepEqual(
+    s.front.map((p) => p.id),
+    ['p8', 'p6', 'p4'],
+  );
   assert.equal(s.points[0].label, 'weights.adc.bits = 4');
   const el = sweepScatter(sweep, 'energy-latency');
   assert.equal(el.points.length, 4, 'no error needed for energy against latency');
-  assert.deepEqual(el.front.map((p) => p.id), ['p8', 'p4']);
+  assert.deepEqual(
+    el.front.map((p) => p.id),
+    ['p8', 'p4'],
+  );
 });
 
 const accuracy: AccuracyView = {
   name: 'run',
-  metrics: [{ key: 'rel', label: 'Relative error', unit: '', better: 'lower' }, { key: 'snr', label: 'SNR', unit: 'dB', better: 'higher' }],
+  metrics: [
+    { key: 'rel', label: 'Relative error', unit: '', better: 'lower' },
+    { key: 'snr', label: 'SNR', unit: 'dB', better: 'higher' },
+  ],
   rows: [
     { layer: 'lm_head', matrix: null, values: { rel: 0.04, snr: 28 } },
     { layer: '1', matrix: null, values: { rel: 0.02, snr: 34 } },
@@ -172,7 +218,13 @@ test('accuracy: whole-layer rows in layer order, gaps for missing values, worst 
 
 test('saved panel state from another build is repaired, not trusted', () => {
   assert.deepEqual(restorePanelState(undefined), INITIAL_PANEL_STATE);
-  const s = restorePanelState({ tab: 'tiles', energyView: 'pie', tileColouring: 'utilization', tileView: { zoom: 'x', cx: 1, cy: 2 }, shown: { type: 'showResult', result: { schemaVersion: 2 } } });
+  const s = restorePanelState({
+    tab: 'tiles',
+    energyView: 'pie',
+    tileColouring: 'utilization',
+    tileView: { zoom: 'x', cx: 1, cy: 2 },
+    shown: { type: 'showResult', result: { schemaVersion: 2 } },
+  });
   assert.equal(s.tab, 'tiles');
   assert.equal(s.energyView, 'bar');
   assert.equal(s.tileColouring, 'utilization');
@@ -183,18 +235,35 @@ test('saved panel state from another build is repaired, not trusted', () => {
 
 test('derived categorical colours are distinct from every other colour and readable on both default themes', () => {
   const themes: [Rgba, Rgba, string[]][] = [
-    [parseColour('#cccccc')!, parseColour('#1f1f1f')!, ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700']],
-    [parseColour('#3b3b3b')!, parseColour('#ffffff')!, ['#1a85ff', '#d18616', '#388a34', '#652d90', '#e51400', '#bf8803']],
+    [
+      parseColour('#cccccc')!,
+      parseColour('#1f1f1f')!,
+      ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'],
+    ],
+    [
+      parseColour('#3b3b3b')!,
+      parseColour('#ffffff')!,
+      ['#1a85ff', '#d18616', '#388a34', '#652d90', '#e51400', '#bf8803'],
+    ],
   ];
   for (const [fg, bg, hex] of themes) {
-    const colours = categoricalColours(10, hex.map((h) => parseColour(h)!), fg, bg);
+    const colours = categoricalColours(
+      10,
+      hex.map((h) => parseColour(h)!),
+      fg,
+      bg,
+    );
     for (let i = 0; i < colours.length; i++) {
       assert.ok(contrastRatio(colours[i], bg) > 1.5, `colour ${i} too close to the background`);
       // Pairs of the theme's own six colours are the theme's choice (Dark Modern's orange and yellow
       // are the closest, at 40); the derived colours must keep clear of every other colour.
       for (let j = 0; j < i; j++) {
         if (i < 6) continue;
-        const d = Math.hypot(colours[i][0] - colours[j][0], colours[i][1] - colours[j][1], colours[i][2] - colours[j][2]);
+        const d = Math.hypot(
+          colours[i][0] - colours[j][0],
+          colours[i][1] - colours[j][1],
+          colours[i][2] - colours[j][2],
+        );
         assert.ok(d > 40, `colours ${j} and ${i} are too alike (${d.toFixed(0)})`);
       }
     }

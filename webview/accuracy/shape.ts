@@ -14,7 +14,9 @@ export interface AccuracySeries {
 }
 
 export function sortedRows(view: AccuracyView): AccuracyRowView[] {
-  return [...view.rows].sort((a, b) => compareLayerKeys(a.layer, b.layer) || (a.matrix ?? '').localeCompare(b.matrix ?? ''));
+  return [...view.rows].sort(
+    (a, b) => compareLayerKeys(a.layer, b.layer) || (a.matrix ?? '').localeCompare(b.matrix ?? ''),
+  );
 }
 
 export function rowLabel(row: AccuracyRowView): string {
@@ -57,6 +59,7 @@ export function formatMetric(value: number | null | undefined, metric: AccuracyM
   if (typeof value !== 'number' || !Number.isFinite(value)) return '–';
   if (metric.unit === '%') return `${value.toPrecision(3)} %`;
   const abs = Math.abs(value);
-  const text = abs !== 0 && (abs < 1e-3 || abs >= 1e5) ? value.toExponential(2) : Number(value.toPrecision(3)).toString();
+  const text =
+    abs !== 0 && (abs < 1e-3 || abs >= 1e5) ? value.toExponential(2) : Number(value.toPrecision(3)).toString();
   return metric.unit ? `${text} ${metric.unit}` : text;
 }

@@ -11,12 +11,20 @@ export class ChartBox {
   private chart: Chart | null = null;
   private readonly subtitle = el('div', { class: 'chart-subtitle' });
 
-  constructor(readonly name: string, title: string, size: 'small' | 'medium' | 'tall' = 'medium') {
+  constructor(
+    readonly name: string,
+    title: string,
+    size: 'small' | 'medium' | 'tall' = 'medium',
+  ) {
     this.canvas.setAttribute('aria-label', title);
     this.canvas.setAttribute('role', 'img');
-    this.element = el('section', { class: 'chart-card', attrs: { 'data-chart': name } },
-      el('h3', {}, title), this.subtitle,
-      el('div', { class: `chart-box ${size}` }, this.canvas));
+    this.element = el(
+      'section',
+      { class: 'chart-card', attrs: { 'data-chart': name } },
+      el('h3', {}, title),
+      this.subtitle,
+      el('div', { class: `chart-box ${size}` }, this.canvas),
+    );
   }
 
   setSubtitle(text: string): void {

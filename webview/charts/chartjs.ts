@@ -26,7 +26,20 @@ import { categorical, type Theme } from '../theme';
 import { logTickShown } from './ticks';
 import { percentOf, type ScaleChoice, type Series, type StackedSeries, axisScale } from './shape';
 
-Chart.register(BarController, BarElement, DoughnutController, ArcElement, ScatterController, PointElement, LineElement, CategoryScale, LinearScale, LogarithmicScale, Tooltip, Legend);
+Chart.register(
+  BarController,
+  BarElement,
+  DoughnutController,
+  ArcElement,
+  ScatterController,
+  PointElement,
+  LineElement,
+  CategoryScale,
+  LinearScale,
+  LogarithmicScale,
+  Tooltip,
+  Legend,
+);
 
 export { Chart };
 export type AnyChartConfig = ChartConfiguration<'bar'> | ChartConfiguration<'doughnut'> | ChartConfiguration<'scatter'>;
@@ -73,7 +86,14 @@ function highContrast(theme: Theme): boolean {
 function tickLabel(unit: string, log: boolean) {
   return (value: number | string, _index: number, ticks: { value: number }[]): string => {
     const v = Number(value);
-    if (log && !logTickShown(v, ticks.map((t) => t.value))) return '';
+    if (
+      log &&
+      !logTickShown(
+        v,
+        ticks.map((t) => t.value),
+      )
+    )
+      return '';
     return unit ? formatEngineering(v, unit, 3) : Number(v.toPrecision(3)).toString();
   };
 }
@@ -99,12 +119,14 @@ export function breakdownChart(series: Series, o: BreakdownOptions): AnyChartCon
       type: 'doughnut',
       data: {
         labels: [...series.labels],
-        datasets: [{
-          data: [...series.values],
-          backgroundColor: colours.map(toCss),
-          borderColor: hc ? toCss(o.theme.foreground) : toCss(o.theme.background),
-          borderWidth: hc ? 2 : 1,
-        }],
+        datasets: [
+          {
+            data: [...series.values],
+            backgroundColor: colours.map(toCss),
+            borderColor: hc ? toCss(o.theme.foreground) : toCss(o.theme.background),
+            borderWidth: hc ? 2 : 1,
+          },
+        ],
       },
       options: {
         responsive: true,
@@ -123,12 +145,14 @@ export function breakdownChart(series: Series, o: BreakdownOptions): AnyChartCon
     type: 'bar',
     data: {
       labels: [...series.labels],
-      datasets: [{
-        data: [...series.values],
-        backgroundColor: colours.map(toCss),
-        borderColor: hc ? toCss(o.theme.foreground) : colours.map(toCss),
-        borderWidth: hc ? 1 : 0,
-      }],
+      datasets: [
+        {
+          data: [...series.values],
+          backgroundColor: colours.map(toCss),
+          borderColor: hc ? toCss(o.theme.foreground) : colours.map(toCss),
+          borderWidth: hc ? 1 : 0,
+        },
+      ],
     },
     options: {
       indexAxis: 'y',
@@ -136,7 +160,14 @@ export function breakdownChart(series: Series, o: BreakdownOptions): AnyChartCon
       maintainAspectRatio: false,
       plugins: { legend: { display: false }, tooltip: { callbacks: { label } } },
       scales: {
-        x: { type, ticks: { callback: tickLabel(o.unit, type === 'logarithmic'), maxRotation: 0, autoSkip: true }, title: { display: true, text: type === 'logarithmic' ? `${o.unit} per token (log scale)` : `${o.unit} per token` } },
+        x: {
+          type,
+          ticks: { callback: tickLabel(o.unit, type === 'logarithmic'), maxRotation: 0, autoSkip: true },
+          title: {
+            display: true,
+            text: type === 'logarithmic' ? `${o.unit} per token (log scale)` : `${o.unit} per token`,
+          },
+        },
         y: { grid: { display: false } },
       },
     },
@@ -147,11 +178,17 @@ export function breakdownChart(series: Series, o: BreakdownOptions): AnyChartCon
 function doughnutLegend(series: Series, unit: string) {
   return (chart: Chart) => {
     const base = Chart.overrides.doughnut.plugins.legend.labels.generateLabels(chart);
-    return base.map((item, i) => ({ ...item, text: `${series.labels[i]}  ${percentOf(series.values[i], series.total)} · ${formatEngineering(series.values[i], unit, 3)}` }));
+    return base.map((item, i) => ({
+      ...item,
+      text: `${series.labels[i]}  ${percentOf(series.values[i], series.total)} · ${formatEngineering(series.values[i], unit, 3)}`,
+    }));
   };
 }
 
-export function layerStackChart(stack: StackedSeries, o: { scale: ScaleChoice; theme: Theme; colourOf: (key: string) => Rgba }): AnyChartConfig {
+export function layerStackChart(
+  stack: StackedSeries,
+  o: { scale: ScaleChoice; theme: Theme; colourOf: (key: string) => Rgba },
+): AnyChartConfig {
   const type = axisScale(o.scale, stack.totals, true);
   const hc = highContrast(o.theme);
   return {
@@ -175,14 +212,21 @@ export function layerStackChart(stack: StackedSeries, o: { scale: ScaleChoice; t
         legend: { position: 'bottom', labels: { boxWidth: 12 } },
         tooltip: {
           callbacks: {
-            label: (item: TooltipItem<'bar'>) => ` ${item.dataset.label}: ${formatEngineering(Number(item.raw), 'J')} (${percentOf(Number(item.raw), stack.totals[item.dataIndex])})`,
-            footer: (items: TooltipItem<'bar'>[]) => (items.length ? `Total: ${formatEngineering(stack.totals[items[0].dataIndex], 'J')}` : ''),
+            label: (item: TooltipItem<'bar'>) =>
+              ` ${item.dataset.label}: ${formatEngineering(Number(item.raw), 'J')} (${percentOf(Number(item.raw), stack.totals[item.dataIndex])})`,
+            footer: (items: TooltipItem<'bar'>[]) =>
+              items.length ? `Total: ${formatEngineering(stack.totals[items[0].dataIndex], 'J')}` : '',
           },
         },
       },
       scales: {
         x: { stacked: true, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } },
-        y: { stacked: true, type, ticks: { callback: tickLabel('J', type === 'logarithmic') }, title: { display: true, text: type === 'logarithmic' ? 'J per token (log scale)' : 'J per token' } },
+        y: {
+          stacked: true,
+          type,
+          ticks: { callback: tickLabel('J', type === 'logarithmic') },
+          title: { display: true, text: type === 'logarithmic' ? 'J per token (log scale)' : 'J per token' },
+        },
       },
     },
   };
@@ -222,7 +266,13 @@ export function exportDecorations(theme: Theme, title: string): Plugin {
  * Renders a chart configuration off screen at a fixed size and returns its PNG. Used for export,
  * so the images do not depend on which tabs happen to have been opened or on the panel's size.
  */
-export function renderToPng(config: AnyChartConfig, theme: Theme, title: string, width: number, height: number): string {
+export function renderToPng(
+  config: AnyChartConfig,
+  theme: Theme,
+  title: string,
+  width: number,
+  height: number,
+): string {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
@@ -245,7 +295,10 @@ export function renderToPng(config: AnyChartConfig, theme: Theme, title: string,
   }
 }
 
-export function accuracyChart(series: { labels: readonly string[]; values: readonly (number | null)[]; unit: string; label: string }, theme: Theme): AnyChartConfig {
+export function accuracyChart(
+  series: { labels: readonly string[]; values: readonly (number | null)[]; unit: string; label: string },
+  theme: Theme,
+): AnyChartConfig {
   const positives = series.values.filter((v): v is number => v !== null && v > 0);
   const allPositive = positives.length === series.values.filter((v) => v !== null).length;
   // dB and signed metrics are already on a log-like or signed scale; only spread ratios get a log axis.
@@ -255,18 +308,37 @@ export function accuracyChart(series: { labels: readonly string[]; values: reado
     type: 'bar',
     data: {
       labels: [...series.labels],
-      datasets: [{ label: series.label, data: [...series.values], backgroundColor: toCss(colour), borderColor: toCss(highContrast(theme) ? theme.foreground : colour), borderWidth: highContrast(theme) ? 1 : 0 }],
+      datasets: [
+        {
+          label: series.label,
+          data: [...series.values],
+          backgroundColor: toCss(colour),
+          borderColor: toCss(highContrast(theme) ? theme.foreground : colour),
+          borderWidth: highContrast(theme) ? 1 : 0,
+        },
+      ],
     },
     options: {
       responsive: true,
       maintainAspectRatio: false,
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { label: (item: TooltipItem<'bar'>) => ` ${series.label}: ${Number(item.raw).toPrecision(3)}${series.unit ? ` ${series.unit}` : ''}` } },
+        tooltip: {
+          callbacks: {
+            label: (item: TooltipItem<'bar'>) =>
+              ` ${series.label}: ${Number(item.raw).toPrecision(3)}${series.unit ? ` ${series.unit}` : ''}`,
+          },
+        },
       },
       scales: {
         x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } },
-        y: { type, title: { display: true, text: `${series.label}${series.unit ? ` (${series.unit})` : ''}${type === 'logarithmic' ? ', log scale' : ''}` } },
+        y: {
+          type,
+          title: {
+            display: true,
+            text: `${series.label}${series.unit ? ` (${series.unit})` : ''}${type === 'logarithmic' ? ', log scale' : ''}`,
+          },
+        },
       },
     },
   };
@@ -284,7 +356,11 @@ export interface ScatterSeries {
  * Sweep scatter: the Pareto front as a highlighted line and the other designs as dots, both axes
  * logarithmic. `onPick` gets the dataset (0 front, 1 others) and the index within it.
  */
-export function sweepChart(s: ScatterSeries, theme: Theme, onPick: ((datasetIndex: number, index: number) => void) | null): AnyChartConfig {
+export function sweepChart(
+  s: ScatterSeries,
+  theme: Theme,
+  onPick: ((datasetIndex: number, index: number) => void) | null,
+): AnyChartConfig {
   const [blue, orange] = theme.chartColours;
   const axisTitle = (a: { label: string; unit: string }) => `${a.label}${a.unit ? ` (${a.unit})` : ''}, log scale`;
   const format = (unit: string, v: number) => (unit ? formatEngineering(v, unit) : Number(v.toPrecision(3)).toString());
@@ -316,10 +392,12 @@ export function sweepChart(s: ScatterSeries, theme: Theme, onPick: ((datasetInde
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', intersect: true },
-      onClick: onPick ? (_e, elements) => {
-        const hit = elements[0];
-        if (hit) onPick(hit.datasetIndex, hit.index);
-      } : undefined,
+      onClick: onPick
+        ? (_e, elements) => {
+            const hit = elements[0];
+            if (hit) onPick(hit.datasetIndex, hit.index);
+          }
+        : undefined,
       onHover: (e, elements) => {
         const target = e.native?.target;
         if (target instanceof HTMLElement) target.style.cursor = elements.length > 0 && onPick ? 'pointer' : 'default';
@@ -342,8 +420,16 @@ export function sweepChart(s: ScatterSeries, theme: Theme, onPick: ((datasetInde
         },
       },
       scales: {
-        x: { type: 'logarithmic', title: { display: true, text: axisTitle(s.x) }, ticks: { callback: tickLabel(s.x.unit, true), maxRotation: 0 } },
-        y: { type: 'logarithmic', title: { display: true, text: axisTitle(s.y) }, ticks: { callback: tickLabel(s.y.unit, true) } },
+        x: {
+          type: 'logarithmic',
+          title: { display: true, text: axisTitle(s.x) },
+          ticks: { callback: tickLabel(s.x.unit, true), maxRotation: 0 },
+        },
+        y: {
+          type: 'logarithmic',
+          title: { display: true, text: axisTitle(s.y) },
+          ticks: { callback: tickLabel(s.y.unit, true) },
+        },
       },
     },
   };

@@ -5,10 +5,28 @@
 import type { SimulationResult } from '../../src/shared/result';
 
 /** Components in dataflow order (input conversion → array → output conversion → digital → memory). */
-export const COMPONENT_ORDER = ['dac', 'crossbar', 'gain_cell', 'adc', 'accumulator', 'sram_buffer', 'interconnect', 'digital_unit', 'dram'];
+export const COMPONENT_ORDER = [
+  'dac',
+  'crossbar',
+  'gain_cell',
+  'adc',
+  'accumulator',
+  'sram_buffer',
+  'interconnect',
+  'digital_unit',
+  'dram',
+];
 
 /** Operations in the order a token meets them. */
-export const OPERATION_ORDER = ['qkv', 'attention_scores', 'attention_values', 'output_projection', 'ffn', 'lm_head', 'digital'];
+export const OPERATION_ORDER = [
+  'qkv',
+  'attention_scores',
+  'attention_values',
+  'output_projection',
+  'ffn',
+  'lm_head',
+  'digital',
+];
 
 const LABELS: Readonly<Record<string, string>> = {
   dac: 'DAC',
@@ -71,7 +89,9 @@ export interface Series {
  * slice of nothing is noise). Non-finite values are dropped rather than poisoning the total.
  */
 export function rankedSeries(record: Readonly<Record<string, number>>): Series {
-  const entries = Object.entries(record).filter(([, v]) => Number.isFinite(v) && v > 0).sort((a, b) => b[1] - a[1]);
+  const entries = Object.entries(record)
+    .filter(([, v]) => Number.isFinite(v) && v > 0)
+    .sort((a, b) => b[1] - a[1]);
   return {
     keys: entries.map(([k]) => k),
     labels: entries.map(([k]) => labelFor(k)),
@@ -89,13 +109,18 @@ export interface StackedSeries {
 }
 
 /** `breakdown.byLayerComponent` as stacked bars: layers along the axis, components stacked. */
-export function layerComponentStack(byLayerComponent: SimulationResult['breakdown']['byLayerComponent']): StackedSeries {
+export function layerComponentStack(
+  byLayerComponent: SimulationResult['breakdown']['byLayerComponent'],
+): StackedSeries {
   const categories = Object.keys(byLayerComponent).sort(compareLayerKeys);
   const present = new Set<string>();
   for (const layer of categories) {
     for (const [k, v] of Object.entries(byLayerComponent[layer])) if (Number.isFinite(v) && v > 0) present.add(k);
   }
-  const componentKeys = [...COMPONENT_ORDER.filter((k) => present.has(k)), ...[...present].filter((k) => !COMPONENT_ORDER.includes(k)).sort()];
+  const componentKeys = [
+    ...COMPONENT_ORDER.filter((k) => present.has(k)),
+    ...[...present].filter((k) => !COMPONENT_ORDER.includes(k)).sort(),
+  ];
   const datasets = componentKeys.map((key) => ({
     key,
     label: labelFor(key),

@@ -11,7 +11,11 @@ export interface SelectControl {
   value: string;
 }
 
-export function selectControl(label: string, options: readonly (readonly [string, string])[], onChange: (value: string) => void): SelectControl {
+export function selectControl(
+  label: string,
+  options: readonly (readonly [string, string])[],
+  onChange: (value: string) => void,
+): SelectControl {
   const select = el('vscode-single-select', { attrs: { 'aria-label': label } });
   for (const [value, text] of options) select.appendChild(el('vscode-option', { attrs: { value } }, text));
   select.addEventListener('change', () => onChange(select.value));

@@ -4,12 +4,14 @@
  */
 import { formatEngineering } from '../../src/shared/format';
 import type { SimulationResult } from '../../src/shared/result';
+import type { ChartImage } from '../../src/shared/webviewProtocol';
 import { ChartBox } from '../charts/chartBox';
 import { breakdownChart, colourOfKey, layerStackChart, type AnyChartConfig } from '../charts/chartjs';
 import { COMPONENT_ORDER, layerComponentStack, OPERATION_ORDER, rankedSeries, type ScaleChoice } from '../charts/shape';
 import { el } from '../dom';
 import type { Theme } from '../theme';
 import { selectControl } from './controls';
+import { changedIn, chartImage, type ResultsTab, type TabChange, type TabHost, type TabInput } from './tab';
 
 export type BreakdownView = 'bar' | 'doughnut';
 
@@ -57,37 +59,65 @@ export function energyCharts(r: SimulationResult, theme: Theme, view: BreakdownV
   ];
 }
 
-export interface EnergyTabCallbacks {
-  onOptions(view: BreakdownView, scale: ScaleChoice): void;
-}
-
-export class EnergyTab {
+export class EnergyTab implements ResultsTab {
+  readonly id = 'energy';
+  readonly title = 'Energy';
   readonly element: HTMLElement;
   private readonly boxes = new Map<string, ChartBox>();
   private readonly grid = el('div', { class: 'chart-grid' });
   private readonly viewSelect: ReturnType<typeof selectControl>;
   private readonly scaleSelect: ReturnType<typeof selectControl>;
-  private view: BreakdownView = 'bar';
-  private scale: ScaleChoice = 'auto';
 
-  constructor(callbacks: EnergyTabCallbacks) {
-    const changed = () => {
-      this.view = this.viewSelect.value as BreakdownView;
-      this.scale = this.scaleSelect.value as ScaleChoice;
-      callbacks.onOptions(this.view, this.scale);
-    };
-    this.viewSelect = selectControl('View', [['bar', 'Bars'], ['doughnut', 'Doughnuts']], changed);
-    this.scaleSelect = selectControl('Scale', [['auto', 'Auto (log when values span 100×)'], ['linear', 'Linear'], ['log', 'Logarithmic']], changed);
-    this.element = el('div', { class: 'energy' },
-      el('div', { class: 'toolbar' }, this.viewSelect.element, this.scaleSelect.element,
-        el('span', { class: 'muted small' }, 'Per-layer bars stay stacked; doughnuts apply to the component and operation charts.')),
-      this.grid);
+  constructor(host: TabHost) {
+    const changed = () =>
+      host.save({
+        energyView: this.viewSelect.value as BreakdownView,
+        energyScale: this.scaleSelect.value as ScaleChoice,
+      });
+    this.viewSelect = selectControl(
+      'View',
+      [
+        ['bar', 'Bars'],
+        ['doughnut', 'Doughnuts'],
+      ],
+      changed,
+    );
+    this.scaleSelect = selectControl(
+      'Scale',
+      [
+        ['auto', 'Auto (log when values span 100×)'],
+        ['linear', 'Linear'],
+        ['log', 'Logarithmic'],
+      ],
+      changed,
+    );
+    this.element = el(
+      'div',
+      { class: 'energy' },
+      el(
+        'div',
+        { class: 'toolbar' },
+        this.viewSelect.element,
+        this.scaleSelect.element,
+        el(
+          'span',
+          { class: 'muted small' },
+          'Per-layer bars stay stacked; doughnuts apply to the component and operation charts.',
+        ),
+      ),
+      this.grid,
+    );
   }
 
-  /** Rebuilds the charts. Call only while the tab is visible: chart.js sizes charts from their box. */
-  render(r: SimulationResult, theme: Theme, view: BreakdownView, scale: ScaleChoice): void {
-    this.view = view;
-    this.scale = scale;
+  update(change: TabChange): boolean {
+    return changedIn(change, ['shown', 'energyView', 'energyScale', 'theme']);
+  }
+
+  /** Rebuilds the charts; without a result, only the toolbar shows. */
+  render({ state, theme }: TabInput): void {
+    const r = state.shown?.result;
+    if (!r) return;
+    const { energyView: view, energyScale: scale } = state;
     this.viewSelect.value = view;
     this.scaleSelect.value = scale;
     this.scaleSelect.element.classList.toggle('disabled-look', view === 'doughnut');
@@ -103,6 +133,15 @@ export class EnergyTab {
       box.setSubtitle(spec.subtitle);
       box.mount(spec.config);
     }
+  }
+
+  exportCharts({ state, theme }: TabInput): ChartImage[] {
+    const r = state.shown?.result;
+    if (!r) return [];
+    return energyCharts(r, theme, state.energyView, state.energyScale).map((spec) => {
+      const [w, h] = spec.name === 'energy-by-layer' ? [1600, 700] : [1200, 600];
+      return chartImage(spec.name, spec.config, theme, `${r.name}: ${spec.title}`, w, h);
+    });
   }
 
   destroy(): void {

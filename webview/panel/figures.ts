@@ -43,7 +43,12 @@ export function keyFigures(r: SimulationResult): Figure[] {
       value: `${formatCount(r.tokensPerSecond)} tokens/s`,
       detail: `${r.workload.tokensPerStep} token${r.workload.tokensPerStep === 1 ? '' : 's'} per step, batch ${r.workload.batch}`,
     },
-    { id: 'area', label: 'Area', value: formatArea(r.areaMm2), detail: `${r.technology.nodeNm} nm, ${formatEngineering(r.technology.clockHz, 'Hz')}` },
+    {
+      id: 'area',
+      label: 'Area',
+      value: formatArea(r.areaMm2),
+      detail: `${r.technology.nodeNm} nm, ${formatEngineering(r.technology.clockHz, 'Hz')}`,
+    },
     {
       id: 'arrays',
       label: 'Arrays',

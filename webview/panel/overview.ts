@@ -4,65 +4,138 @@
 import { formatEngineering } from '../../src/shared/format';
 import type { SimulationResult } from '../../src/shared/result';
 import { labelFor } from '../charts/shape';
-import { el } from '../dom';
+import { clear, el } from '../dom';
 import { compareWithBaseline, formatArea, keyFigures } from './figures';
+import { changedIn, type ResultsTab, type TabChange, type TabInput } from './tab';
 
 /** "4.77k tokens/s" → the number large, the unit smaller, so long units do not wrap the card. */
 function figureValue(text: string): HTMLElement {
   const space = text.indexOf(' ');
   if (space < 0) return el('div', { class: 'figure-value' }, text);
-  return el('div', { class: 'figure-value' }, text.slice(0, space), el('span', { class: 'figure-unit' }, text.slice(space)));
+  return el(
+    'div',
+    { class: 'figure-value' },
+    text.slice(0, space),
+    el('span', { class: 'figure-unit' }, text.slice(space)),
+  );
 }
 
 export function figureCards(r: SimulationResult): HTMLElement {
-  return el('div', { class: 'figures' }, ...keyFigures(r).map((f) =>
-    el('div', { class: 'figure', attrs: { 'data-figure': f.id } },
-      el('div', { class: 'figure-label' }, f.label),
-      figureValue(f.value),
-      el('div', { class: 'figure-detail' }, f.detail))));
+  return el(
+    'div',
+    { class: 'figures' },
+    ...keyFigures(r).map((f) =>
+      el(
+        'div',
+        { class: 'figure', attrs: { 'data-figure': f.id } },
+        el('div', { class: 'figure-label' }, f.label),
+        figureValue(f.value),
+        el('div', { class: 'figure-detail' }, f.detail),
+      ),
+    ),
+  );
 }
 
 function baselineTable(r: SimulationResult): HTMLElement {
   if (r.baselines.length === 0) return el('p', { class: 'muted' }, 'No GPU baselines chosen (config key `baselines`).');
-  const head = el('tr', {}, el('th', {}, 'GPU'), el('th', {}, 'Devices'),
-    ...['Energy / token', 'Latency / token', 'This design uses', 'This design is'].map((h) => el('th', { class: 'num' }, h)));
+  const head = el(
+    'tr',
+    {},
+    el('th', {}, 'GPU'),
+    el('th', {}, 'Devices'),
+    ...['Energy / token', 'Latency / token', 'This design uses', 'This design is'].map((h) =>
+      el('th', { class: 'num' }, h),
+    ),
+  );
   const rows = r.baselines.map((b) => {
     const c = compareWithBaseline(b);
-    return el('tr', {},
+    return el(
+      'tr',
+      {},
       el('td', { title: b.source }, c.name),
       el('td', {}, c.devices),
       el('td', { class: 'num' }, c.gpuEnergy),
       el('td', { class: 'num' }, c.gpuLatency),
       el('td', { class: c.energyFavoursDesign ? 'num good' : 'num bad' }, c.energy),
-      el('td', { class: c.speedFavoursDesign ? 'num good' : 'num bad' }, c.speed));
+      el('td', { class: c.speedFavoursDesign ? 'num good' : 'num bad' }, c.speed),
+    );
   });
-  return el('div', {},
+  return el(
+    'div',
+    {},
     el('table', { class: 'data' }, el('thead', {}, head), el('tbody', {}, ...rows)),
-    el('p', { class: 'muted small' }, r.baselines[0].method));
+    el('p', { class: 'muted small' }, r.baselines[0].method),
+  );
 }
 
 function designFacts(r: SimulationResult): HTMLElement {
   const a = r.attention;
   const facts: [string, string][] = [
-    ['Model', `${r.model.name} (${r.model.family}), d_model ${r.model.dModel}, ${r.model.heads} heads (${r.model.kvHeads} KV), d_ff ${r.model.dFf}, ${r.model.ffn}`],
-    ['Workload', `${r.workload.mode}, ${r.workload.contextTokens.toLocaleString('en-US')} context tokens, window ${r.workload.window.toLocaleString('en-US')}, batch ${r.workload.batch}`],
-    ['Per step', `${formatEngineering(r.perStep.energyJ, 'J')}, ${formatEngineering(r.perStep.latencyS, 's')} for ${r.workload.tokensPerStep} token(s)`],
-    ...(r.perSequence ? [['Per sequence', `${formatEngineering(r.perSequence.energyJ, 'J')}, ${formatEngineering(r.perSequence.latencyS, 's')}`] as [string, string]] : []),
-    ['Attention', `${a.implementation}, layer ${a.layer}: ${formatEngineering(a.perLayerPerToken.energyJ, 'J')} and ${formatEngineering(a.perLayerPerToken.latencyS, 's')} per layer per token; ${formatEngineering(a.perHeadPerTokenEnergyJ, 'J')} per head`],
+    [
+      'Model',
+      `${r.model.name} (${r.model.family}), d_model ${r.model.dModel}, ${r.model.heads} heads (${r.model.kvHeads} KV), d_ff ${r.model.dFf}, ${r.model.ffn}`,
+    ],
+    [
+      'Workload',
+      `${r.workload.mode}, ${r.workload.contextTokens.toLocaleString('en-US')} context tokens, window ${r.workload.window.toLocaleString('en-US')}, batch ${r.workload.batch}`,
+    ],
+    [
+      'Per step',
+      `${formatEngineering(r.perStep.energyJ, 'J')}, ${formatEngineering(r.perStep.latencyS, 's')} for ${r.workload.tokensPerStep} token(s)`,
+    ],
+    ...(r.perSequence
+      ? [
+          [
+            'Per sequence',
+            `${formatEngineering(r.perSequence.energyJ, 'J')}, ${formatEngineering(r.perSequence.latencyS, 's')}`,
+          ] as [string, string],
+        ]
+      : []),
+    [
+      'Attention',
+      `${a.implementation}, layer ${a.layer}: ${formatEngineering(a.perLayerPerToken.energyJ, 'J')} and ${formatEngineering(a.perLayerPerToken.latencyS, 's')} per layer per token; ${formatEngineering(a.perHeadPerTokenEnergyJ, 'J')} per head`,
+    ],
     ['Matrices', `${r.mapping.analogMatrices} on arrays, ${r.mapping.digitalMatrices} digital`],
-    ['Area', Object.entries(r.areaByComponentMm2).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${labelFor(k)} ${formatArea(v)}`).join(', ')],
+    [
+      'Area',
+      Object.entries(r.areaByComponentMm2)
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, v]) => `${labelFor(k)} ${formatArea(v)}`)
+        .join(', '),
+    ],
   ];
   return el('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 
 export function renderOverview(r: SimulationResult): HTMLElement {
-  return el('div', { class: 'overview' },
+  return el(
+    'div',
+    { class: 'overview' },
     figureCards(r),
     el('h3', {}, 'Compared with GPUs (per token)'),
     baselineTable(r),
     el('h3', {}, 'Design'),
     designFacts(r),
-    el('details', { class: 'assumptions' },
+    el(
+      'details',
+      { class: 'assumptions' },
       el('summary', {}, `Latency model assumptions (${r.assumptions.length})`),
-      el('ul', {}, ...r.assumptions.map((a) => el('li', {}, a)))));
+      el('ul', {}, ...r.assumptions.map((a) => el('li', {}, a))),
+    ),
+  );
+}
+
+export class OverviewTab implements ResultsTab {
+  readonly id = 'overview';
+  readonly title = 'Overview';
+  readonly element = el('div', { class: 'tab-body' });
+
+  update(change: TabChange): boolean {
+    return changedIn(change, ['shown']);
+  }
+
+  render({ state }: TabInput): void {
+    clear(this.element);
+    if (state.shown) this.element.appendChild(renderOverview(state.shown.result));
+  }
 }

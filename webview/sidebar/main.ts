@@ -33,11 +33,14 @@ const button = (label: string, hint: string, onClick: () => void, secondary = fa
   el('vscode-button', { title: hint, attrs: { secondary }, on: { click: onClick } }, label);
 const simulateButton = button('Simulate', 'Simulate the active config', () => host.post({ type: 'simulate' }));
 const cancelButton = button('Cancel', 'Cancel the running simulation', () => host.post({ type: 'cancel' }), true);
-const actions = el('div', { class: 'side-actions' },
+const actions = el(
+  'div',
+  { class: 'side-actions' },
   simulateButton,
   button('Sweep…', 'Vary config keys and compare the designs', () => host.post({ type: 'sweep' }), true),
   button('Open panel', 'Open the full results panel', () => host.post({ type: 'openPanel', tab: null }), true),
-  cancelButton);
+  cancelButton,
+);
 
 const app = document.getElementById('app') ?? document.body;
 document.body.classList.add('sidebar');
@@ -60,18 +63,45 @@ function render(): void {
   }
   const r = shown.result;
   const figures = keyFigures(r).filter((f) => f.id !== 'chips' || r.mapping.chips > 1);
-  append(content,
+  append(
+    content,
     el('div', { class: 'side-title' }, r.name),
     el('div', { class: 'muted small' }, modelSummary(r)),
     shown.source.label ? el('div', { class: 'muted small' }, shown.source.label) : null,
-    el('dl', { class: 'side-figures' }, ...figures.flatMap((f) => [el('dt', {}, f.label), el('dd', { title: f.detail }, f.value)])),
-    r.baselines.length ? el('ul', { class: 'side-baselines' }, ...r.baselines.map((b) => {
-      const c = compareWithBaseline(b);
-      return el('li', {}, el('span', { class: 'muted' }, `vs ${c.name}: `), el('span', { class: c.energyFavoursDesign ? 'good' : 'bad' }, c.energy), ', ', el('span', { class: c.speedFavoursDesign ? 'good' : 'bad' }, c.speed));
-    })) : null,
-    chart.element);
+    el(
+      'dl',
+      { class: 'side-figures' },
+      ...figures.flatMap((f) => [el('dt', {}, f.label), el('dd', { title: f.detail }, f.value)]),
+    ),
+    r.baselines.length
+      ? el(
+          'ul',
+          { class: 'side-baselines' },
+          ...r.baselines.map((b) => {
+            const c = compareWithBaseline(b);
+            return el(
+              'li',
+              {},
+              el('span', { class: 'muted' }, `vs ${c.name}: `),
+              el('span', { class: c.energyFavoursDesign ? 'good' : 'bad' }, c.energy),
+              ', ',
+              el('span', { class: c.speedFavoursDesign ? 'good' : 'bad' }, c.speed),
+            );
+          }),
+        )
+      : null,
+    chart.element,
+  );
   const series = rankedSeries(r.breakdown.byComponent);
-  chart.mount(breakdownChart(series, { view: 'doughnut', scale: 'auto', unit: 'J', theme, colourOf: colourOfKey(theme, COMPONENT_ORDER, series.keys) }));
+  chart.mount(
+    breakdownChart(series, {
+      view: 'doughnut',
+      scale: 'auto',
+      unit: 'J',
+      theme,
+      colourOf: colourOfKey(theme, COMPONENT_ORDER, series.keys),
+    }),
+  );
 }
 
 function onMessage(m: ToWebviewMessage): void {

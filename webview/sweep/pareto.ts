@@ -1,8 +1,10 @@
 /**
  * Sweep points → scatter data and the Pareto front for a chosen pair of axes. Pure (no DOM).
  * Both axes are costs (energy, latency, error), so the front is the set of points no other point
- * beats or equals on both.
+ * is at least as good as on both and better on one: src/shared/pareto.ts, the same front the
+ * CLI's sweep reports mark.
  */
+import { paretoFront } from '../../src/shared/pareto';
 import type { SweepPointView, SweepView } from '../../src/shared/webviewProtocol';
 
 export type SweepAxes = 'energy-error' | 'latency-error' | 'energy-latency';
@@ -33,23 +35,6 @@ export interface XY {
   readonly y: number;
 }
 
-/**
- * Indices of the non-dominated points, ordered by x. Sorting by x (then y) leaves the front as the
- * points that lower the best y seen so far; of exact duplicates only the first is kept.
- */
-export function paretoFront(points: readonly XY[]): number[] {
-  const order = points.map((_, i) => i).sort((a, b) => points[a].x - points[b].x || points[a].y - points[b].y);
-  const front: number[] = [];
-  let bestY = Infinity;
-  for (const i of order) {
-    if (points[i].y < bestY) {
-      front.push(i);
-      bestY = points[i].y;
-    }
-  }
-  return front;
-}
-
 export interface ScatterPoint extends XY {
   readonly id: string;
   readonly label: string;
@@ -57,7 +42,7 @@ export interface ScatterPoint extends XY {
 
 export interface SweepScatter {
   readonly points: readonly ScatterPoint[];
-  /** Points on the front, by increasing x: drawn as a step line over the scatter. */
+  /** Points on the front, by increasing x (equal points all, in sweep order): drawn as a step line over the scatter. */
   readonly front: readonly ScatterPoint[];
   /** Points left out: failed, or missing a value on an axis (e.g. no error without a functional run). */
   readonly omitted: number;
@@ -84,7 +69,7 @@ export function sweepScatter(sweep: SweepView, axes: SweepAxes): SweepScatter {
     if (p.failure !== null || !usable(px) || !usable(py)) continue;
     points.push({ x: px, y: py, id: p.id, label: pointLabel(sweep, p) });
   }
-  const front = paretoFront(points).map((i) => points[i]);
+  const front = paretoFront(points.map((p) => [p.x, p.y] as const)).map((i) => points[i]);
   return { points, front, omitted: sweep.points.length - points.length, x, y };
 }
 

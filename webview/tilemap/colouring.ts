@@ -83,7 +83,11 @@ function fillUtilizationKeys(g: TileGroup, keys: Uint8Array): void {
     const first = g.firstArray + local;
     const lastBlock = first + perBlockRow - perTile;
     if (g.blockCols > 1) keys.fill(utilizationKey(arrayInGroup(g, local).utilization), first, lastBlock);
-    keys.fill(utilizationKey(arrayInGroup(g, local + perBlockRow - perTile).utilization), lastBlock, lastBlock + perTile);
+    keys.fill(
+      utilizationKey(arrayInGroup(g, local + perBlockRow - perTile).utilization),
+      lastBlock,
+      lastBlock + perTile,
+    );
   }
   // Copies (the KV caches of each head and sequence) share one layout: repeat the first.
   for (let c = 1; c < g.copies; c++) keys.copyWithin(g.firstArray + c * perCopy, g.firstArray, g.firstArray + perCopy);

@@ -8,7 +8,10 @@ import { labelFor } from '../charts/shape';
 /** Tooltip lines: where the array sits in the model, and what it holds. */
 export function describeArray(a: ArrayInfo, g: TileGroup | undefined, r: SimulationResult): string[] {
   const layer = a.layer < 0 ? 'LM head' : `Layer ${a.layer}`;
-  const lines = [`Array ${a.index.toLocaleString('en-US')} of ${r.mapping.arrays.toLocaleString('en-US')}`, `${layer} · ${labelFor(a.matrix)} (${a.matrix})`];
+  const lines = [
+    `Array ${a.index.toLocaleString('en-US')} of ${r.mapping.arrays.toLocaleString('en-US')}`,
+    `${layer} · ${labelFor(a.matrix)} (${a.matrix})`,
+  ];
   if (a.kind === 'kv') lines.push(`KV head ${a.head}, sequence ${a.sequence}`);
   const blocks = g ? ` of ${g.blockRows} × ${g.blockCols}` : '';
   let placement = `Block (${a.blockRow}, ${a.blockCol})${blocks}`;

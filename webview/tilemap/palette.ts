@@ -34,15 +34,24 @@ export function keyColours(keys: ColourKeys, theme: TileTheme): Rgba[] {
     case 'layer': {
       // Depth order reads as a gradient; the alternating shade separates adjacent layers.
       const n = keys.categories.length;
-      return [empty, ...keys.categories.map((_, i) => {
-        const c = viridis(n > 1 ? i / (n - 1) : 0.5);
-        return i % 2 === 1 ? mix(c, theme.background, ALTERNATE_LAYER_SHADE) : c;
-      })];
+      return [
+        empty,
+        ...keys.categories.map((_, i) => {
+          const c = viridis(n > 1 ? i / (n - 1) : 0.5);
+          return i % 2 === 1 ? mix(c, theme.background, ALTERNATE_LAYER_SHADE) : c;
+        }),
+      ];
     }
     case 'matrix':
-      return [empty, ...categoricalColours(keys.categories.length, theme.chartColours, theme.foreground, theme.background)];
+      return [
+        empty,
+        ...categoricalColours(keys.categories.length, theme.chartColours, theme.foreground, theme.background),
+      ];
     case 'utilization':
-      return [empty, ...Array.from({ length: UTILIZATION_STEPS }, (_, i) => utilizationColour(i / (UTILIZATION_STEPS - 1)))];
+      return [
+        empty,
+        ...Array.from({ length: UTILIZATION_STEPS }, (_, i) => utilizationColour(i / (UTILIZATION_STEPS - 1))),
+      ];
   }
 }
 
@@ -67,10 +76,17 @@ export interface LegendEntry {
 }
 
 /** Legend swatches: every category, or a few sample steps of a gradient. */
-export function legendEntries(keys: ColourKeys, theme: TileTheme, labelOf: (category: string) => string): LegendEntry[] {
+export function legendEntries(
+  keys: ColourKeys,
+  theme: TileTheme,
+  labelOf: (category: string) => string,
+): LegendEntry[] {
   const colours = keyColours(keys, theme);
   if (keys.colouring === 'utilization') {
-    return [0, 0.25, 0.5, 0.75, 1].map((u) => ({ label: `${Math.round(u * 100)} %`, colour: toCss(utilizationColour(u)) }));
+    return [0, 0.25, 0.5, 0.75, 1].map((u) => ({
+      label: `${Math.round(u * 100)} %`,
+      colour: toCss(utilizationColour(u)),
+    }));
   }
   if (keys.colouring === 'layer' && keys.categories.length > MAX_LAYER_SWATCHES) {
     // Too many layers to list: sample the gradient at evenly spaced layers.

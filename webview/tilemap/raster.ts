@@ -146,7 +146,8 @@ export function rasterizeTileMap(
       for (let px = 0; px < width; px++) {
         const code = cols[px];
         const index = first + code;
-        out[rowStart + px] = code === OUTSIDE ? background : code === GAP ? gap : index < end ? palette[keys[index]] : empty;
+        out[rowStart + px] =
+          code === OUTSIDE ? background : code === GAP ? gap : index < end ? palette[keys[index]] : empty;
       }
     }
   }
@@ -196,7 +197,15 @@ export function viewOf(layout: TileLayout, width: number, height: number, s: Til
 }
 
 /** Zooms by `factor` keeping the map point under (px, py) where it is. */
-export function zoomAt(layout: TileLayout, width: number, height: number, s: TileViewState, factor: number, px: number, py: number): TileViewState {
+export function zoomAt(
+  layout: TileLayout,
+  width: number,
+  height: number,
+  s: TileViewState,
+  factor: number,
+  px: number,
+  py: number,
+): TileViewState {
   const before = viewOf(layout, width, height, s);
   const wx = before.x + px / before.scale;
   const wy = before.y + py / before.scale;
@@ -209,7 +218,14 @@ export function zoomAt(layout: TileLayout, width: number, height: number, s: Til
 }
 
 /** Pans by a drag of (dx, dy) device pixels. */
-export function panBy(layout: TileLayout, width: number, height: number, s: TileViewState, dx: number, dy: number): TileViewState {
+export function panBy(
+  layout: TileLayout,
+  width: number,
+  height: number,
+  s: TileViewState,
+  dx: number,
+  dy: number,
+): TileViewState {
   const scale = fitScale(layout, width, height) * s.zoom;
   return clampViewState(layout, width, height, { zoom: s.zoom, cx: s.cx - dx / scale, cy: s.cy - dy / scale });
 }

@@ -35,12 +35,20 @@ export interface TileMapCallbacks {
   onColouringChange(colouring: TileColouring): void;
 }
 
-const COLOURING_LABELS: Record<TileColouring, string> = { layer: 'Layer', matrix: 'Matrix', utilization: 'Utilisation' };
+const COLOURING_LABELS: Record<TileColouring, string> = {
+  layer: 'Layer',
+  matrix: 'Matrix',
+  utilization: 'Utilisation',
+};
 const WHEEL_ZOOM_PER_PIXEL = 0.0015;
 
 export class TileMapView {
   readonly element: HTMLElement;
-  private readonly canvas = el('canvas', { class: 'tilemap-canvas', tabindex: '0', attrs: { 'aria-label': 'Tile map: every array of the design. Arrow keys pan, + and − zoom, 0 fits.' } });
+  private readonly canvas = el('canvas', {
+    class: 'tilemap-canvas',
+    tabindex: '0',
+    attrs: { 'aria-label': 'Tile map: every array of the design. Arrow keys pan, + and − zoom, 0 fits.' },
+  });
   private readonly tooltip = el('div', { class: 'tilemap-tooltip', role: 'status' });
   private readonly legend = el('div', { class: 'tilemap-legend' });
   private readonly info = el('span', { class: 'tilemap-info' });
@@ -67,12 +75,16 @@ export class TileMapView {
     this.select.addEventListener('change', () => this.setColouring(this.select.value as TileColouring));
     const button = (label: string, title: string, action: () => void) =>
       el('vscode-button', { title, attrs: { secondary: true }, on: { click: action } }, label);
-    const toolbar = el('div', { class: 'toolbar' },
-      el('label', { class: 'toolbar-label' }, 'Colour by'), this.select,
+    const toolbar = el(
+      'div',
+      { class: 'toolbar' },
+      el('label', { class: 'toolbar-label' }, 'Colour by'),
+      this.select,
       button('−', 'Zoom out (−)', () => this.zoomCentre(1 / 1.5)),
       button('+', 'Zoom in (+)', () => this.zoomCentre(1.5)),
       button('Fit', 'Show the whole design (0)', () => this.fit()),
-      this.info);
+      this.info,
+    );
     this.element = el('div', { class: 'tilemap' }, toolbar, this.wrap, this.legend);
     this.bindInput();
     this.resize.observe(this.wrap);
@@ -92,9 +104,10 @@ export class TileMapView {
     this.select.value = colouring;
     this.state = state;
     const m = result?.mapping;
-    this.info.textContent = m && this.layout
-      ? `${m.arrays.toLocaleString('en-US')} arrays · ${this.layout.bands.length} layer bands · ${this.layout.columns.toLocaleString('en-US')} × ${this.layout.rows.toLocaleString('en-US')} grid`
-      : '';
+    this.info.textContent =
+      m && this.layout
+        ? `${m.arrays.toLocaleString('en-US')} arrays · ${this.layout.bands.length} layer bands · ${this.layout.columns.toLocaleString('en-US')} × ${this.layout.rows.toLocaleString('en-US')} grid`
+        : '';
     this.hideTooltip();
     this.renderLegend();
     this.requestRender();
@@ -123,7 +136,12 @@ export class TileMapView {
     const keys = this.keys();
     if (!keys || !this.theme) return;
     const labelOf = (c: string) => (keys.colouring === 'layer' ? bandLabel(Number(c)) : labelFor(c));
-    const title = keys.colouring === 'utilization' ? 'Cells holding data' : keys.colouring === 'layer' ? 'Layer (alternate layers shaded)' : 'Matrix';
+    const title =
+      keys.colouring === 'utilization'
+        ? 'Cells holding data'
+        : keys.colouring === 'layer'
+          ? 'Layer (alternate layers shaded)'
+          : 'Matrix';
     this.legend.appendChild(el('span', { class: 'legend-title' }, title));
     for (const entry of legendEntries(keys, this.theme, labelOf)) {
       const swatch = el('span', { class: 'swatch' });
@@ -178,7 +196,12 @@ export class TileMapView {
     if (arrayAtCell(this.layout!, col, row) < 0) return;
     ctx.strokeStyle = toCss(this.theme.focus);
     ctx.lineWidth = Math.max(1, Math.round(window.devicePixelRatio || 1));
-    ctx.strokeRect((col - view.x) * view.scale + 0.5, (row - view.y) * view.scale + 0.5, view.scale - 1, view.scale - 1);
+    ctx.strokeRect(
+      (col - view.x) * view.scale + 0.5,
+      (row - view.y) * view.scale + 0.5,
+      view.scale - 1,
+      view.scale - 1,
+    );
   }
 
   private setState(s: TileViewState): void {
@@ -200,14 +223,28 @@ export class TileMapView {
 
   private bindInput(): void {
     const c = this.canvas;
-    c.addEventListener('wheel', (e) => {
-      if (!this.layout) return;
-      e.preventDefault();
-      const { width, height, dpr } = this.size();
-      const r = c.getBoundingClientRect();
-      const factor = Math.exp(-e.deltaY * (e.deltaMode === 1 ? 16 : 1) * WHEEL_ZOOM_PER_PIXEL);
-      this.setState(zoomAt(this.layout, width, height, this.currentState(width, height), factor, (e.clientX - r.left) * dpr, (e.clientY - r.top) * dpr));
-    }, { passive: false });
+    c.addEventListener(
+      'wheel',
+      (e) => {
+        if (!this.layout) return;
+        e.preventDefault();
+        const { width, height, dpr } = this.size();
+        const r = c.getBoundingClientRect();
+        const factor = Math.exp(-e.deltaY * (e.deltaMode === 1 ? 16 : 1) * WHEEL_ZOOM_PER_PIXEL);
+        this.setState(
+          zoomAt(
+            this.layout,
+            width,
+            height,
+            this.currentState(width, height),
+            factor,
+            (e.clientX - r.left) * dpr,
+            (e.clientY - r.top) * dpr,
+          ),
+        );
+      },
+      { passive: false },
+    );
     c.addEventListener('pointerdown', (e) => {
       if (e.button !== 0) return;
       this.drag = { x: e.clientX, y: e.clientY, id: e.pointerId };
@@ -247,7 +284,17 @@ export class TileMapView {
       if (!this.layout) return;
       const { width, height, dpr } = this.size();
       const r = c.getBoundingClientRect();
-      this.setState(zoomAt(this.layout, width, height, this.currentState(width, height), 2, (e.clientX - r.left) * dpr, (e.clientY - r.top) * dpr));
+      this.setState(
+        zoomAt(
+          this.layout,
+          width,
+          height,
+          this.currentState(width, height),
+          2,
+          (e.clientX - r.left) * dpr,
+          (e.clientY - r.top) * dpr,
+        ),
+      );
     });
     c.addEventListener('keydown', (e) => {
       if (!this.layout) return;
@@ -288,7 +335,9 @@ export class TileMapView {
       this.hideTooltip();
       return;
     }
-    const group = this.result.mapping.tileGroups.find((g) => index >= g.firstArray && index < g.firstArray + g.arrayCount);
+    const group = this.result.mapping.tileGroups.find(
+      (g) => index >= g.firstArray && index < g.firstArray + g.arrayCount,
+    );
     clear(this.tooltip);
     for (const line of describeArray(info, group, this.result)) this.tooltip.appendChild(el('div', {}, line));
     this.tooltip.classList.add('visible');
@@ -306,7 +355,10 @@ export class TileMapView {
     const keys = this.keys();
     if (!keys || !this.layout || !this.result) return null;
     const caption = 40;
-    const mapHeight = Math.max(200, Math.min(4000, Math.round((width * this.layout.rows) / this.layout.columns / 0.96)));
+    const mapHeight = Math.max(
+      200,
+      Math.min(4000, Math.round((width * this.layout.rows) / this.layout.columns / 0.96)),
+    );
     const canvas = document.createElement('canvas');
     canvas.width = width;
     canvas.height = mapHeight + caption;
@@ -317,14 +369,26 @@ export class TileMapView {
     map.height = mapHeight;
     const mapCtx = map.getContext('2d')!;
     const view = viewOf(this.layout, width, mapHeight, fitViewState(this.layout));
-    paintTileMap(mapCtx, mapCtx.createImageData(width, mapHeight), this.layout, keys, theme, view, rasterScratch(width));
+    paintTileMap(
+      mapCtx,
+      mapCtx.createImageData(width, mapHeight),
+      this.layout,
+      keys,
+      theme,
+      view,
+      rasterScratch(width),
+    );
     ctx.fillStyle = toCss(theme.background);
     ctx.fillRect(0, 0, width, caption);
     ctx.drawImage(map, 0, caption);
     ctx.fillStyle = toCss(theme.foreground);
     ctx.font = `600 16px ${theme.fontFamily}`;
     ctx.textBaseline = 'middle';
-    ctx.fillText(`${this.result.name}: ${this.result.mapping.arrays.toLocaleString('en-US')} arrays, coloured by ${COLOURING_LABELS[this.colouring].toLowerCase()}`, 16, caption / 2);
+    ctx.fillText(
+      `${this.result.name}: ${this.result.mapping.arrays.toLocaleString('en-US')} arrays, coloured by ${COLOURING_LABELS[this.colouring].toLowerCase()}`,
+      16,
+      caption / 2,
+    );
     return { dataUrl: canvas.toDataURL('image/png'), width, height: canvas.height };
   }
 
@@ -335,7 +399,15 @@ export class TileMapView {
 }
 
 /** Raster, then band separators and labels where bands are tall enough to carry them. */
-function paintTileMap(ctx: CanvasRenderingContext2D, image: ImageData, layout: TileLayout, keys: ColourKeys, theme: Theme, view: TileView, scratch: RasterScratch): void {
+function paintTileMap(
+  ctx: CanvasRenderingContext2D,
+  image: ImageData,
+  layout: TileLayout,
+  keys: ColourKeys,
+  theme: Theme,
+  view: TileView,
+  scratch: RasterScratch,
+): void {
   const { width, height } = image;
   const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height);
   rasterizeTileMap(layout, keys.keys, rasterColours(keys, theme), view, width, height, pixels, scratch);

@@ -5,7 +5,7 @@
  */
 import type { SweepValue } from '../../shared/sweep';
 import type { ParetoFrontName, SweepPointResult } from '../../shared/sweep';
-import { nonDominated } from './pareto';
+import { nonDominated } from '../../shared/pareto';
 import type { Shard, SweepPlan } from './plan';
 
 export const SWEEP_REPORT_VERSION = 1;
@@ -53,11 +53,21 @@ export function fingerprint(text: string): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-export function sweepIdentity(plan: SweepPlan, base: { name: string; configText: string }, errorMetric: string | null): SweepIdentity {
+export function sweepIdentity(
+  plan: SweepPlan,
+  base: { name: string; configText: string },
+  errorMetric: string | null,
+): SweepIdentity {
   return {
-    base: base.name, baseFingerprint: fingerprint(base.configText),
+    base: base.name,
+    baseFingerprint: fingerprint(base.configText),
     axes: plan.axes.map((a) => ({ key: a.key, values: [...a.values] })),
-    mode: plan.mode, gridSize: plan.gridSize, samples: plan.samples, seed: plan.seed, pointCount: plan.pointCount, errorMetric,
+    mode: plan.mode,
+    gridSize: plan.gridSize,
+    samples: plan.samples,
+    seed: plan.seed,
+    pointCount: plan.pointCount,
+    errorMetric,
   };
 }
 
@@ -78,13 +88,17 @@ export function frontsFor(errorMetric: string | null): ParetoFrontName[] {
 }
 
 /** Sorts the points by index and marks the fronts over exactly these points. */
-export function buildReport(sweep: SweepIdentity, shard: Shard | null, points: readonly SweepPointResult[]): SweepReport {
+export function buildReport(
+  sweep: SweepIdentity,
+  shard: Shard | null,
+  points: readonly SweepPointResult[],
+): SweepReport {
   const sorted = [...points].sort((a, b) => a.index - b.index);
   const fronts = frontsFor(sweep.errorMetric);
   const ok = sorted.map((p) => p.status === 'ok');
   const marks = fronts.map((f) => {
     const [x, y] = FRONT_FIGURES[f];
-    return nonDominated(sorted.map((p, i) => (ok[i] ? [x(p), y(p)] as const : [NaN, NaN] as const)));
+    return nonDominated(sorted.map((p, i) => (ok[i] ? ([x(p), y(p)] as const) : ([NaN, NaN] as const))));
   });
   const marked = sorted.map((p, i) => ({ ...p, pareto: fronts.filter((_, f) => marks[f][i]) }));
   return { schemaVersion: SWEEP_REPORT_VERSION, kind: 'aimc-sweep', sweep, shard, fronts, points: marked };
@@ -96,7 +110,10 @@ export function asSweepReport(value: unknown, source: string): SweepReport {
   if (!r || typeof r !== 'object' || r.kind !== 'aimc-sweep' || !r.sweep || !Array.isArray(r.points)) {
     throw new SweepMergeError(`${source}: not an \`aimc sweep --json\` output`);
   }
-  if (r.schemaVersion !== SWEEP_REPORT_VERSION) throw new SweepMergeError(`${source}: sweep output version ${String(r.schemaVersion)}; this aimc reads version ${SWEEP_REPORT_VERSION}`);
+  if (r.schemaVersion !== SWEEP_REPORT_VERSION)
+    throw new SweepMergeError(
+      `${source}: sweep output version ${String(r.schemaVersion)}; this aimc reads version ${SWEEP_REPORT_VERSION}`,
+    );
   return r as SweepReport;
 }
 
@@ -111,13 +128,17 @@ function describeDifference(a: SweepIdentity, b: SweepIdentity): string {
  * Merges shard outputs (any mix of shards and whole sweeps) of one sweep. Every point must be
  * present; a point given twice must be the same both times (a rerun of a shard).
  */
-export function mergeReports(inputs: ReadonlyArray<{ readonly source: string; readonly report: SweepReport }>): SweepReport {
+export function mergeReports(
+  inputs: ReadonlyArray<{ readonly source: string; readonly report: SweepReport }>,
+): SweepReport {
   if (inputs.length === 0) throw new SweepMergeError('nothing to merge');
   const first = inputs[0];
   const byIndex = new Map<number, { point: SweepPointResult; source: string }>();
   for (const { source, report } of inputs) {
     if (JSON.stringify(report.sweep) !== JSON.stringify(first.report.sweep)) {
-      throw new SweepMergeError(`${source} is from a different sweep than ${first.source} (they differ in ${describeDifference(first.report.sweep, report.sweep)})`);
+      throw new SweepMergeError(
+        `${source} is from a different sweep than ${first.source} (they differ in ${describeDifference(first.report.sweep, report.sweep)})`,
+      );
     }
     for (const p of report.points) {
       const { pareto: _, ...withoutFronts } = p;
@@ -137,10 +158,19 @@ export function mergeReports(inputs: ReadonlyArray<{ readonly source: string; re
   for (let i = 0; i < total; i++) if (!byIndex.has(i)) missing.push(i);
   if (missing.length) {
     const counts = new Set(inputs.map((x) => x.report.shard?.count).filter((c) => c !== undefined));
-    const hint = counts.size === 1 ? ` (missing shards of ${[...counts][0]}: ${[...new Set(missing.map((i) => i % [...counts][0]!))].join(', ')})` : '';
-    throw new SweepMergeError(`${missing.length} of ${total} points are missing${hint}; first missing: point ${missing[0]}`);
+    const hint =
+      counts.size === 1
+        ? ` (missing shards of ${[...counts][0]}: ${[...new Set(missing.map((i) => i % [...counts][0]!))].join(', ')})`
+        : '';
+    throw new SweepMergeError(
+      `${missing.length} of ${total} points are missing${hint}; first missing: point ${missing[0]}`,
+    );
   }
   const extra = [...byIndex.keys()].find((i) => i >= total || i < 0);
   if (extra !== undefined) throw new SweepMergeError(`point ${extra} is outside the sweep's ${total} points`);
-  return buildReport(first.report.sweep, null, [...byIndex.values()].map((v) => v.point));
+  return buildReport(
+    first.report.sweep,
+    null,
+    [...byIndex.values()].map((v) => v.point),
+  );
 }
