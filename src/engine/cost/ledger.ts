@@ -2,7 +2,15 @@ import type { OperationGroup } from '../workload/operations';
 
 /** Where energy is booked in the breakdown by component. */
 export const COST_COMPONENTS = [
-  'dac', 'adc', 'crossbar', 'gain_cell', 'accumulator', 'sram_buffer', 'interconnect', 'digital_unit', 'dram',
+  'dac',
+  'adc',
+  'crossbar',
+  'gain_cell',
+  'accumulator',
+  'sram_buffer',
+  'interconnect',
+  'digital_unit',
+  'dram',
 ] as const;
 export type CostComponent = (typeof COST_COMPONENTS)[number];
 
@@ -18,7 +26,28 @@ export interface StageTiming {
   readonly intervalS: number;
 }
 
-/** Collects energy (joules per step) by component, operation and layer, and stage timings. */
+/**
+ * What is wrong with a quantity to be booked, as `non-finite … (NaN J)` or `negative … (-2e-12 J)`;
+ * undefined when it is finite and not negative (zero is fine).
+ */
+function problem(what: string, value: number, unit: string): string | undefined {
+  if (!Number.isFinite(value)) return `non-finite ${what} (${value} ${unit})`;
+  if (value < 0) return `negative ${what} (${value} ${unit})`;
+  return undefined;
+}
+
+/**
+ * Collects energy (joules per step) by component, operation and layer, and stage timings.
+ *
+ * Every energy and latency booked must be finite and not negative: a NaN (a misspelt or missing
+ * component parameter) or a negative figure throws an Error naming where it came from, instead
+ * of vanishing from the totals. Zero is accepted and books nothing.
+ */
+/** A cost figure that is not a finite, non-negative number: a parameter out of its physical range. */
+export class CostModelError extends Error {
+  override readonly name = 'CostModelError';
+}
+
 export class Ledger {
   readonly byComponent = new Map<CostComponent, number>();
   readonly byOperation = new Map<OperationGroup, number>();
@@ -30,8 +59,18 @@ export class Ledger {
   readonly stages: StageTiming[] = [];
   totalJ = 0;
 
+  /**
+   * Books `energyJ` joules to a component, an operation group and a layer. Throws when the energy
+   * is not finite or is negative; zero books nothing (no entry appears in the maps).
+   */
   add(component: CostComponent, group: OperationGroup, layer: string, energyJ: number): void {
-    if (!(energyJ > 0)) return;
+    const bad = problem('energy', energyJ, 'J');
+    if (bad) {
+      throw new CostModelError(
+        `cost model: component "${component}" gave a ${bad} for operation "${group}" of layer ${layer}; check its parameters`,
+      );
+    }
+    if (energyJ === 0) return;
     this.byComponent.set(component, (this.byComponent.get(component) ?? 0) + energyJ);
     this.byOperation.set(group, (this.byOperation.get(group) ?? 0) + energyJ);
     this.byLayer.set(layer, (this.byLayer.get(layer) ?? 0) + energyJ);
@@ -47,13 +86,27 @@ export class Ledger {
    * Books a stage; returns its latency for the step's vectors without pipelining. Stages with
    * the same `parallelKey` as the stage booked just before run concurrently (Q, K and V
    * projections read the same input; so do the FFN gate and up projections): only the part
-   * longer than the running stage adds time.
+   * longer than the running stage adds time. Throws when the fill time, the interval or the
+   * vector count is not finite or is negative.
    */
   stage(group: OperationGroup, timing: StageTiming, vectors: number, parallelKey?: string): number {
+    const bad =
+      problem('fill time', timing.fillS, 's') ??
+      problem('interval', timing.intervalS, 's') ??
+      problem('vector count', vectors, 'vectors');
+    if (bad) {
+      const where = parallelKey === undefined ? '' : ` (parallel group "${parallelKey}")`;
+      throw new CostModelError(
+        `cost model: stage of operation "${group}"${where} gave a ${bad}; check the parameters of its components`,
+      );
+    }
     const t = timing.fillS + Math.max(0, vectors - 1) * timing.intervalS;
     const last = this.stages[this.stages.length - 1];
     if (parallelKey !== undefined && this.lastParallelKey === parallelKey && last) {
-      const merged = { fillS: Math.max(last.fillS, timing.fillS), intervalS: Math.max(last.intervalS, timing.intervalS) };
+      const merged = {
+        fillS: Math.max(last.fillS, timing.fillS),
+        intervalS: Math.max(last.intervalS, timing.intervalS),
+      };
       const before = last.fillS + Math.max(0, vectors - 1) * last.intervalS;
       const after = merged.fillS + Math.max(0, vectors - 1) * merged.intervalS;
       this.stages[this.stages.length - 1] = merged;
