@@ -1,5 +1,5 @@
 /**
- * Throughput of the noisy-tile GEMV/GEMM (src/engine/kernels/tileGemm.ts) on every path this
+ * Throughput of the noisy-tile GEMV/GEMM (src/engine/kernels/tileGemmKernel.ts) on every path this
  * runtime has, against the same computation in NumPy with OpenBLAS on one thread.
  *
  * Run: node --import tsx test/bench/kernel.bench.ts [--quick]
@@ -11,9 +11,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import v8 from 'node:v8';
-import { availableTileGemmPaths, loadTileGemmKernel } from '../../src/engine/kernels/tileGemm';
-import type { ProgrammedTileArray, TileGemmPath } from '../../src/engine/kernels/tileGemm';
-import type { TileConversions } from '../../src/engine/functional/tileGemm';
+import { availableTileGemmPaths, loadTileGemmKernel } from '../../src/engine/kernels/tileGemmKernel';
+import type { ProgrammedTileArray, TileGemmPath } from '../../src/engine/kernels/tileGemmKernel';
+import type { TileConversions } from '../../src/engine/functional/tileGemmReference';
 import { Rng as SeededNormalSource } from '../../src/engine/functional/rng';
 
 const K = 768;
@@ -200,7 +200,12 @@ interface NumpyResult {
 }
 
 function benchNumpy(): NumpyResult | string {
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPENBLAS_NUM_THREADS: '1',
+    OMP_NUM_THREADS: '1',
+    MKL_NUM_THREADS: '1',
+  };
   // Set on some machines here for old OpenBLAS builds; they slow a current one down.
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
@@ -236,14 +241,20 @@ async function main(): Promise<void> {
     v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   }
   const paths = availableTileGemmPaths();
-  console.log(`Noisy-tile kernel benchmark: K=${K}, N=${N}, tiles ${TILE.tileRows}×${TILE.tileCols}, DAC ${DAC.bits} b, ADC ${ADC.bits} b, noise σ=${NOISE_SIGMA}·bound`);
+  console.log(
+    `Noisy-tile kernel benchmark: K=${K}, N=${N}, tiles ${TILE.tileRows}×${TILE.tileCols}, DAC ${DAC.bits} b, ADC ${ADC.bits} b, noise σ=${NOISE_SIGMA}·bound`,
+  );
   console.log(`Node ${process.version} (V8 ${process.versions.v8}); default path here: ${defaultPaths[0]}`);
   if (!defaultPaths.includes('wasm-relaxed') && paths.includes('wasm-relaxed')) {
-    console.log('wasm-relaxed: not on by default in this runtime; measured with --experimental-wasm-relaxed-simd set by this benchmark');
+    console.log(
+      'wasm-relaxed: not on by default in this runtime; measured with --experimental-wasm-relaxed-simd set by this benchmark',
+    );
   } else if (!paths.includes('wasm-relaxed')) {
     console.log('wasm-relaxed: not available in this runtime');
   }
-  console.log('Weights programmed (packed) once before timing, as crossbar weights are static; timed: DAC, tile products, noise, ADC, accumulation.\n');
+  console.log(
+    'Weights programmed (packed) once before timing, as crossbar weights are static; timed: DAC, tile products, noise, ADC, accumulation.\n',
+  );
 
   // Ours and NumPy take turns, best of each kept, so that load from other processes on this
   // machine (shared cores and L3) falls on both alike.
@@ -258,10 +269,15 @@ async function main(): Promise<void> {
 
   const columns = [...paths, 'numpy'];
   console.log(`${'shape'.padEnd(18)} ${'variant'.padEnd(9)} ${columns.map((c) => c.padStart(12)).join('')}   GFLOP/s`);
-  const numpyRow = (row: Row) => (typeof numpy === 'string' || numpy === null ? undefined : numpy.rows.find((r) => r.tokens === row.tokens && r.noise === row.noise));
+  const numpyRow = (row: Row) =>
+    typeof numpy === 'string' || numpy === null
+      ? undefined
+      : numpy.rows.find((r) => r.tokens === row.tokens && r.noise === row.noise);
   for (const row of ours.rows) {
     const cells = [...paths.map((p) => row.gflops[p]), numpyRow(row)?.gflops];
-    console.log(`${row.shape.padEnd(18)} ${(row.noise ? 'noise' : 'no noise').padEnd(9)} ${cells.map((v) => format(v).padStart(12)).join('')}`);
+    console.log(
+      `${row.shape.padEnd(18)} ${(row.noise ? 'noise' : 'no noise').padEnd(9)} ${cells.map((v) => format(v).padStart(12)).join('')}`,
+    );
   }
   if (typeof numpy === 'string') {
     console.log(`\nNumPy: ${numpy}`);

@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { programCrossbar, type CrossbarSettings } from '../../src/engine/functional/crossbar';
-import { idealNonidealities, resolveNonidealities, type NonidealitySettings } from '../../src/engine/functional/settings';
+import {
+  idealNonidealities,
+  resolveNonidealities,
+  type NonidealitySettings,
+} from '../../src/engine/functional/settings';
 import { FunctionalRunCancelled } from '../../src/engine/functional/cancel';
-import { jsTileGemmBackend, type TileGemmBackend } from '../../src/engine/functional/tileGemm';
-import { weightEncoding } from '../../src/engine/functional/mapping';
+import { jsTileGemmBackend, type TileGemmBackend } from '../../src/engine/functional/tileGemmReference';
+import { weightEncoding } from '../../src/engine/functional/weightEncoding';
 import { Rng } from '../../src/engine/functional/rng';
 import { CROSSBAR, matmul64, relativeError } from '../fixtures/functional/helpers';
 
@@ -22,7 +26,15 @@ function gridWeights(weightBits: number, seed: number): { w: Float32Array; codes
 }
 
 function run(settings: Partial<CrossbarSettings>, n: NonidealitySettings, w: Float32Array, x: Float32Array, seed = 1) {
-  const xbar = programCrossbar({ weights: w, inFeatures: K, outFeatures: N, settings: { ...CROSSBAR, ...settings }, nonidealities: n, seed, label: 'm' });
+  const xbar = programCrossbar({
+    weights: w,
+    inFeatures: K,
+    outFeatures: N,
+    settings: { ...CROSSBAR, ...settings },
+    nonidealities: n,
+    seed,
+    label: 'm',
+  });
   const y = xbar.gemm(x, T);
   xbar.dispose();
   return y;
@@ -33,8 +45,14 @@ const inputs = (seed: number) => new Rng(seed).normals(T * K);
 test('slicing and recombination are exact with noise and converters off', () => {
   const x = inputs(1);
   for (const mapping of ['differential', 'offset', 'bit-sliced'] as const) {
-    for (const [weightBits, bitsPerCell] of [[8, 4], [8, 3], [6, 2], [5, 8], [4, 1]]) {
-      for (const device of mapping === 'offset' ? ['pcm'] as const : ['pcm', 'rram'] as const) {
+    for (const [weightBits, bitsPerCell] of [
+      [8, 4],
+      [8, 3],
+      [6, 2],
+      [5, 8],
+      [4, 1],
+    ]) {
+      for (const device of mapping === 'offset' ? (['pcm'] as const) : (['pcm', 'rram'] as const)) {
         const { w } = gridWeights(weightBits, weightBits * 10 + bitsPerCell);
         const y = run({ mapping, weightBits, bitsPerCell, device }, OFF, w, x);
         const err = relativeError(y, matmul64(x, T, w, K, N));
@@ -43,7 +61,10 @@ test('slicing and recombination are exact with noise and converters off', () => 
     }
   }
   // The layouts the cost model counts.
-  assert.deepEqual([weightEncoding('differential', 8, 4).slices, weightEncoding('differential', 8, 4).polarities], [2, 2]);
+  assert.deepEqual(
+    [weightEncoding('differential', 8, 4).slices, weightEncoding('differential', 8, 4).polarities],
+    [2, 2],
+  );
   assert.equal(weightEncoding('bit-sliced', 8, 3).slices, 3);
   assert.equal(weightEncoding('offset', 8, 2).slices, 1);
 });
@@ -83,7 +104,9 @@ test('error grows monotonically as ADC bits fall', () => {
   for (const range of ['calibrated', 'fixed'] as const) {
     // Unsliced, unrounded weights: the ADC is the only source of error.
     const n: NonidealitySettings = { ...OFF, adc: { ...OFF.adc, quantization: true, range, bound: 2 } };
-    const errors = [12, 10, 8, 7, 6, 5, 4, 3].map((adcBits) => relativeError(run({ adcBits, bitsPerCell: 8 }, n, w, x), ref));
+    const errors = [12, 10, 8, 7, 6, 5, 4, 3].map((adcBits) =>
+      relativeError(run({ adcBits, bitsPerCell: 8 }, n, w, x), ref),
+    );
     for (let i = 1; i < errors.length; i++) {
       assert.ok(errors[i] > errors[i - 1], `${range}: ${errors.map((e) => e.toExponential(2)).join(' ')}`);
     }
@@ -105,7 +128,12 @@ test('global drift compensation restores the output scale lost to drift', () => 
   const x = inputs(9);
   const ref = matmul64(x, T, w, K, N);
   const norm = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
-  const driftOnly = (compensate: boolean): NonidealitySettings => ({ ...OFF, drift: true, driftCompensation: compensate, tInferenceS: 1e6 });
+  const driftOnly = (compensate: boolean): NonidealitySettings => ({
+    ...OFF,
+    drift: true,
+    driftCompensation: compensate,
+    tInferenceS: 1e6,
+  });
   const raw = run({}, driftOnly(false), w, x);
   const fixed = run({}, driftOnly(true), w, x);
   // ν ≥ 0.049 over ln((1e6 + 20)/20) ≈ 10.8: at least 40 % conductance loss.
@@ -120,7 +148,11 @@ test('all cells stuck on erase a differential weight; IR drop costs accuracy tha
   const stuck = run({}, { ...OFF, stuckAt: { onFraction: 1, offFraction: 0 } }, w, x);
   assert.ok(stuck.every((v) => Math.abs(v) < 1e-9));
   const ref = matmul64(x, T, w, K, N);
-  const withWire = (ohm: number) => relativeError(run({ rows: 40, bitsPerCell: 8 }, { ...OFF, irDrop: { enabled: true, wireResistanceOhm: ohm } }, w, x), ref);
+  const withWire = (ohm: number) =>
+    relativeError(
+      run({ rows: 40, bitsPerCell: 8 }, { ...OFF, irDrop: { enabled: true, wireResistanceOhm: ohm } }, w, x),
+      ref,
+    );
   assert.ok(withWire(0) < 1e-6);
   assert.ok(withWire(5) > withWire(1) && withWire(1) > 1e-5);
 });
@@ -129,12 +161,29 @@ test('GEMV, both weight layouts and an injected backend give the same numbers', 
   const w = new Rng(14).normals(K * N, 0.02);
   const x = inputs(15);
   const n = resolveNonidealities({ output_noise: { enabled: false } });
-  const xbar = programCrossbar({ weights: w, inFeatures: K, outFeatures: N, settings: CROSSBAR, nonidealities: n, seed: 1, label: 'm' });
+  const xbar = programCrossbar({
+    weights: w,
+    inFeatures: K,
+    outFeatures: N,
+    settings: CROSSBAR,
+    nonidealities: n,
+    seed: 1,
+    label: 'm',
+  });
   const y = xbar.gemm(x, T);
   assert.deepEqual(xbar.gemv(x.subarray(0, K)), y.subarray(0, N));
   const wt = new Float32Array(K * N);
   for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) wt[j * K + k] = w[k * N + j];
-  const transposed = programCrossbar({ weights: wt, layout: 'out-in', inFeatures: K, outFeatures: N, settings: CROSSBAR, nonidealities: n, seed: 1, label: 'm' });
+  const transposed = programCrossbar({
+    weights: wt,
+    layout: 'out-in',
+    inFeatures: K,
+    outFeatures: N,
+    settings: CROSSBAR,
+    nonidealities: n,
+    seed: 1,
+    label: 'm',
+  });
   assert.deepEqual(transposed.gemm(x, T), y);
   let calls = 0;
   const counting: TileGemmBackend = {
@@ -143,7 +192,16 @@ test('GEMV, both weight layouts and an injected backend give the same numbers', 
       return { multiply: (...a) => (calls++, inner.multiply(...a)), dispose: () => inner.dispose() };
     },
   };
-  const viaBackend = programCrossbar({ weights: w, inFeatures: K, outFeatures: N, settings: CROSSBAR, nonidealities: n, seed: 1, label: 'm', backend: counting });
+  const viaBackend = programCrossbar({
+    weights: w,
+    inFeatures: K,
+    outFeatures: N,
+    settings: CROSSBAR,
+    nonidealities: n,
+    seed: 1,
+    label: 'm',
+    backend: counting,
+  });
   assert.deepEqual(viaBackend.gemm(x, T), y);
   // 3 row blocks × 2 column blocks × 2 slices × 2 polarities.
   assert.equal(calls, 24);
@@ -151,7 +209,15 @@ test('GEMV, both weight layouts and an injected backend give the same numbers', 
 
 test('a stop request ends programming and multiplication', () => {
   const w = new Rng(16).normals(K * N, 0.02);
-  const base = { weights: w, inFeatures: K, outFeatures: N, settings: CROSSBAR, nonidealities: OFF, seed: 1, label: 'm' };
+  const base = {
+    weights: w,
+    inFeatures: K,
+    outFeatures: N,
+    settings: CROSSBAR,
+    nonidealities: OFF,
+    seed: 1,
+    label: 'm',
+  };
   assert.throws(() => programCrossbar({ ...base, shouldStop: () => true }), FunctionalRunCancelled);
   let stop = false;
   const xbar = programCrossbar({ ...base, shouldStop: () => stop });

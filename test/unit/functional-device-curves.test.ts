@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceCurves, formatDeviceCurvesCsv, formatDeviceCurvesJson } from '../../src/engine/functional/deviceCurves';
 import { resolveNonidealities } from '../../src/engine/functional/settings';
-import { pcmDriftMean, pcmReadNoiseQs } from '../../src/engine/devices/pcm';
+import { pcmDriftMean, pcmReadNoiseQs } from '../../src/engine/devices/pcm/model';
 
 test('PCM curves: drift follows (t/t0)^−μ_ν, σ_prog the polynomial, read noise the 1/f fit', () => {
   const c = deviceCurves('pcm');
@@ -13,7 +13,10 @@ test('PCM curves: drift follows (t/t0)^−μ_ν, σ_prog the polynomial, read no
       const expected = p.tS > 0 ? series.gTargetUs * ((p.tS + 20) / 20) ** -nu : series.gTargetUs;
       assert.ok(Math.abs(p.gUs - expected) < 1e-9 * series.gTargetUs);
     }
-    assert.ok(series.points.every((p, i) => i === 0 || p.gUs < series.points[i - 1].gUs), 'conductance falls with time');
+    assert.ok(
+      series.points.every((p, i) => i === 0 || p.gUs < series.points[i - 1].gUs),
+      'conductance falls with time',
+    );
   }
   const top = c.programming[c.programming.length - 1];
   assert.equal(top.gTargetUs, 25);
@@ -26,7 +29,11 @@ test('PCM curves: drift follows (t/t0)^−μ_ν, σ_prog the polynomial, read no
       const drifted = g * ((p.tS + 20) / 20) ** -pcmDriftMean(g / 25);
       const expected = drifted * qs * Math.sqrt(Math.log((p.tS + 20 + 250e-9) / (2 * 250e-9)));
       assert.ok(Math.abs(p.sigmaUs - expected) < 1e-9 * expected);
-      if (i > 0) assert.ok(p.sigmaUs / drifted > series.points[i - 1].sigmaUs / (g * ((series.points[i - 1].tS + 20) / 20) ** -pcmDriftMean(g / 25)));
+      if (i > 0)
+        assert.ok(
+          p.sigmaUs / drifted >
+            series.points[i - 1].sigmaUs / (g * ((series.points[i - 1].tS + 20) / 20) ** -pcmDriftMean(g / 25)),
+        );
     });
   }
   // Switched-off effects give flat curves.

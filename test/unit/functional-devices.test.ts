@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPcmDevice, pcmDriftMean, pcmDriftStd, pcmReadNoiseQs } from '../../src/engine/devices/pcm';
-import { createRramDevice } from '../../src/engine/devices/rram';
-import { createIdealDevice } from '../../src/engine/devices/ideal';
+import { createPcmDevice, pcmDriftMean, pcmDriftStd, pcmReadNoiseQs } from '../../src/engine/devices/pcm/model';
+import { createRramDevice } from '../../src/engine/devices/rram/model';
+import { createIdealDevice } from '../../src/engine/devices/ideal/model';
 import { applyStuckAt } from '../../src/engine/devices/stuckAt';
 import { irDropCorrection } from '../../src/engine/devices/irDrop';
 import { NO_DEVICE_EFFECTS } from '../../src/engine/devices/types';
@@ -28,7 +28,12 @@ test('PCM programming noise follows the aihwkit polynomial σ(g_T)', () => {
   const zero = meanStd(pcm.program(filled(0), new Rng(1))).mean;
   assert.ok(Math.abs(zero - 0.26348 / Math.sqrt(2 * Math.PI)) < 0.005, `mean at 0 µS ${zero}`);
   // σ scales with g_max (coefficients are fitted at 25 µS).
-  assert.ok(Math.abs(createPcmDevice({ gMaxUs: 50 }, { ...NO_DEVICE_EFFECTS, programmingNoise: true }).programmingSigmaUs(50) - 2 * (0.26348 + 1.965 - 1.1731)) < 1e-9);
+  assert.ok(
+    Math.abs(
+      createPcmDevice({ gMaxUs: 50 }, { ...NO_DEVICE_EFFECTS, programmingNoise: true }).programmingSigmaUs(50) -
+        2 * (0.26348 + 1.965 - 1.1731),
+    ) < 1e-9,
+  );
 });
 
 test('PCM drift exponents ν are |N(μ_ν, σ_ν)| with the published clipped fits', () => {
@@ -47,7 +52,7 @@ test('PCM drift exponents ν are |N(μ_ν, σ_ν)| with the published clipped fi
     const { mean, std } = meanStd(nu);
     const mu = pcmDriftMean(gT / 25);
     const sd = pcmDriftStd(gT / 25);
-    assert.ok(Math.abs(mean - mu) < 5 * sd / Math.sqrt(N) + 0.001, `mean ν ${mean} vs ${mu}`);
+    assert.ok(Math.abs(mean - mu) < (5 * sd) / Math.sqrt(N) + 0.001, `mean ν ${mean} vs ${mu}`);
     assert.ok(Math.abs(std - sd) < stdTol(sd) + 0.001, `σ_ν ${std} vs ${sd}`);
   }
   // No drift before t0 has passed.
@@ -58,7 +63,10 @@ test('PCM read noise is g·Q_s·√ln((t + t_read)/(2·t_read)) with t = t_inf +
   const pcm = createPcmDevice({}, { ...NO_DEVICE_EFFECTS, readNoise: true });
   assert.equal(pcmReadNoiseQs(1), 0.0088);
   assert.equal(pcmReadNoiseQs(1e-6), 0.2);
-  for (const [gProg, tInf] of [[20, 3600], [5, 86400]]) {
+  for (const [gProg, tInf] of [
+    [20, 3600],
+    [5, 86400],
+  ]) {
     const t = tInf + 20;
     const sigma = gProg * pcmReadNoiseQs(gProg / 25) * Math.sqrt(Math.log((t + 250e-9) / (2 * 250e-9)));
     assert.ok(Math.abs(pcm.readNoiseSigmaUs(gProg, tInf) - sigma) < 1e-12);
@@ -89,7 +97,10 @@ test('RRAM: conductance range from R_on/R_off, snapping to levels, variation as 
   // Nearest of 4 levels: 40 % of the range sits closer to level 1 (33 %) than level 2 (67 %).
   assert.ok(Math.abs(snapped[40] - (rram.gMinUs + range / 3)) < 1e-5);
 
-  const noisy = createRramDevice({ levels: 16, programmingSigma: 0.035 }, { ...NO_DEVICE_EFFECTS, programmingNoise: true });
+  const noisy = createRramDevice(
+    { levels: 16, programmingSigma: 0.035 },
+    { ...NO_DEVICE_EFFECTS, programmingNoise: true },
+  );
   const level = noisy.gMinUs + (5 / 15) * (noisy.gMaxUs - noisy.gMinUs);
   const { mean, std } = meanStd(noisy.program(filled(level), new Rng(2)));
   const sigma = 0.035 * (noisy.gMaxUs - noisy.gMinUs);
@@ -122,22 +133,23 @@ test('first-order IR drop equals one fixed-point step of the column wire network
   const g = Float32Array.from({ length: R * C }, () => 10 * r.uniform());
   const rw = 1e-3;
   const delta = irDropCorrection(x, T, g, R, C, rw);
-  for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) {
-    // Node voltages by walking the wire from the far end (row 0) to the sense end.
-    const current = Array.from({ length: R }, (_, i) => g[i * C + c] * x[t * R + i]);
-    const volts: number[] = [];
-    for (let i = 0; i < R; i++) {
-      let v = 0;
-      for (let seg = i; seg < R; seg++) {
-        let through = 0;
-        for (let j = 0; j <= seg; j++) through += current[j];
-        v += rw * through;
+  for (let t = 0; t < T; t++)
+    for (let c = 0; c < C; c++) {
+      // Node voltages by walking the wire from the far end (row 0) to the sense end.
+      const current = Array.from({ length: R }, (_, i) => g[i * C + c] * x[t * R + i]);
+      const volts: number[] = [];
+      for (let i = 0; i < R; i++) {
+        let v = 0;
+        for (let seg = i; seg < R; seg++) {
+          let through = 0;
+          for (let j = 0; j <= seg; j++) through += current[j];
+          v += rw * through;
+        }
+        volts.push(v);
       }
-      volts.push(v);
+      const expected = volts.reduce((a, v, i) => a + g[i * C + c] * v, 0);
+      assert.ok(Math.abs(delta[t * C + c] - expected) < 1e-6 * Math.abs(expected));
     }
-    const expected = volts.reduce((a, v, i) => a + g[i * C + c] * v, 0);
-    assert.ok(Math.abs(delta[t * C + c] - expected) < 1e-6 * Math.abs(expected));
-  }
   assert.ok(irDropCorrection(x, T, g, R, C, 0).every((v) => v === 0));
   // Longer columns drop more: the correction grows faster than the row count.
   const small = irDropCorrection(filled(1, 8), 1, filled(1, 8), 8, 1, rw)[0];

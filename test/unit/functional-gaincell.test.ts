@@ -1,17 +1,35 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  GAIN_CELL_COEFFICIENTS, calibrateHeadScalers, gainCellAttention, hardSigmoidAttention, quantizeLevels, softmaxAttention,
-  type GainCellAttentionSettings, type GainCellEffects, type HeadInput,
+  GAIN_CELL_COEFFICIENTS,
+  calibrateHeadScalers,
+  gainCellAttention,
+  hardSigmoidAttention,
+  quantizeLevels,
+  softmaxAttention,
+  type GainCellAttentionSettings,
+  type GainCellEffects,
+  type HeadInput,
 } from '../../src/engine/functional/gainCellAttention';
 import { Rng } from '../../src/engine/functional/rng';
 import { relativeError } from '../fixtures/functional/helpers';
 
 const SCALING = { scoreSaturation: 80, outputSaturation: 40, linearGain: 19.3 };
 const SETTINGS: GainCellAttentionSettings = {
-  window: 48, rows: 16, activation: 'hardsigmoid', levels: { query: 16, kv: 8, output: 32 }, nonlinearity: 'leroux-cubic', decayPerStep: 1.6e-4,
+  window: 48,
+  rows: 16,
+  activation: 'hardsigmoid',
+  levels: { query: 16, kv: 8, output: 32 },
+  nonlinearity: 'leroux-cubic',
+  decayPerStep: 1.6e-4,
 };
-const OFF: GainCellEffects = { inputQuantization: false, kvQuantization: false, outputQuantization: false, nonlinearity: false, decay: false };
+const OFF: GainCellEffects = {
+  inputQuantization: false,
+  kvQuantization: false,
+  outputQuantization: false,
+  nonlinearity: false,
+  decay: false,
+};
 
 function head(tokens: number, dim: number, seed: number): HeadInput {
   const r = new Rng(seed);
@@ -37,11 +55,28 @@ test('with every effect off, gain-cell attention equals float HardSigmoid attent
   }
 });
 
-test('the score follows Eq. 4 with the authors\' (i, j) coefficient order', () => {
+test("the score follows Eq. 4 with the authors' (i, j) coefficient order", () => {
   // One token: S = Σ_d q'_d Σ_i Σ_{j≤3−i} C_ij (k'_d − 0.45)^i 0.9^j, coefficients in loop order i, then j.
-  const expectedOrder = [[0, 0], [0, 1], [0, 2], [0, 3], [1, 0], [1, 1], [1, 2], [2, 0], [2, 1], [3, 0]];
-  assert.deepEqual(GAIN_CELL_COEFFICIENTS.map(([i, j]) => [i, j]), expectedOrder);
-  const c = [0.17393044, 0.15653739, 0.14088365, 0.12679529, 5.51975209, 4.96777688, 4.4709992, -1.44776001, -1.30298401, 46.05483778];
+  const expectedOrder = [
+    [0, 0],
+    [0, 1],
+    [0, 2],
+    [0, 3],
+    [1, 0],
+    [1, 1],
+    [1, 2],
+    [2, 0],
+    [2, 1],
+    [3, 0],
+  ];
+  assert.deepEqual(
+    GAIN_CELL_COEFFICIENTS.map(([i, j]) => [i, j]),
+    expectedOrder,
+  );
+  const c = [
+    0.17393044, 0.15653739, 0.14088365, 0.12679529, 5.51975209, 4.96777688, 4.4709992, -1.44776001, -1.30298401,
+    46.05483778,
+  ];
   const h = head(1, 8, 2);
   const s = { aQ: 0.1, bQ: 0.5, aK: 0.15, aV: 0.15, outputGain: 1 };
   const result = gainCellAttention(h, SETTINGS, { ...OFF, nonlinearity: true }, s, SCALING);
@@ -74,12 +109,21 @@ test('the sliding window hides older tokens entirely', () => {
   const h = head(40, 8, 4);
   const s = calibrateHeadScalers([h], 16, SCALING);
   const settings = { ...SETTINGS, window: 16 };
-  const all = { inputQuantization: true, kvQuantization: true, outputQuantization: true, nonlinearity: true, decay: true };
+  const all = {
+    inputQuantization: true,
+    kvQuantization: true,
+    outputQuantization: true,
+    nonlinearity: true,
+    decay: true,
+  };
   const a = gainCellAttention(h, settings, all, s, SCALING);
   // Change token 5: queries at 21 and later (window 16) must not notice.
   const k = h.k.slice();
   const v = h.v.slice();
-  for (let d = 0; d < 8; d++) { k[5 * 8 + d] += 3; v[5 * 8 + d] -= 3; }
+  for (let d = 0; d < 8; d++) {
+    k[5 * 8 + d] += 3;
+    v[5 * 8 + d] -= 3;
+  }
   const b = gainCellAttention({ ...h, k, v }, settings, all, s, SCALING);
   assert.deepEqual(a.out.subarray(21 * 8), b.out.subarray(21 * 8));
   assert.notDeepEqual(a.out.subarray(5 * 8, 21 * 8), b.out.subarray(5 * 8, 21 * 8));
@@ -108,8 +152,8 @@ test('sub-tile outputs are clipped and quantised one by one, then summed', () =>
   }
 });
 
-test('the quantiser follows the authors\' zero-anchored grid with clipping', () => {
-  assert.equal(quantizeLevels(0.5, 0, 0.9, 8), 0.9 / 7 * 4);
+test("the quantiser follows the authors' zero-anchored grid with clipping", () => {
+  assert.equal(quantizeLevels(0.5, 0, 0.9, 8), (0.9 / 7) * 4);
   assert.equal(quantizeLevels(-3, 0, 0.9, 8), 0);
   assert.ok(Math.abs(quantizeLevels(2, 0, 0.9, 8) - 0.9) < 1e-12);
   const grid = new Set(Array.from({ length: 200 }, (_, i) => quantizeLevels(i / 199, 0, 1, 16).toFixed(9)));

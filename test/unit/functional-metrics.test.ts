@@ -4,7 +4,10 @@ import { MetricAccumulator, compare, topKOverlap } from '../../src/engine/functi
 
 test('a 10 % gain error reads as relative error 0.1, cosine 1 and 20 dB SNR', () => {
   const ref = Float32Array.from({ length: 100 }, (_, i) => Math.sin(i));
-  const m = compare(ref.map((v) => 1.1 * v), ref);
+  const m = compare(
+    ref.map((v) => 1.1 * v),
+    ref,
+  );
   assert.ok(Math.abs(m.relativeError - 0.1) < 1e-6);
   assert.ok(Math.abs(m.cosineSimilarity - 1) < 1e-9);
   assert.ok(Math.abs(m.snrDb - 20) < 1e-4);

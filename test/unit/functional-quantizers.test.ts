@@ -1,8 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  adcQuantize, dacQuantize, dacQuantizeAll, jsTileGemmBackend, quantizerLevels, quantizerStep, roundHalfEven, tileGemm,
-} from '../../src/engine/functional/tileGemm';
+  adcQuantize,
+  dacQuantize,
+  dacQuantizeAll,
+  jsTileGemmBackend,
+  quantizerLevels,
+  quantizerStep,
+  roundHalfEven,
+  tileGemm,
+} from '../../src/engine/functional/tileGemmReference';
 import { Rng } from '../../src/engine/functional/rng';
 import { matmul64, meanStd, relativeError } from '../fixtures/functional/helpers';
 
@@ -38,7 +45,10 @@ test('the DAC clips at ±bound and lands on its grid', () => {
 
 test('a 2-bit ADC outputs −s, 0 or +s', () => {
   const s = quantizerStep({ bits: 2, bound: 1 });
-  assert.deepEqual([-3, -0.6, -0.4, 0.49, 0.51, 9].map((v) => adcQuantize(v, 1, s)), [-1, -1, -0, 0, 1, 1]);
+  assert.deepEqual(
+    [-3, -0.6, -0.4, 0.49, 0.51, 9].map((v) => adcQuantize(v, 1, s)),
+    [-1, -1, -0, 0, 1, 1],
+  );
 });
 
 test('without converters or noise the tile product is the float product', () => {
@@ -60,16 +70,27 @@ test('partial sums are digitised per tile row block, then added', () => {
   const L = quantizerLevels(adc.bits);
   const s = quantizerStep(adc);
   const expected = new Float64Array(T * N);
-  for (const [k0, k1] of [[0, 8], [8, 16], [16, 20]]) {
-    for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) {
-      let p = 0;
-      for (let k = k0; k < k1; k++) p += x[t * K + k] * w[k * N + n];
-      expected[t * N + n] += adcQuantize(p, L, s);
-    }
+  for (const [k0, k1] of [
+    [0, 8],
+    [8, 16],
+    [16, 20],
+  ]) {
+    for (let t = 0; t < T; t++)
+      for (let n = 0; n < N; n++) {
+        let p = 0;
+        for (let k = k0; k < k1; k++) p += x[t * K + k] * w[k * N + n];
+        expected[t * N + n] += adcQuantize(p, L, s);
+      }
   }
   assert.ok(relativeError(y, expected) < 1e-6);
   // Digitising the whole column at once would give another answer.
-  const oneBlock = tileGemm(x, T, w, K, N, { tileRows: K, tileCols: N, inputDac: null, outputAdc: adc, outputNoise: null });
+  const oneBlock = tileGemm(x, T, w, K, N, {
+    tileRows: K,
+    tileCols: N,
+    inputDac: null,
+    outputAdc: adc,
+    outputNoise: null,
+  });
   assert.ok(relativeError(oneBlock, expected) > 1e-3);
 });
 
@@ -78,7 +99,13 @@ test('output noise has σ·bound per row block and repeats with its seed', () =>
   const x = new Float32Array(T * K);
   const w = new Float32Array(K * N);
   const adc = { bits: 24, bound: 100 };
-  const spec = (seed: number) => ({ tileRows: 10, tileCols: N, inputDac: null, outputAdc: adc, outputNoise: { sigma: 0.01, normals: new Rng(seed) } });
+  const spec = (seed: number) => ({
+    tileRows: 10,
+    tileCols: N,
+    inputDac: null,
+    outputAdc: adc,
+    outputNoise: { sigma: 0.01, normals: new Rng(seed) },
+  });
   const y = tileGemm(x, T, w, K, N, spec(3));
   // Three row blocks of independent noise: σ = 0.01·100·√3.
   const { mean, std } = meanStd(y);
@@ -93,9 +120,25 @@ test('the DAC runs before the product, and shape errors are caught', () => {
   const w = Float32Array.from([1, 1]);
   const dac = { bits: 2, bound: 1 };
   // 2-bit DAC: 0.3 → 0, −0.7 → −1.
-  assert.deepEqual([...tileGemm(x, 1, w, 2, 1, { tileRows: 2, tileCols: 1, inputDac: dac, outputAdc: null, outputNoise: null })], [-1]);
-  assert.throws(() => tileGemm(x, 2, w, 2, 1, { tileRows: 2, tileCols: 1, inputDac: null, outputAdc: null, outputNoise: null }), RangeError);
-  assert.throws(() => tileGemm(x, 1, w, 2, 1, { tileRows: 2, tileCols: 1, inputDac: null, outputAdc: null, outputNoise: { sigma: 1, normals: new Rng(1) } }), /needs outputAdc/);
+  assert.deepEqual(
+    [...tileGemm(x, 1, w, 2, 1, { tileRows: 2, tileCols: 1, inputDac: dac, outputAdc: null, outputNoise: null })],
+    [-1],
+  );
+  assert.throws(
+    () => tileGemm(x, 2, w, 2, 1, { tileRows: 2, tileCols: 1, inputDac: null, outputAdc: null, outputNoise: null }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      tileGemm(x, 1, w, 2, 1, {
+        tileRows: 2,
+        tileCols: 1,
+        inputDac: null,
+        outputAdc: null,
+        outputNoise: { sigma: 1, normals: new Rng(1) },
+      }),
+    /needs outputAdc/,
+  );
   const held = jsTileGemmBackend.program(w, 2, 1, { tileRows: 2, tileCols: 1 });
   held.dispose();
   assert.throws(() => held.multiply(x, 1, { inputDac: null, outputAdc: null, outputNoise: null }), /after dispose/);

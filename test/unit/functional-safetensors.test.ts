@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { halfToFloat, mergeSafetensors, parseSafetensors, SafetensorsError } from '../../src/engine/functional/safetensors';
+import {
+  halfToFloat,
+  mergeSafetensors,
+  parseSafetensors,
+  SafetensorsError,
+} from '../../src/engine/functional/safetensors';
 import { checkpointFamily, checkpointWeights } from '../../src/engine/functional/weights';
 import { Rng } from '../../src/engine/functional/rng';
 import { tinyShape, writeSafetensors } from '../fixtures/functional/helpers';
@@ -8,18 +13,26 @@ import { tinyShape, writeSafetensors } from '../fixtures/functional/helpers';
 test('F32, F16 and BF16 tensors read back as float32, at any alignment', () => {
   const values = [0, 1, -2.5, 0.1, 65504, -1e-3, 3.14159];
   for (const pad of [0, 1, 3]) {
-    const bytes = writeSafetensors({
-      a: { dtype: 'F32', shape: [7], data: values },
-      b: { dtype: 'F16', shape: [7, 1], data: values },
-      c: { dtype: 'BF16', shape: [1, 7], data: values },
-    }, { format: 'pt' }, pad);
+    const bytes = writeSafetensors(
+      {
+        a: { dtype: 'F32', shape: [7], data: values },
+        b: { dtype: 'F16', shape: [7, 1], data: values },
+        c: { dtype: 'BF16', shape: [1, 7], data: values },
+      },
+      { format: 'pt' },
+      pad,
+    );
     const f = parseSafetensors(bytes.buffer);
     assert.deepEqual(f.metadata, { format: 'pt' });
     assert.deepEqual(f.tensors.get('b')?.shape, [7, 1]);
     assert.deepEqual([...f.read('a')], values.map(Math.fround));
-    f.read('b').forEach((v, i) => assert.ok(Math.abs(v - values[i]) <= Math.abs(values[i]) * 2 ** -11 + 1e-7, `F16 ${v} vs ${values[i]}`));
+    f.read('b').forEach((v, i) =>
+      assert.ok(Math.abs(v - values[i]) <= Math.abs(values[i]) * 2 ** -11 + 1e-7, `F16 ${v} vs ${values[i]}`),
+    );
     // The test writer truncates to BF16 (7 stored mantissa bits), so the bound is one BF16 step.
-    f.read('c').forEach((v, i) => assert.ok(Math.abs(v - values[i]) <= Math.abs(values[i]) * 2 ** -7, `BF16 ${v} vs ${values[i]}`));
+    f.read('c').forEach((v, i) =>
+      assert.ok(Math.abs(v - values[i]) <= Math.abs(values[i]) * 2 ** -7, `BF16 ${v} vs ${values[i]}`),
+    );
     assert.deepEqual([...f.read('a', 2)], [0, 1]);
   }
   assert.equal(halfToFloat(0x3c00), 1);
@@ -53,7 +66,14 @@ test('sharded files merge, and a name in two shards is an error', () => {
 });
 
 function randomTensor(r: Rng, shape: number[]) {
-  return { dtype: 'F32' as const, shape, data: r.normals(shape.reduce((x, y) => x * y, 1), 0.02) };
+  return {
+    dtype: 'F32' as const,
+    shape,
+    data: r.normals(
+      shape.reduce((x, y) => x * y, 1),
+      0.02,
+    ),
+  };
 }
 
 test('GPT-2 names load: fused c_attn splits into q, k, v; Conv1D weights stay in × out', () => {
@@ -63,13 +83,20 @@ test('GPT-2 names load: fused c_attn splits into q, k, v; Conv1D weights stay in
   const t = {
     'wte.weight': randomTensor(r, [shape.vocab, d]),
     'wpe.weight': randomTensor(r, [shape.context, d]),
-    'h.0.ln_1.weight': randomTensor(r, [d]), 'h.0.ln_1.bias': randomTensor(r, [d]),
-    'h.0.attn.c_attn.weight': randomTensor(r, [d, 3 * d]), 'h.0.attn.c_attn.bias': randomTensor(r, [3 * d]),
-    'h.0.attn.c_proj.weight': randomTensor(r, [d, d]), 'h.0.attn.c_proj.bias': randomTensor(r, [d]),
-    'h.0.ln_2.weight': randomTensor(r, [d]), 'h.0.ln_2.bias': randomTensor(r, [d]),
-    'h.0.mlp.c_fc.weight': randomTensor(r, [d, shape.dFf]), 'h.0.mlp.c_fc.bias': randomTensor(r, [shape.dFf]),
-    'h.0.mlp.c_proj.weight': randomTensor(r, [shape.dFf, d]), 'h.0.mlp.c_proj.bias': randomTensor(r, [d]),
-    'ln_f.weight': randomTensor(r, [d]), 'ln_f.bias': randomTensor(r, [d]),
+    'h.0.ln_1.weight': randomTensor(r, [d]),
+    'h.0.ln_1.bias': randomTensor(r, [d]),
+    'h.0.attn.c_attn.weight': randomTensor(r, [d, 3 * d]),
+    'h.0.attn.c_attn.bias': randomTensor(r, [3 * d]),
+    'h.0.attn.c_proj.weight': randomTensor(r, [d, d]),
+    'h.0.attn.c_proj.bias': randomTensor(r, [d]),
+    'h.0.ln_2.weight': randomTensor(r, [d]),
+    'h.0.ln_2.bias': randomTensor(r, [d]),
+    'h.0.mlp.c_fc.weight': randomTensor(r, [d, shape.dFf]),
+    'h.0.mlp.c_fc.bias': randomTensor(r, [shape.dFf]),
+    'h.0.mlp.c_proj.weight': randomTensor(r, [shape.dFf, d]),
+    'h.0.mlp.c_proj.bias': randomTensor(r, [d]),
+    'ln_f.weight': randomTensor(r, [d]),
+    'ln_f.bias': randomTensor(r, [d]),
   };
   const file = parseSafetensors(writeSafetensors(t));
   assert.equal(checkpointFamily(file), 'gpt2');
@@ -82,8 +109,14 @@ test('GPT-2 names load: fused c_attn splits into q, k, v; Conv1D weights stay in
   // Tied LM head: lm_head[c, token] = wte[token, c].
   assert.equal(m.lmHead.w[7 * 20 + 4], Math.fround(t['wte.weight'].data[4 * d + 7]));
   const broken = { ...t, 'h.0.mlp.c_fc.weight': randomTensor(r, [d, shape.dFf + 1]) };
-  assert.throws(() => checkpointWeights(parseSafetensors(writeSafetensors(broken)), shape, 1, 20), /has shape \[32, 65\], the model config needs \[32, 64\]/);
-  assert.throws(() => checkpointWeights(file, tinyShape('llama'), 1, 20), /GPT-2 tensor names but the model config is llama/);
+  assert.throws(
+    () => checkpointWeights(parseSafetensors(writeSafetensors(broken)), shape, 1, 20),
+    /has shape \[32, 65\], the model config needs \[32, 64\]/,
+  );
+  assert.throws(
+    () => checkpointWeights(file, tinyShape('llama'), 1, 20),
+    /GPT-2 tensor names but the model config is llama/,
+  );
 });
 
 test('Llama names load: nn.Linear weights are transposed to in × out', () => {

@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runFunctionalSimulation, runFunctionalSimulationSync } from '../../src/engine/functional/simulation';
 import type { FunctionalProgress } from '../../src/shared/functionalResult';
-import { idealNonidealities, resolveFunctionalSettings, type FunctionalSettings } from '../../src/engine/functional/settings';
+import {
+  idealNonidealities,
+  resolveFunctionalSettings,
+  type FunctionalSettings,
+} from '../../src/engine/functional/settings';
 import { FunctionalRunCancelled } from '../../src/engine/functional/cancel';
 import { Rng } from '../../src/engine/functional/rng';
 import { tinyDesign, tinyShape, writeSafetensors } from '../fixtures/functional/helpers';
@@ -20,7 +24,10 @@ test('with every non-ideality off the analog model computes the float algorithm 
     // Unsliced weights (8 bits per cell holds a 7-bit magnitude) so that nothing must be rounded.
     const design = tinyDesign(tinyShape(family), { weights: { bitsPerCell: 8 } });
     const r = await runFunctionalSimulation({ design, settings: { ...base, nonidealities: idealNonidealities() } });
-    assert.ok(r.endToEnd.logitsVsAlgorithmModel.relativeError < 1e-5, `${family}: ${r.endToEnd.logitsVsAlgorithmModel.relativeError}`);
+    assert.ok(
+      r.endToEnd.logitsVsAlgorithmModel.relativeError < 1e-5,
+      `${family}: ${r.endToEnd.logitsVsAlgorithmModel.relativeError}`,
+    );
     assert.equal(r.endToEnd.logitsVsAlgorithmModel.topKAgreement, 1);
     for (const layer of r.layers) {
       assert.ok(layer.attention!.hardware.relativeError < 1e-5);
@@ -41,7 +48,8 @@ test('non-idealities add hardware error, per layer and end to end', async () => 
   assert.equal(r.crossbars.length, 2 * 6 + 1);
   for (const layer of r.layers) {
     assert.equal(layer.matrices.length, 6);
-    for (const m of layer.matrices) assert.ok(m.metrics.relativeError > 1e-3 && m.metrics.cosineSimilarity > 0.5, `${m.matrix}`);
+    for (const m of layer.matrices)
+      assert.ok(m.metrics.relativeError > 1e-3 && m.metrics.cosineSimilarity > 0.5, `${m.matrix}`);
     assert.ok(layer.attention!.hardware.relativeError > 1e-3);
   }
   assert.ok(r.endToEnd.logitsVsAlgorithmModel.relativeError > 1e-3);
@@ -49,7 +57,10 @@ test('non-idealities add hardware error, per layer and end to end', async () => 
 });
 
 test('a digital design has no error, and digital attention reports none', async () => {
-  const design = tinyDesign(tinyShape('gpt2'), { weights: { implementation: 'digital' }, attention: { implementation: 'digital' } });
+  const design = tinyDesign(tinyShape('gpt2'), {
+    weights: { implementation: 'digital' },
+    attention: { implementation: 'digital' },
+  });
   const r = await runFunctionalSimulation({ design, settings: settings() });
   assert.equal(r.crossbars.length, 0);
   assert.equal(r.layers[0].attention, null);
@@ -69,17 +80,32 @@ test('a checkpoint passed as bytes is used instead of synthetic weights', async 
   const shape = tinyShape('gpt2', { layers: 1 });
   const d = shape.dModel;
   const r = new Rng(7);
-  const t = (dims: number[], std = 0.02) => ({ dtype: 'F16' as const, shape: dims, data: r.normals(dims.reduce((x, y) => x * y, 1), std) });
+  const t = (dims: number[], std = 0.02) => ({
+    dtype: 'F16' as const,
+    shape: dims,
+    data: r.normals(
+      dims.reduce((x, y) => x * y, 1),
+      std,
+    ),
+  });
   const ones = { dtype: 'F32' as const, shape: [d], data: new Float32Array(d).fill(1) };
   const bytes = writeSafetensors({
-    'transformer.wte.weight': t([shape.vocab, d]), 'transformer.wpe.weight': t([shape.context, d]),
-    'transformer.h.0.ln_1.weight': ones, 'transformer.h.0.ln_1.bias': t([d]),
-    'transformer.h.0.attn.c_attn.weight': t([d, 3 * d]), 'transformer.h.0.attn.c_attn.bias': t([3 * d]),
-    'transformer.h.0.attn.c_proj.weight': t([d, d]), 'transformer.h.0.attn.c_proj.bias': t([d]),
-    'transformer.h.0.ln_2.weight': ones, 'transformer.h.0.ln_2.bias': t([d]),
-    'transformer.h.0.mlp.c_fc.weight': t([d, shape.dFf]), 'transformer.h.0.mlp.c_fc.bias': t([shape.dFf]),
-    'transformer.h.0.mlp.c_proj.weight': t([shape.dFf, d]), 'transformer.h.0.mlp.c_proj.bias': t([d]),
-    'transformer.ln_f.weight': ones, 'transformer.ln_f.bias': t([d]),
+    'transformer.wte.weight': t([shape.vocab, d]),
+    'transformer.wpe.weight': t([shape.context, d]),
+    'transformer.h.0.ln_1.weight': ones,
+    'transformer.h.0.ln_1.bias': t([d]),
+    'transformer.h.0.attn.c_attn.weight': t([d, 3 * d]),
+    'transformer.h.0.attn.c_attn.bias': t([3 * d]),
+    'transformer.h.0.attn.c_proj.weight': t([d, d]),
+    'transformer.h.0.attn.c_proj.bias': t([d]),
+    'transformer.h.0.ln_2.weight': ones,
+    'transformer.h.0.ln_2.bias': t([d]),
+    'transformer.h.0.mlp.c_fc.weight': t([d, shape.dFf]),
+    'transformer.h.0.mlp.c_fc.bias': t([shape.dFf]),
+    'transformer.h.0.mlp.c_proj.weight': t([shape.dFf, d]),
+    'transformer.h.0.mlp.c_proj.bias': t([d]),
+    'transformer.ln_f.weight': ones,
+    'transformer.ln_f.bias': t([d]),
   });
   const design = tinyDesign(shape);
   const s = settings({ functional: { blocks: 1, checkpoint: 'model.safetensors' } });
@@ -90,7 +116,9 @@ test('a checkpoint passed as bytes is used instead of synthetic weights', async 
 });
 
 test('progress rises to 1; the stop check is polled throughout, and a stop request ends the run', async (t) => {
-  const design = tinyDesign(tinyShape('gpt2', { dModel: 128, heads: 4, headDim: 32, dFf: 512 }), { weights: { rows: 128, cols: 128 } });
+  const design = tinyDesign(tinyShape('gpt2', { dModel: 128, heads: 4, headDim: 32, dFf: 512 }), {
+    weights: { rows: 128, cols: 128 },
+  });
   const s = settings({ functional: { tokens: 48, samples: 1, blocks: 1 } });
   const seen: FunctionalProgress[] = [];
   const polls: number[] = [];
@@ -99,7 +127,12 @@ test('progress rises to 1; the stop check is polled throughout, and a stop reque
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  runFunctionalSimulationSync({ design, settings: s, onProgress: (p) => seen.push(p), shouldStop: () => (polls.push(cpuMs()), false) });
+  runFunctionalSimulationSync({
+    design,
+    settings: s,
+    onProgress: (p) => seen.push(p),
+    shouldStop: () => (polls.push(cpuMs()), false),
+  });
   assert.ok(seen.every((p, i) => i === 0 || p.fraction >= seen[i - 1].fraction));
   assert.equal(seen[seen.length - 1].fraction, 1);
   // How often it polls in time is a benchmark figure, not a unit-test verdict: report it.
@@ -108,7 +141,10 @@ test('progress rises to 1; the stop check is polled throughout, and a stop reque
   assert.ok(polls.length > 20, `${polls.length} polls`);
 
   let calls = 0;
-  assert.throws(() => runFunctionalSimulationSync({ design, settings: s, shouldStop: () => ++calls > 10 }), FunctionalRunCancelled);
+  assert.throws(
+    () => runFunctionalSimulationSync({ design, settings: s, shouldStop: () => ++calls > 10 }),
+    FunctionalRunCancelled,
+  );
   assert.equal(calls, 11);
 });
 
@@ -120,7 +156,13 @@ test('a design resolved from a config runs as it is, with its per-layer override
     weights: { array: { rows: 16, cols: 16 } },
     attention: { window: 24 },
     // The first layer stays digital.
-    layers: [{ layers: [0], weights: { implementation: 'digital' as const }, attention: { implementation: 'digital' as const } }],
+    layers: [
+      {
+        layers: [0],
+        weights: { implementation: 'digital' as const },
+        attention: { implementation: 'digital' as const },
+      },
+    ],
     nonidealities: { output_noise: { enabled: false } },
     functional: { tokens: 16, blocks: 2, logits_vocab: 40 },
   };

@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
-import { availableTileGemmPaths, loadTileGemmKernel, noisyTileGemm } from '../../src/engine/kernels/tileGemm';
-import type { TileGemmPath } from '../../src/engine/kernels/tileGemm';
-import { quantizerStep, tileGemm as referenceTileGemm } from '../../src/engine/functional/tileGemm';
-import type { TileGemmBackend, TileGemmSpec } from '../../src/engine/functional/tileGemm';
+import { availableTileGemmPaths, loadTileGemmKernel, noisyTileGemm } from '../../src/engine/kernels/tileGemmKernel';
+import type { TileGemmPath } from '../../src/engine/kernels/tileGemmKernel';
+import { quantizerStep, tileGemm as referenceTileGemm } from '../../src/engine/functional/tileGemmReference';
+import type { TileGemmBackend, TileGemmSpec } from '../../src/engine/functional/tileGemmReference';
 import { Rng as SeededNormalSource } from '../../src/engine/functional/rng';
 
 // Node 20 ships relaxed SIMD behind a flag; enabling it here puts that path under test too.
@@ -48,7 +48,7 @@ function tolerance(x: Float32Array, w: Float32Array, c: Case, t: number, n: numb
   return 1e-6 * (magnitude + 1) * Math.sqrt(c.K);
 }
 
-describe('tile GEMM kernels against the functional simulation\'s tileGemm (the contract\'s reference)', () => {
+describe("tile GEMM kernels against the functional simulation's tileGemm (the contract's reference)", () => {
   it('has a WebAssembly path in this runtime, usable as a functional-simulation backend', async () => {
     assert.ok(WASM_PATHS.includes('wasm-simd'), `paths: ${availableTileGemmPaths().join(', ')}`);
     const backend: TileGemmBackend = await loadTileGemmKernel('auto');
@@ -67,7 +67,10 @@ describe('tile GEMM kernels against the functional simulation\'s tileGemm (the c
         for (let t = 0; t < c.tokens; t++) {
           for (let n = 0; n < c.N; n++) {
             const i = t * c.N + n;
-            assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance(x, w, c, t, n), `y[${t}, ${n}]: ${actual[i]} vs ${expected[i]}`);
+            assert.ok(
+              Math.abs(actual[i] - expected[i]) <= tolerance(x, w, c, t, n),
+              `y[${t}, ${n}]: ${actual[i]} vs ${expected[i]}`,
+            );
           }
         }
       });
@@ -94,7 +97,10 @@ describe('tile GEMM kernels against the functional simulation\'s tileGemm (the c
           assert.ok(Math.abs(diff - step) <= 1e-5, `y[${i}] differs by ${diff}, not by one ADC step ${step}`);
           oneStep++;
         }
-        assert.ok(oneStep <= Math.max(1, expected.length * 0.01), `${oneStep} of ${expected.length} outputs one step apart`);
+        assert.ok(
+          oneStep <= Math.max(1, expected.length * 0.01),
+          `${oneStep} of ${expected.length} outputs one step apart`,
+        );
       });
     }
   }
@@ -110,24 +116,45 @@ describe('tile GEMM quantisers at their edges', () => {
   for (const path of [...WASM_PATHS, 'js' as const]) {
     it(`${path}: DAC clips to ±bound and rounds half-way values to the even level`, async () => {
       // 3 bits: L = 3 levels each side, step 0.5, bound 1.5.
-      const spec: TileGemmSpec = { tileRows: K, tileCols: K, inputDac: { bits: 3, bound: 1.5 }, outputAdc: null, outputNoise: null };
+      const spec: TileGemmSpec = {
+        tileRows: K,
+        tileCols: K,
+        inputDac: { bits: 3, bound: 1.5 },
+        outputAdc: null,
+        outputNoise: null,
+      };
       const y = await noisyTileGemm(inputs, 1, identity, K, K, spec, path);
       assert.deepEqual(Array.from(y), [-1.5, -1.5, -1, 0, 0, 0, 0.5, 1, 1, 1.5, 1.5, -1.5]);
     });
 
     it(`${path}: ADC clips partial sums to ±bound and rounds to its step`, async () => {
       // 4 bits: L = 7, bound 0.7: step 0.1 (as float32), so 0.25 → 0.2 and 0.75 → 0.7 (clipped).
-      const spec: TileGemmSpec = { tileRows: K, tileCols: K, inputDac: null, outputAdc: { bits: 4, bound: 0.7 }, outputNoise: null };
+      const spec: TileGemmSpec = {
+        tileRows: K,
+        tileCols: K,
+        inputDac: null,
+        outputAdc: { bits: 4, bound: 0.7 },
+        outputNoise: null,
+      };
       const y = await noisyTileGemm(inputs, 1, identity, K, K, spec, path);
       const step = Math.fround(0.7 / 7);
       const expected = [-7, -7, -7, -2, 0, 2, 5, 7, 7, 7, 7, -7].map((level) => Math.fround(level * step));
-      assert.deepEqual(Array.from(y, (v) => Math.fround(v)), expected);
+      assert.deepEqual(
+        Array.from(y, (v) => Math.fround(v)),
+        expected,
+      );
     });
 
     it(`${path}: digitises each row block on its own, then sums the blocks`, async () => {
       // Two row blocks of one row each, both contributing 0.06 to the same column: each rounds to
       // 0.1 on a 0.1 step (ADC per tile), so Y = 0.2, where digitising the sum 0.12 would give 0.1.
-      const spec: TileGemmSpec = { tileRows: 1, tileCols: 1, inputDac: null, outputAdc: { bits: 4, bound: 0.7 }, outputNoise: null };
+      const spec: TileGemmSpec = {
+        tileRows: 1,
+        tileCols: 1,
+        inputDac: null,
+        outputAdc: { bits: 4, bound: 0.7 },
+        outputNoise: null,
+      };
       const y = await noisyTileGemm(Float32Array.from([0.06, 0.06]), 1, Float32Array.from([1, 1]), 2, 1, spec, path);
       assert.equal(y[0], Math.fround(Math.fround(0.7 / 7) * 2));
     });
@@ -221,10 +248,17 @@ describe('programmed tile arrays', () => {
     const array = kernel.program(new Float32Array(6), 2, 3, spec);
     assert.throws(() => array.multiply(new Float32Array(3), 1, spec), /expected tokens × K = 2/);
     assert.throws(
-      () => array.multiply(new Float32Array(2), 1, { ...spec, outputNoise: { sigma: 0.1, normals: new SeededNormalSource(1) } }),
+      () =>
+        array.multiply(new Float32Array(2), 1, {
+          ...spec,
+          outputNoise: { sigma: 0.1, normals: new SeededNormalSource(1) },
+        }),
       /needs outputAdc/,
     );
-    assert.throws(() => array.multiply(new Float32Array(2), 1, { ...spec, inputDac: { bits: 1, bound: 1 } }), /bits must be/);
+    assert.throws(
+      () => array.multiply(new Float32Array(2), 1, { ...spec, inputDac: { bits: 1, bound: 1 } }),
+      /bits must be/,
+    );
     array.dispose();
   });
 });

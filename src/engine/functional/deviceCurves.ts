@@ -5,7 +5,7 @@
  * read-noise σ against time. Expected values come from the model's own formulas (no sampling), so
  * the curves are exact and cheap.
  */
-import { createDevice, type DeviceModelName } from '../devices/index';
+import { createDevice } from '../devices/index';
 import type { DeviceCurves } from '../../shared/functionalResult';
 import { resolveNonidealities, type NonidealitySettings } from './settings';
 
@@ -23,13 +23,13 @@ const DEFAULT_TIMES_S = Array.from({ length: 31 }, (_, k) => 10 ** (k / 4));
 const SERIES_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1];
 
 export function deviceCurves(
-  device: DeviceModelName, nonidealities: NonidealitySettings = resolveNonidealities(), options: DeviceCurveOptions = {},
+  device: string,
+  nonidealities: NonidealitySettings = resolveNonidealities(),
+  options: DeviceCurveOptions = {},
 ): DeviceCurves {
   const n = nonidealities;
-  const model = createDevice(device, {
-    pcm: n.pcm,
-    rram: { ...n.rram, levels: n.rram.levels ?? 2 ** (options.bitsPerCell ?? 4) },
-  }, { programmingNoise: n.programmingNoise, drift: n.drift, readNoise: n.readNoise });
+  const effects = { programmingNoise: n.programmingNoise, drift: n.drift, readNoise: n.readNoise };
+  const model = createDevice(device, n.devices, { bitsPerCell: options.bitsPerCell ?? 4 }, effects);
   const times = options.timesS ?? DEFAULT_TIMES_S;
   const points = Math.max(2, options.programmingPoints ?? 26);
   const span = model.gMaxUs - model.gMinUs;
@@ -39,12 +39,18 @@ export function deviceCurves(
     gMinUs: model.gMinUs,
     gMaxUs: model.gMaxUs,
     parameters: model.parameters,
-    drift: targets.map((g) => ({ gTargetUs: g, points: times.map((t) => ({ tS: t, gUs: model.medianConductanceUs(g, t) })) })),
+    drift: targets.map((g) => ({
+      gTargetUs: g,
+      points: times.map((t) => ({ tS: t, gUs: model.medianConductanceUs(g, t) })),
+    })),
     programming: Array.from({ length: points }, (_, i) => {
       const g = model.gMinUs + (i / (points - 1)) * span;
       return { gTargetUs: g, sigmaUs: model.programmingSigmaUs(g) };
     }),
-    readNoise: targets.map((g) => ({ gProgrammedUs: g, points: times.map((t) => ({ tS: t, sigmaUs: model.readNoiseSigmaUs(g, t) })) })),
+    readNoise: targets.map((g) => ({
+      gProgrammedUs: g,
+      points: times.map((t) => ({ tS: t, sigmaUs: model.readNoiseSigmaUs(g, t) })),
+    })),
   };
 }
 
@@ -59,8 +65,11 @@ export function formatDeviceCurvesJson(curves: DeviceCurves): string {
 export function formatDeviceCurvesCsv(curves: DeviceCurves): string {
   const lines = ['curve,series_g_us,x,x_unit,y,y_unit'];
   const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
-  for (const s of curves.drift) for (const p of s.points) lines.push(`drift,${num(s.gTargetUs)},${num(p.tS)},s,${num(p.gUs)},uS`);
+  for (const s of curves.drift)
+    for (const p of s.points) lines.push(`drift,${num(s.gTargetUs)},${num(p.tS)},s,${num(p.gUs)},uS`);
   for (const p of curves.programming) lines.push(`programming_sigma,,${num(p.gTargetUs)},uS,${num(p.sigmaUs)},uS`);
-  for (const s of curves.readNoise) for (const p of s.points) lines.push(`read_noise_sigma,${num(s.gProgrammedUs)},${num(p.tS)},s,${num(p.sigmaUs)},uS`);
+  for (const s of curves.readNoise)
+    for (const p of s.points)
+      lines.push(`read_noise_sigma,${num(s.gProgrammedUs)},${num(p.tS)},s,${num(p.sigmaUs)},uS`);
   return `${lines.join('\n')}\n`;
 }

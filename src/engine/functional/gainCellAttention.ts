@@ -32,9 +32,15 @@
 
 /** C_ij of the gain-cell read model, i = power of (V_stored − K_off), j = power of V_in. */
 export const GAIN_CELL_COEFFICIENTS: readonly (readonly [i: number, j: number, c: number])[] = [
-  [0, 0, 0.17393044], [0, 1, 0.15653739], [0, 2, 0.14088365], [0, 3, 0.12679529],
-  [1, 0, 5.51975209], [1, 1, 4.96777688], [1, 2, 4.4709992],
-  [2, 0, -1.44776001], [2, 1, -1.30298401],
+  [0, 0, 0.17393044],
+  [0, 1, 0.15653739],
+  [0, 2, 0.14088365],
+  [0, 3, 0.12679529],
+  [1, 0, 5.51975209],
+  [1, 1, 4.96777688],
+  [1, 2, 4.4709992],
+  [2, 0, -1.44776001],
+  [2, 1, -1.30298401],
   [3, 0, 46.05483778],
 ];
 /** Input voltage at which the model is read, and the stored-voltage offset (model_gpt.py: x_max, offset). */
@@ -158,10 +164,18 @@ function rms(a: Float32Array): number {
  * within ±0.45 V of K_off), over every sample given, and an output gain that matches the RMS of
  * float HardSigmoid attention to that of float softmax attention.
  */
-export function calibrateHeadScalers(samples: readonly HeadInput[], window: number, scaling: GainCellScaling): HeadScalers {
+export function calibrateHeadScalers(
+  samples: readonly HeadInput[],
+  window: number,
+  scaling: GainCellScaling,
+): HeadScalers {
   const range = (pick: (h: HeadInput) => Float32Array) => Math.max(...samples.map((h) => maxAbs(pick(h))), 1e-12);
   const base: HeadScalers = {
-    aQ: 0.5 / range((h) => h.q), bQ: 0.5, aK: GAIN_CELL_K_OFFSET / range((h) => h.k), aV: GAIN_CELL_K_OFFSET / range((h) => h.v), outputGain: 1,
+    aQ: 0.5 / range((h) => h.q),
+    bQ: 0.5,
+    aK: GAIN_CELL_K_OFFSET / range((h) => h.k),
+    aV: GAIN_CELL_K_OFFSET / range((h) => h.v),
+    outputGain: 1,
   };
   let hsSq = 0;
   let softSq = 0;
@@ -182,7 +196,12 @@ function queryPulse(x: number, s: HeadScalers, qLevels: number | null): number {
   return qLevels ? quantizeLevels(pulse, 0, GAIN_CELL_Q_MAX, qLevels) : pulse;
 }
 
-export function hardSigmoidAttention(h: HeadInput, window: number, s: HeadScalers, scaling: GainCellScaling): AttentionResult {
+export function hardSigmoidAttention(
+  h: HeadInput,
+  window: number,
+  s: HeadScalers,
+  scaling: GainCellScaling,
+): AttentionResult {
   const { q, k, v, tokens: T, dim: d } = h;
   const qp = q.map((x) => queryPulse(x, s, null));
   const dk = k.map((x) => storedDeviation(x, s.aK, null));
@@ -219,7 +238,11 @@ function cellRead(cubic: boolean, gain: number): (delta: number, r: number) => n
  * equals hardSigmoidAttention (activation 'hardsigmoid') to float rounding.
  */
 export function gainCellAttention(
-  h: HeadInput, settings: GainCellAttentionSettings, effects: GainCellEffects, s: HeadScalers, scaling: GainCellScaling,
+  h: HeadInput,
+  settings: GainCellAttentionSettings,
+  effects: GainCellEffects,
+  s: HeadScalers,
+  scaling: GainCellScaling,
 ): AttentionResult {
   const { q, k, v, tokens: T, dim: d } = h;
   const window = settings.window;
@@ -287,8 +310,16 @@ export function gainCellAttention(
  * hand softmax probabilities back as pulse widths (quantised like queries).
  */
 function digitalSoftmaxRow(
-  weights: Float32Array, i: number, T: number, lo: number, h: HeadInput, dk: Float32Array,
-  s: HeadScalers, scaling: GainCellScaling, settings: GainCellAttentionSettings, effects: GainCellEffects,
+  weights: Float32Array,
+  i: number,
+  T: number,
+  lo: number,
+  h: HeadInput,
+  dk: Float32Array,
+  s: HeadScalers,
+  scaling: GainCellScaling,
+  settings: GainCellAttentionSettings,
+  effects: GainCellEffects,
 ): void {
   const d = h.dim;
   const satur = scaling.scoreSaturation;

@@ -5,7 +5,13 @@ const MACS_PER_CHUNK = 1 << 22;
 
 /** Y (rows × N) = X (rows × K) · W (K × N) + bias, all row-major; polls `shouldStop` every few ms. */
 export function matmul(
-  x: Float32Array, rows: number, w: Float32Array, K: number, N: number, bias: Float32Array | null = null, shouldStop?: () => boolean,
+  x: Float32Array,
+  rows: number,
+  w: Float32Array,
+  K: number,
+  N: number,
+  bias: Float32Array | null = null,
+  shouldStop?: () => boolean,
 ): Float32Array {
   const y = new Float32Array(rows * N);
   const acc = [new Float64Array(N), new Float64Array(N), new Float64Array(N), new Float64Array(N)];
@@ -41,7 +47,14 @@ export function matmul(
 }
 
 /** LayerNorm over each row (eps 1e-5: GPT-2 layer_norm_epsilon). */
-export function layerNorm(x: Float32Array, rows: number, d: number, weight: Float32Array, bias: Float32Array | null, eps = 1e-5): Float32Array {
+export function layerNorm(
+  x: Float32Array,
+  rows: number,
+  d: number,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  eps = 1e-5,
+): Float32Array {
   const y = new Float32Array(x.length);
   for (let r = 0; r < rows; r++) {
     let mean = 0;

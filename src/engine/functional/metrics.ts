@@ -20,7 +20,8 @@ export class MetricAccumulator {
   private topKRows = 0;
 
   add(test: ArrayLike<number>, ref: ArrayLike<number>): void {
-    if (test.length !== ref.length) throw new RangeError(`metric inputs differ in length: ${test.length} vs ${ref.length}`);
+    if (test.length !== ref.length)
+      throw new RangeError(`metric inputs differ in length: ${test.length} vs ${ref.length}`);
     for (let i = 0; i < test.length; i++) {
       const t = test[i];
       const r = ref[i];
@@ -33,7 +34,14 @@ export class MetricAccumulator {
   }
 
   /** Rows of length `cols`; `range(row)` limits the candidates of a row to [lo, hi). */
-  addTopK(test: ArrayLike<number>, ref: ArrayLike<number>, rows: number, cols: number, k: number, range?: (row: number) => [number, number]): void {
+  addTopK(
+    test: ArrayLike<number>,
+    ref: ArrayLike<number>,
+    rows: number,
+    cols: number,
+    k: number,
+    range?: (row: number) => [number, number],
+  ): void {
     for (let r = 0; r < rows; r++) {
       const [lo, hi] = range ? range(r) : [0, cols];
       if (hi <= lo) continue;
@@ -45,7 +53,12 @@ export class MetricAccumulator {
   result(): ErrorMetrics {
     return {
       relativeError: this.refSq > 0 ? Math.sqrt(this.errSq / this.refSq) : this.errSq > 0 ? Infinity : 0,
-      cosineSimilarity: this.testSq > 0 && this.refSq > 0 ? this.dot / Math.sqrt(this.testSq * this.refSq) : this.testSq === this.refSq ? 1 : 0,
+      cosineSimilarity:
+        this.testSq > 0 && this.refSq > 0
+          ? this.dot / Math.sqrt(this.testSq * this.refSq)
+          : this.testSq === this.refSq
+            ? 1
+            : 0,
       snrDb: this.errSq > 0 ? 10 * Math.log10(this.refSq / this.errSq) : Infinity,
       topKAgreement: this.topKRows > 0 ? this.topKSum / this.topKRows : null,
       values: this.n,
@@ -61,7 +74,13 @@ export function topKIndices(a: ArrayLike<number>, offset: number, len: number, k
 }
 
 /** |top_k(test) ∩ top_k(ref)| / min(k, len) over one row. */
-export function topKOverlap(test: ArrayLike<number>, ref: ArrayLike<number>, offset: number, len: number, k: number): number {
+export function topKOverlap(
+  test: ArrayLike<number>,
+  ref: ArrayLike<number>,
+  offset: number,
+  len: number,
+  k: number,
+): number {
   const a = new Set(topKIndices(test, offset, len, k));
   const b = topKIndices(ref, offset, len, k);
   let hit = 0;

@@ -9,7 +9,7 @@
  * derives its own stream from (seed, label), so the draws of one matrix do not depend on how many
  * values another matrix used before it.
  */
-import type { NormalSource } from './tileGemm';
+import type { NormalSource } from './tileGemmReference';
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_31 = 2147483648;

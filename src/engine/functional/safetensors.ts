@@ -24,7 +24,18 @@ export interface SafetensorsFile {
   read(name: string, count?: number): Float32Array;
 }
 
-const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+const BYTES: Record<string, number> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
 /** Larger headers are not written by the reference implementation (100 MB limit). */
 const MAX_HEADER_BYTES = 100_000_000;
 
@@ -52,7 +63,19 @@ function decodeUtf8(b: Uint8Array): string {
     const c = b[i];
     let cp: number;
     let extra: number;
-    if (c < 0x80) { cp = c; extra = 0; } else if (c >= 0xc2 && c < 0xe0) { cp = c & 0x1f; extra = 1; } else if (c >= 0xe0 && c < 0xf0) { cp = c & 0x0f; extra = 2; } else if (c >= 0xf0 && c < 0xf5) { cp = c & 0x07; extra = 3; } else throw new Error(`invalid UTF-8 byte at ${i}`);
+    if (c < 0x80) {
+      cp = c;
+      extra = 0;
+    } else if (c >= 0xc2 && c < 0xe0) {
+      cp = c & 0x1f;
+      extra = 1;
+    } else if (c >= 0xe0 && c < 0xf0) {
+      cp = c & 0x0f;
+      extra = 2;
+    } else if (c >= 0xf0 && c < 0xf5) {
+      cp = c & 0x07;
+      extra = 3;
+    } else throw new Error(`invalid UTF-8 byte at ${i}`);
     if (extra > 0 && i + extra >= b.length) throw new Error('truncated UTF-8');
     for (let k = 1; k <= extra; k++) {
       const cc = b[i + k];
@@ -79,7 +102,8 @@ export function parseSafetensors(data: Uint8Array | ArrayBufferLike): Safetensor
   } catch (e) {
     throw new SafetensorsError(`header is not valid UTF-8 JSON: ${(e as Error).message}`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError('header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new SafetensorsError('header is not a JSON object');
   const dataStart = 8 + headerLen;
   const tensors = new Map<string, TensorInfo>();
   let metadata: Record<string, string> = {};
@@ -89,19 +113,33 @@ export function parseSafetensors(data: Uint8Array | ArrayBufferLike): Safetensor
       continue;
     }
     const t = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof t.dtype !== 'string' || !Array.isArray(t.shape) || !Array.isArray(t.data_offsets) || t.data_offsets.length !== 2) {
+    if (
+      typeof t.dtype !== 'string' ||
+      !Array.isArray(t.shape) ||
+      !Array.isArray(t.data_offsets) ||
+      t.data_offsets.length !== 2
+    ) {
       throw new SafetensorsError(`tensor "${name}": needs dtype, shape and data_offsets`);
     }
     const shape = t.shape as number[];
     const [b, e] = t.data_offsets as number[];
-    if (!shape.every((n) => Number.isInteger(n) && n >= 0) || !Number.isInteger(b) || !Number.isInteger(e) || b < 0 || e < b) {
+    if (
+      !shape.every((n) => Number.isInteger(n) && n >= 0) ||
+      !Number.isInteger(b) ||
+      !Number.isInteger(e) ||
+      b < 0 ||
+      e < b
+    ) {
       throw new SafetensorsError(`tensor "${name}": bad shape or offsets`);
     }
-    if (dataStart + e > bytes.length) throw new SafetensorsError(`tensor "${name}": data ends past the file (${dataStart + e} > ${bytes.length})`);
+    if (dataStart + e > bytes.length)
+      throw new SafetensorsError(`tensor "${name}": data ends past the file (${dataStart + e} > ${bytes.length})`);
     const width = BYTES[t.dtype];
     const count = shape.reduce((a, n) => a * n, 1);
     if (width !== undefined && count * width !== e - b) {
-      throw new SafetensorsError(`tensor "${name}": ${t.dtype}[${shape.join(', ')}] needs ${count * width} bytes, offsets give ${e - b}`);
+      throw new SafetensorsError(
+        `tensor "${name}": ${t.dtype}[${shape.join(', ')}] needs ${count * width} bytes, offsets give ${e - b}`,
+      );
     }
     tensors.set(name, { name, dtype: t.dtype, shape, begin: dataStart + b, end: dataStart + e });
   }

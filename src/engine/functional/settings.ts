@@ -3,9 +3,7 @@
  * with their defaults applied (the defaults documented in config/functionalSchema.ts).
  */
 import type { FunctionalConfig, NonidealitiesConfig } from '../config/functionalSchema';
-import { PCM_DEFAULTS } from '../devices/pcm';
-import { RRAM_DEFAULTS } from '../devices/rram';
-import { IR_DROP_DEFAULTS } from '../devices/irDrop';
+import { devicePlugins, IR_DROP_DEFAULTS } from '../devices/index';
 
 export type AdcRange = 'fixed' | 'calibrated' | 'full-scale';
 
@@ -16,20 +14,24 @@ export interface NonidealitySettings {
   readonly readNoise: boolean;
   readonly driftCompensation: boolean;
   readonly tInferenceS: number;
-  readonly pcm: {
-    readonly gMaxUs: number; readonly t0S: number; readonly tReadS: number;
-    readonly progNoiseScale: number; readonly readNoiseScale: number; readonly driftScale: number;
-  };
-  /** `levels` null: 2^bits_per_cell of the matrix. */
-  readonly rram: { readonly rOnOhm: number; readonly rOffOhm: number; readonly levels: number | null; readonly programmingSigma: number };
+  /** Each device's resolved `nonidealities.<device>` section, by device id (its plug-in's settings). */
+  readonly devices: Readonly<Record<string, unknown>>;
   readonly stuckAt: { readonly onFraction: number; readonly offFraction: number };
   readonly irDrop: { readonly enabled: boolean; readonly wireResistanceOhm: number };
   readonly dacQuantization: boolean;
-  readonly adc: { readonly quantization: boolean; readonly range: AdcRange; readonly bound: number; readonly boundSigmas: number };
+  readonly adc: {
+    readonly quantization: boolean;
+    readonly range: AdcRange;
+    readonly bound: number;
+    readonly boundSigmas: number;
+  };
   readonly outputNoise: { readonly enabled: boolean; readonly sigma: number };
   readonly gainCell: {
-    readonly inputQuantization: boolean; readonly kvQuantization: boolean; readonly outputQuantization: boolean;
-    readonly nonlinearity: boolean; readonly decay: boolean;
+    readonly inputQuantization: boolean;
+    readonly kvQuantization: boolean;
+    readonly outputQuantization: boolean;
+    readonly nonlinearity: boolean;
+    readonly decay: boolean;
   };
 }
 
@@ -43,7 +45,11 @@ export interface RunSettings {
   readonly topK: number;
   /** Null: min(vocab, 8192). */
   readonly logitsVocab: number | null;
-  readonly gainCell: { readonly scoreSaturation: number; readonly outputSaturation: number; readonly linearGain: number };
+  readonly gainCell: {
+    readonly scoreSaturation: number;
+    readonly outputSaturation: number;
+    readonly linearGain: number;
+  };
 }
 
 export interface FunctionalSettings {
@@ -59,22 +65,14 @@ export function resolveNonidealities(n: NonidealitiesConfig = {}): NonidealitySe
     readNoise: n.read_noise ?? true,
     driftCompensation: n.drift_compensation ?? true,
     tInferenceS: n.t_inference_s ?? 3600,
-    pcm: {
-      gMaxUs: n.pcm?.g_max_us ?? PCM_DEFAULTS.gMaxUs,
-      t0S: n.pcm?.t0_s ?? PCM_DEFAULTS.t0S,
-      tReadS: n.pcm?.t_read_s ?? PCM_DEFAULTS.tReadS,
-      progNoiseScale: n.pcm?.prog_noise_scale ?? PCM_DEFAULTS.progNoiseScale,
-      readNoiseScale: n.pcm?.read_noise_scale ?? PCM_DEFAULTS.readNoiseScale,
-      driftScale: n.pcm?.drift_scale ?? PCM_DEFAULTS.driftScale,
-    },
-    rram: {
-      rOnOhm: n.rram?.r_on_ohm ?? RRAM_DEFAULTS.rOnOhm,
-      rOffOhm: n.rram?.r_off_ohm ?? RRAM_DEFAULTS.rOffOhm,
-      levels: n.rram?.levels ?? null,
-      programmingSigma: n.rram?.programming_sigma ?? RRAM_DEFAULTS.programmingSigma,
-    },
+    devices: Object.fromEntries(
+      devicePlugins().map((d) => [d.id, d.settings?.resolve((n as Record<string, unknown>)[d.id])]),
+    ),
     stuckAt: { onFraction: n.stuck_at?.on_fraction ?? 0, offFraction: n.stuck_at?.off_fraction ?? 0 },
-    irDrop: { enabled: n.ir_drop?.enabled ?? false, wireResistanceOhm: n.ir_drop?.wire_resistance_ohm ?? IR_DROP_DEFAULTS.wireResistanceOhm },
+    irDrop: {
+      enabled: n.ir_drop?.enabled ?? false,
+      wireResistanceOhm: n.ir_drop?.wire_resistance_ohm ?? IR_DROP_DEFAULTS.wireResistanceOhm,
+    },
     dacQuantization: n.dac?.quantization ?? true,
     adc: {
       quantization: n.adc?.quantization ?? true,
@@ -110,7 +108,10 @@ export function resolveRunSettings(f: FunctionalConfig = {}): RunSettings {
   };
 }
 
-export function resolveFunctionalSettings(config: { nonidealities?: NonidealitiesConfig; functional?: FunctionalConfig }): FunctionalSettings {
+export function resolveFunctionalSettings(config: {
+  nonidealities?: NonidealitiesConfig;
+  functional?: FunctionalConfig;
+}): FunctionalSettings {
   return { nonidealities: resolveNonidealities(config.nonidealities), run: resolveRunSettings(config.functional) };
 }
 
@@ -128,6 +129,12 @@ export function idealNonidealities(base: NonidealitySettings = resolveNonidealit
     dacQuantization: false,
     adc: { ...base.adc, quantization: false },
     outputNoise: { ...base.outputNoise, enabled: false },
-    gainCell: { inputQuantization: false, kvQuantization: false, outputQuantization: false, nonlinearity: false, decay: false },
+    gainCell: {
+      inputQuantization: false,
+      kvQuantization: false,
+      outputQuantization: false,
+      nonlinearity: false,
+      decay: false,
+    },
   };
 }

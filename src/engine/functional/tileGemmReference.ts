@@ -74,7 +74,7 @@ export interface ProgrammedTiles {
 }
 
 /**
- * Where the products run. The kernels' `TileGemmKernel` (src/engine/kernels/tileGemm.ts) has this
+ * Where the products run. The kernels' `TileGemmKernel` (src/engine/kernels/tileGemmKernel.ts) has this
  * shape, so `await loadTileGemmKernel()` can be passed wherever a backend is taken.
  */
 export interface TileGemmBackend {
@@ -116,21 +116,40 @@ export function dacQuantizeAll(x: Float32Array, spec: QuantizerSpec): Float32Arr
   return out;
 }
 
-function checkSpec(x: Float32Array, tokens: number, weights: Float32Array, K: number, N: number, spec: TileGemmSpec): void {
+function checkSpec(
+  x: Float32Array,
+  tokens: number,
+  weights: Float32Array,
+  K: number,
+  N: number,
+  spec: TileGemmSpec,
+): void {
   if (x.length !== tokens * K) throw new RangeError(`x holds ${x.length} values, expected tokens × K = ${tokens * K}`);
-  if (weights.length !== K * N) throw new RangeError(`weights hold ${weights.length} values, expected K × N = ${K * N}`);
-  if (!Number.isInteger(spec.tileRows) || spec.tileRows < 1) throw new RangeError(`tileRows must be a positive integer, got ${spec.tileRows}`);
-  for (const [name, q] of [['inputDac', spec.inputDac], ['outputAdc', spec.outputAdc]] as const) {
+  if (weights.length !== K * N)
+    throw new RangeError(`weights hold ${weights.length} values, expected K × N = ${K * N}`);
+  if (!Number.isInteger(spec.tileRows) || spec.tileRows < 1)
+    throw new RangeError(`tileRows must be a positive integer, got ${spec.tileRows}`);
+  for (const [name, q] of [
+    ['inputDac', spec.inputDac],
+    ['outputAdc', spec.outputAdc],
+  ] as const) {
     if (q && (!Number.isInteger(q.bits) || q.bits < 2 || q.bits > 24 || !(q.bound > 0) || !Number.isFinite(q.bound))) {
       throw new RangeError(`${name} needs integer bits in 2..24 and a positive finite bound, got ${JSON.stringify(q)}`);
     }
   }
-  if (spec.outputNoise && !spec.outputAdc) throw new RangeError('outputNoise needs outputAdc: its sigma is relative to the ADC bound');
+  if (spec.outputNoise && !spec.outputAdc)
+    throw new RangeError('outputNoise needs outputAdc: its sigma is relative to the ADC bound');
 }
 
 /** The contract above, in plain JavaScript. */
 export function tileGemm(
-  x: Float32Array, tokens: number, weights: Float32Array, K: number, N: number, spec: TileGemmSpec, out?: Float32Array,
+  x: Float32Array,
+  tokens: number,
+  weights: Float32Array,
+  K: number,
+  N: number,
+  spec: TileGemmSpec,
+  out?: Float32Array,
 ): Float32Array {
   checkSpec(x, tokens, weights, K, N, spec);
   const xq = spec.inputDac ? dacQuantizeAll(x, spec.inputDac) : x;
@@ -142,7 +161,8 @@ export function tileGemm(
   const z = noise ? new Float32Array(tokens * N) : null;
 
   const y = out ?? new Float32Array(tokens * N);
-  if (y.length !== tokens * N) throw new RangeError(`out holds ${y.length} values, expected tokens × N = ${tokens * N}`);
+  if (y.length !== tokens * N)
+    throw new RangeError(`out holds ${y.length} values, expected tokens × N = ${tokens * N}`);
   y.fill(0);
   // Four tokens share each weight load: about twice the speed of one token at a time in V8.
   const partials = [new Float64Array(N), new Float64Array(N), new Float64Array(N), new Float64Array(N)];
@@ -161,7 +181,10 @@ export function tileGemm(
     let t = 0;
     for (; t + 4 <= tokens; t += 4) {
       const [p0, p1, p2, p3] = partials;
-      p0.fill(0); p1.fill(0); p2.fill(0); p3.fill(0);
+      p0.fill(0);
+      p1.fill(0);
+      p2.fill(0);
+      p3.fill(0);
       for (let k = k0; k < k1; k++) {
         const a0 = xq[t * K + k];
         const a1 = xq[(t + 1) * K + k];

@@ -17,7 +17,13 @@ import { applyRope, gelu, layerNorm, rmsNorm, silu } from './linalg';
 import type { BlockWeights, LinearWeights, ModelWeights, NormWeights } from './weights';
 
 /** Y = X·W + b for one named matrix, on `rows` rows. */
-export type MatmulHook = (layer: number, matrix: MatrixName, x: Float32Array, rows: number, weights: LinearWeights) => Float32Array;
+export type MatmulHook = (
+  layer: number,
+  matrix: MatrixName,
+  x: Float32Array,
+  rows: number,
+  weights: LinearWeights,
+) => Float32Array;
 
 /** Attention of one query head over every sample; returns one T × head_dim output per sample. */
 export type AttentionHook = (layer: number, head: number, samples: readonly HeadInput[]) => Float32Array[];
@@ -53,7 +59,14 @@ export function embed(model: ModelWeights, shape: ModelShape, tokenIds: readonly
 }
 
 /** One head's T × head_dim slice of a rows × width projection, for one sample. */
-function headSlice(all: Float32Array, width: number, sample: number, tokens: number, head: number, dim: number): Float32Array {
+function headSlice(
+  all: Float32Array,
+  width: number,
+  sample: number,
+  tokens: number,
+  head: number,
+  dim: number,
+): Float32Array {
   const out = new Float32Array(tokens * dim);
   for (let t = 0; t < tokens; t++) {
     const src = (sample * tokens + t) * width + head * dim;

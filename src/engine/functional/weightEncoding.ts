@@ -35,17 +35,38 @@ export function weightEncoding(mapping: WeightMapping, weightBits: number, bitsP
       const magnitudeBits = Math.max(1, weightBits - 1);
       const bitsPerSlice = Math.min(bitsPerCell, magnitudeBits);
       return {
-        mapping, weightBits, maxCode, slices: Math.ceil(magnitudeBits / bitsPerSlice), polarities: 2,
-        referenceColumn: false, bitsPerSlice, cellMaxCode: 2 ** bitsPerSlice - 1,
+        mapping,
+        weightBits,
+        maxCode,
+        slices: Math.ceil(magnitudeBits / bitsPerSlice),
+        polarities: 2,
+        referenceColumn: false,
+        bitsPerSlice,
+        cellMaxCode: 2 ** bitsPerSlice - 1,
       };
     }
     case 'offset':
-      return { mapping, weightBits, maxCode, slices: 1, polarities: 1, referenceColumn: true, bitsPerSlice: weightBits, cellMaxCode: 2 ** weightBits - 1 };
+      return {
+        mapping,
+        weightBits,
+        maxCode,
+        slices: 1,
+        polarities: 1,
+        referenceColumn: true,
+        bitsPerSlice: weightBits,
+        cellMaxCode: 2 ** weightBits - 1,
+      };
     case 'bit-sliced': {
       const bitsPerSlice = Math.min(bitsPerCell, weightBits);
       return {
-        mapping, weightBits, maxCode, slices: Math.ceil(weightBits / bitsPerSlice), polarities: 1,
-        referenceColumn: true, bitsPerSlice, cellMaxCode: 2 ** bitsPerSlice - 1,
+        mapping,
+        weightBits,
+        maxCode,
+        slices: Math.ceil(weightBits / bitsPerSlice),
+        polarities: 1,
+        referenceColumn: true,
+        bitsPerSlice,
+        cellMaxCode: 2 ** bitsPerSlice - 1,
       };
     }
   }
@@ -94,7 +115,11 @@ export function referenceCode(enc: WeightEncoding, slice: number): number | null
 }
 
 /** Weight codes: w_max·round(W/w_max·Q)/Q, or W/w_max·Q unrounded. */
-export function quantizeWeights(weights: Float32Array, maxCode: number, round: boolean): { codes: Float64Array; wMax: number } {
+export function quantizeWeights(
+  weights: Float32Array,
+  maxCode: number,
+  round: boolean,
+): { codes: Float64Array; wMax: number } {
   let wMax = 0;
   for (let i = 0; i < weights.length; i++) wMax = Math.max(wMax, Math.abs(weights[i]));
   const codes = new Float64Array(weights.length);

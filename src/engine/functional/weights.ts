@@ -100,7 +100,10 @@ export function syntheticWeights(shape: ModelShape, blocks: number, vocab: numbe
     source: 'synthetic',
     description: `synthetic: Hugging Face initialisation of ${gpt2 ? 'GPT-2' : 'Llama'} (N(0, 0.02²) weights${gpt2 ? ', residual projections 0.02/√(2·n_layer)' : ''}, zero biases, unit norm gains)`,
     embedding,
-    positions: shape.positional === 'learned' ? Rng.derive(seed, 'weights/positions').normals(shape.context * d, SYNTHETIC_INIT_STD) : null,
+    positions:
+      shape.positional === 'learned'
+        ? Rng.derive(seed, 'weights/positions').normals(shape.context * d, SYNTHETIC_INIT_STD)
+        : null,
     blocks: list,
     finalNorm: norm(),
     lmHead: { w: lmHead, inFeatures: d, outFeatures: vocab, bias: null },
@@ -110,7 +113,10 @@ export function syntheticWeights(shape: ModelShape, blocks: number, vocab: numbe
 
 /** Reads tensors by name, checking shapes, with GPT-2's optional "transformer." prefix. */
 class TensorReader {
-  constructor(private readonly file: SafetensorsFile, private readonly prefixes: readonly string[]) {}
+  constructor(
+    private readonly file: SafetensorsFile,
+    private readonly prefixes: readonly string[],
+  ) {}
 
   has(name: string): boolean {
     return this.prefixes.some((p) => this.file.tensors.has(p + name));
@@ -122,8 +128,14 @@ class TensorReader {
     const info = this.file.tensors.get(full)!;
     const count = shape.reduce((a, n) => a * n, 1);
     // Vocabulary-sized tensors may be read in part: the first rows only.
-    if (info.shape.length !== shape.length || info.shape.slice(1).join() !== shape.slice(1).join() || info.shape[0] < shape[0]) {
-      throw new SafetensorsError(`tensor "${full}" has shape [${info.shape.join(', ')}], the model config needs [${shape.join(', ')}]`);
+    if (
+      info.shape.length !== shape.length ||
+      info.shape.slice(1).join() !== shape.slice(1).join() ||
+      info.shape[0] < shape[0]
+    ) {
+      throw new SafetensorsError(
+        `tensor "${full}" has shape [${info.shape.join(', ')}], the model config needs [${shape.join(', ')}]`,
+      );
     }
     return this.file.read(full, count);
   }
@@ -140,21 +152,37 @@ function gpt2Checkpoint(file: SafetensorsFile, shape: ModelShape, blocks: number
   const t = new TensorReader(file, ['', 'transformer.']);
   const d = shape.dModel;
   const f = shape.dFf;
-  const norm = (name: string): NormWeights => ({ weight: t.read(`${name}.weight`, [d]), bias: t.read(`${name}.bias`, [d]) });
+  const norm = (name: string): NormWeights => ({
+    weight: t.read(`${name}.weight`, [d]),
+    bias: t.read(`${name}.bias`, [d]),
+  });
   const list: BlockWeights[] = [];
   for (let b = 0; b < blocks; b++) {
     const p = `h.${b}.`;
     const qkv = t.read(`${p}attn.c_attn.weight`, [d, 3 * d]);
     const qkvBias = t.read(`${p}attn.c_attn.bias`, [3 * d]);
     const part = (i: number): LinearWeights => ({
-      w: columns(qkv, d, 3 * d, i * d, (i + 1) * d), inFeatures: d, outFeatures: d, bias: qkvBias.slice(i * d, (i + 1) * d),
+      w: columns(qkv, d, 3 * d, i * d, (i + 1) * d),
+      inFeatures: d,
+      outFeatures: d,
+      bias: qkvBias.slice(i * d, (i + 1) * d),
     });
     const lin = (name: string, inF: number, outF: number): LinearWeights => ({
-      w: t.read(`${p}${name}.weight`, [inF, outF]), inFeatures: inF, outFeatures: outF, bias: t.read(`${p}${name}.bias`, [outF]),
+      w: t.read(`${p}${name}.weight`, [inF, outF]),
+      inFeatures: inF,
+      outFeatures: outF,
+      bias: t.read(`${p}${name}.bias`, [outF]),
     });
     list.push({
-      norm1: norm(`${p}ln_1`), q: part(0), k: part(1), v: part(2), o: lin('attn.c_proj', d, d),
-      norm2: norm(`${p}ln_2`), up: lin('mlp.c_fc', d, f), gate: null, down: lin('mlp.c_proj', f, d),
+      norm1: norm(`${p}ln_1`),
+      q: part(0),
+      k: part(1),
+      v: part(2),
+      o: lin('attn.c_proj', d, d),
+      norm2: norm(`${p}ln_2`),
+      up: lin('mlp.c_fc', d, f),
+      gate: null,
+      down: lin('mlp.c_proj', f, d),
     });
   }
   const embedding = t.read('wte.weight', [vocab, d]);
@@ -221,14 +249,23 @@ export function checkpointFamily(file: SafetensorsFile): 'gpt2' | 'llama' | null
   return null;
 }
 
-export function checkpointWeights(file: SafetensorsFile, shape: ModelShape, blocks: number, vocab: number): ModelWeights {
+export function checkpointWeights(
+  file: SafetensorsFile,
+  shape: ModelShape,
+  blocks: number,
+  vocab: number,
+): ModelWeights {
   const family = checkpointFamily(file);
   if (family === null) {
-    throw new SafetensorsError('checkpoint has neither Hugging Face GPT-2 names (h.N.attn.c_attn.weight) nor Llama names (model.layers.N.self_attn.q_proj.weight)');
+    throw new SafetensorsError(
+      'checkpoint has neither Hugging Face GPT-2 names (h.N.attn.c_attn.weight) nor Llama names (model.layers.N.self_attn.q_proj.weight)',
+    );
   }
   const wantGpt2 = shape.family === 'gpt2';
   if ((family === 'gpt2') !== wantGpt2) {
-    throw new SafetensorsError(`checkpoint uses ${family === 'gpt2' ? 'GPT-2' : 'Llama'} tensor names but the model config is ${shape.family}`);
+    throw new SafetensorsError(
+      `checkpoint uses ${family === 'gpt2' ? 'GPT-2' : 'Llama'} tensor names but the model config is ${shape.family}`,
+    );
   }
   return family === 'gpt2' ? gpt2Checkpoint(file, shape, blocks, vocab) : llamaCheckpoint(file, shape, blocks, vocab);
 }

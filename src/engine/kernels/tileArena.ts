@@ -3,11 +3,11 @@
  * of a multiply. Sharing a memory matters: V8 reserves about 10 GB of address space per memory, so
  * one memory per weight matrix runs out on a model with a few hundred matrices.
  */
-import type { TileConversions, TileGeometry } from '../functional/tileGemm';
-import { quantizerLevels, quantizerStep } from '../functional/tileGemm';
-import type { ProgrammedTileArray, TileGemmPath } from './tileGemm';
+import type { TileConversions, TileGeometry } from '../functional/tileGemmReference';
+import { quantizerLevels, quantizerStep } from '../functional/tileGemmReference';
 import { EpilogueMode } from './tileGemmWasmModule';
 import type { TileGemmExports } from './tileGemmWasmModule';
+import type { ProgrammedTileArray, TileGemmPath } from './tileKernelTypes';
 import type { WasmMemory, WasmModule } from './wasmRuntime';
 import { WASM_PAGE_BYTES, wasmApi } from './wasmRuntime';
 
@@ -17,7 +17,12 @@ const ARENA_LIMIT_BYTES = 2 ** 31;
 const ALIGN_BYTES = 64;
 
 type MultiplyCheck = (
-  x: Float32Array, tokens: number, rows: number, cols: number, conversions: TileConversions, out?: Float32Array,
+  x: Float32Array,
+  tokens: number,
+  rows: number,
+  cols: number,
+  conversions: TileConversions,
+  out?: Float32Array,
 ) => Float32Array;
 
 interface Region {
@@ -38,11 +43,11 @@ class RegionAllocator {
     const index = this.free.findIndex((r) => r.size >= size);
     if (index >= 0) {
       const region = this.free[index];
-      const start = region.start;
+      const regionStart = region.start;
       region.start += size;
       region.size -= size;
       if (region.size === 0) this.free.splice(index, 1);
-      return start;
+      return regionStart;
     }
     const start = this.end;
     this.end += size;
@@ -86,7 +91,10 @@ export class TileArena {
   private readonly allocator = new RegionAllocator();
   private scratch: Region | null = null;
 
-  constructor(module: WasmModule, private readonly nr: number) {
+  constructor(
+    module: WasmModule,
+    private readonly nr: number,
+  ) {
     const wasm = wasmApi();
     if (!wasm) throw new Error('WebAssembly is not available');
     this.memory = new wasm.Memory({ initial: 1, maximum: ARENA_LIMIT_BYTES / WASM_PAGE_BYTES });
@@ -147,22 +155,21 @@ export class TileArena {
       }
     }
 
-    const arena = this;
     const array: ProgrammedTileArray = {
       path,
       rows,
       cols,
       geometry: { tileRows: geometry.tileRows, tileCols: geometry.tileCols },
-      multiply(x, tokens, conversions, out) {
+      multiply: (x, tokens, conversions, out) => {
         if (packedStart === null) throw new Error('programmed tile array used after dispose()');
         const y = checkMultiply(x, tokens, rows, cols, conversions, out);
-        arena.multiply(packedStart, rows, cols, geometry.tileRows, x, tokens, conversions, y);
+        this.multiply(packedStart, rows, cols, geometry.tileRows, x, tokens, conversions, y);
         return y;
       },
-      dispose() {
+      dispose: () => {
         if (packedStart === null) return;
         unreleased.unregister(array);
-        arena.release(packedStart, packedBytes);
+        this.release(packedStart, packedBytes);
         packedStart = null;
       },
     };
@@ -209,9 +216,19 @@ export class TileArena {
       kernels.packInput(xStart, rows, k0, kb, tokens, blockPanels);
       if (outputNoise && noiseView) outputNoise.normals.fill(noiseView);
       kernels.rowBlock(
-        blockPanels, packedStart + k0 * paddedCols * 4, kb, tokens, panels,
-        yStart, paddedCols * 4, noiseStart, cols * 4,
-        noiseScale, adcStep, adcLevels, mode,
+        blockPanels,
+        packedStart + k0 * paddedCols * 4,
+        kb,
+        tokens,
+        panels,
+        yStart,
+        paddedCols * 4,
+        noiseStart,
+        cols * 4,
+        noiseScale,
+        adcStep,
+        adcLevels,
+        mode,
       );
       mode &= ~EpilogueMode.store;
     }

@@ -1,7 +1,7 @@
 /**
  * Fast noisy-tile GEMM/GEMV: the hot loop of the functional analog simulation, as WebAssembly
  * kernels generated at load time (tileGemmWasmModule.ts). They compute exactly the contract of
- * src/engine/functional/tileGemm.ts (input DAC, per-row-block partial sums, output noise, ADC,
+ * src/engine/functional/tileGemmReference.ts (input DAC, per-row-block partial sums, output noise, ADC,
  * digital accumulation); its plain-JavaScript `tileGemm` is the 'js' path and the yardstick of the
  * tests. Partial sums are float32 here, in any summation order (fused on the relaxed path).
  *
@@ -15,37 +15,16 @@
  * per weight matrix (it packs W, as a crossbar is written once) and `array.multiply(x, tokens,
  * conversions)` per call. A kernel is a `TileGemmBackend` of the functional simulation.
  */
-import type { QuantizerSpec, TileConversions, TileGemmSpec, TileGeometry } from '../functional/tileGemm';
-import { tileGemm } from '../functional/tileGemm';
+import type { QuantizerSpec, TileConversions, TileGemmSpec, TileGeometry } from '../functional/tileGemmReference';
+import { tileGemm } from '../functional/tileGemmReference';
 import { TileArena } from './tileArena';
 import { buildTileGemmModule } from './tileGemmWasmModule';
 import type { TileGemmModuleShape } from './tileGemmWasmModule';
+import type { ProgrammedTileArray, TileGemmKernel, TileGemmPath } from './tileKernelTypes';
 import type { WasmModule } from './wasmRuntime';
 import { wasmApi } from './wasmRuntime';
 
-export type TileGemmPath = 'wasm-relaxed' | 'wasm-simd' | 'js';
-
-/**
- * Weights written into crossbar tiles once ("programmed"), then multiplied many times. The
- * WebAssembly paths pack them into their panel layout here, as hardware holds weights static.
- */
-export interface ProgrammedTileArray {
-  readonly path: TileGemmPath;
-  /** K: input rows. */
-  readonly rows: number;
-  /** N: output columns. */
-  readonly cols: number;
-  readonly geometry: TileGeometry;
-  /** Y (tokens × N) for x (tokens × K); writes into `out` when given. */
-  multiply(x: Float32Array, tokens: number, conversions: TileConversions, out?: Float32Array): Float32Array;
-  /** Releases the packed weights; the array is unusable afterwards. */
-  dispose(): void;
-}
-
-export interface TileGemmKernel {
-  readonly path: TileGemmPath;
-  program(weights: Float32Array, rows: number, cols: number, geometry: TileGeometry): ProgrammedTileArray;
-}
+export type { ProgrammedTileArray, TileGemmKernel, TileGemmPath } from './tileKernelTypes';
 
 /**
  * Register blocks, measured with scripts/tune-tile-gemm.ts on x64 (AMD EPYC, Node 20). V8 has 15
@@ -153,18 +132,27 @@ function checkProgram(weights: Float32Array, rows: number, cols: number, geometr
 }
 
 function checkMultiply(
-  x: Float32Array, tokens: number, rows: number, cols: number, conversions: TileConversions, out?: Float32Array,
+  x: Float32Array,
+  tokens: number,
+  rows: number,
+  cols: number,
+  conversions: TileConversions,
+  out?: Float32Array,
 ): Float32Array {
   checkPositiveInteger('tokens', tokens);
-  if (x.length !== tokens * rows) throw new RangeError(`x holds ${x.length} values, expected tokens × K = ${tokens * rows}`);
+  if (x.length !== tokens * rows)
+    throw new RangeError(`x holds ${x.length} values, expected tokens × K = ${tokens * rows}`);
   checkQuantizer('inputDac', conversions.inputDac);
   checkQuantizer('outputAdc', conversions.outputAdc);
   const noise = conversions.outputNoise;
   if (noise) {
-    if (!conversions.outputAdc) throw new RangeError('outputNoise needs outputAdc: its sigma is relative to the ADC bound');
-    if (!(noise.sigma >= 0) || !Number.isFinite(noise.sigma)) throw new RangeError(`outputNoise.sigma must be ≥ 0, got ${noise.sigma}`);
+    if (!conversions.outputAdc)
+      throw new RangeError('outputNoise needs outputAdc: its sigma is relative to the ADC bound');
+    if (!(noise.sigma >= 0) || !Number.isFinite(noise.sigma))
+      throw new RangeError(`outputNoise.sigma must be ≥ 0, got ${noise.sigma}`);
   }
-  if (out && out.length !== tokens * cols) throw new RangeError(`out holds ${out.length} values, expected tokens × N = ${tokens * cols}`);
+  if (out && out.length !== tokens * cols)
+    throw new RangeError(`out holds ${out.length} values, expected tokens × N = ${tokens * cols}`);
   return out ?? new Float32Array(tokens * cols);
 }
 
@@ -194,7 +182,11 @@ const jsKernel: TileGemmKernel = {
 class WasmTileGemmKernel implements TileGemmKernel {
   private readonly arenas: TileArena[] = [];
 
-  constructor(readonly path: TileGemmPath, private readonly shape: TileGemmModuleShape, private readonly module: WasmModule) {}
+  constructor(
+    readonly path: TileGemmPath,
+    private readonly shape: TileGemmModuleShape,
+    private readonly module: WasmModule,
+  ) {}
 
   program(weights: Float32Array, rows: number, cols: number, geometry: TileGeometry): ProgrammedTileArray {
     checkProgram(weights, rows, cols, geometry);

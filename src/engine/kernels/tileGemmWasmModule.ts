@@ -1,6 +1,6 @@
 /**
  * Generates the WebAssembly module of the noisy-tile GEMM, whose contract is documented in
- * src/engine/functional/tileGemm.ts.
+ * src/engine/functional/tileGemmReference.ts.
  *
  * Layout, after GotoBLAS/BLIS (Goto & van de Geijn, ACM TOMS 2008; Van Zee & van de Geijn, ACM
  * TOMS 2015), with the depth block fixed to the tile's row block because the ADC digitises each
@@ -17,7 +17,7 @@
  *
  * x64 V8 has 16 XMM registers with one kept as scratch, and TurboFan issues all the loads of a
  * loop iteration before its arithmetic: MR × NR/4 accumulators, NR/4 weight vectors and MR
- * broadcast inputs must fit in 15 at once (tileGemm.ts picks the shapes). Kernels for few tokens
+ * broadcast inputs must fit in 15 at once (tileGemmKernel.ts picks the shapes). Kernels for few tokens
  * can split the depth loop over several accumulator sets to hide the FMA latency.
  */
 import { FunctionBuilder, ModuleBuilder, ValType } from './wasmEncoder';
@@ -67,7 +67,13 @@ const EPILOGUE_PARAMS = [
  * Micro-kernel for an mr × nr block: params (a, b, kb, ...EPILOGUE_PARAMS).
  * `a` points at a packed token panel, `b` at a packed weight panel, `kb` is the row block's depth.
  */
-function microKernel(mr: number, nr: number, relaxed: boolean, split: number, broadcast: 'load' | 'shuffle'): FunctionBuilder {
+function microKernel(
+  mr: number,
+  nr: number,
+  relaxed: boolean,
+  split: number,
+  broadcast: 'load' | 'shuffle',
+): FunctionBuilder {
   const f = new FunctionBuilder([I32, I32, I32, ...EPILOGUE_PARAMS], []);
   const [a, b, kb, y, ldy, noise, ldNoise, noiseScale, step, levels, mode] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const nv = nr / 4;
@@ -95,18 +101,29 @@ function microKernel(mr: number, nr: number, relaxed: boolean, split: number, br
   // With 'shuffle', a token panel of fewer than 4·⌈mr/4⌉ tokens is read up to 12 bytes past its
   // end: harmless, as the panels are followed by the output scratch.
   const depthStep = (u: number, s: number): void => {
-    for (let j = 0; j < nv; j++) f.get(b).v128Load(u * bStrideBytes + j * 16).set(bv[j]);
+    for (let j = 0; j < nv; j++)
+      f.get(b)
+        .v128Load(u * bStrideBytes + j * 16)
+        .set(bv[j]);
     if (broadcast === 'shuffle') {
-      for (let g = 0; g < aVectors.length; g++) f.get(a).v128Load(u * aStrideBytes + g * 16).set(aVectors[g]);
+      for (let g = 0; g < aVectors.length; g++)
+        f.get(a)
+          .v128Load(u * aStrideBytes + g * 16)
+          .set(aVectors[g]);
     }
     for (let i = 0; i < mr; i++) {
       if (broadcast === 'shuffle') {
         const lane = i % 4;
         const pattern: number[] = [];
         for (let r = 0; r < 4; r++) pattern.push(lane * 4, lane * 4 + 1, lane * 4 + 2, lane * 4 + 3);
-        f.get(aVectors[i >> 2]).get(aVectors[i >> 2]).i8x16Shuffle(pattern).set(av);
+        f.get(aVectors[i >> 2])
+          .get(aVectors[i >> 2])
+          .i8x16Shuffle(pattern)
+          .set(av);
       } else {
-        f.get(a).v128Load32Splat(u * aStrideBytes + i * 4).set(av);
+        f.get(a)
+          .v128Load32Splat(u * aStrideBytes + i * 4)
+          .set(av);
       }
       for (let j = 0; j < nv; j++) {
         const c = acc[s][i][j];
@@ -121,11 +138,24 @@ function microKernel(mr: number, nr: number, relaxed: boolean, split: number, br
   f.block().loop();
   f.get(a).get(aEnd).i32GeU().brIf(1);
   for (let u = 0; u < unroll; u++) depthStep(u, u % split);
-  f.get(a).i32Const(unroll * aStrideBytes).i32Add().set(a);
-  f.get(b).i32Const(unroll * bStrideBytes).i32Add().set(b);
+  f.get(a)
+    .i32Const(unroll * aStrideBytes)
+    .i32Add()
+    .set(a);
+  f.get(b)
+    .i32Const(unroll * bStrideBytes)
+    .i32Add()
+    .set(b);
   f.br(0).end().end();
   // Remaining depth, one row at a time.
-  f.get(a).get(kb).i32Const(unroll - 1).i32And().i32Const(aStrideBytes).i32Mul().i32Add().set(aEnd);
+  f.get(a)
+    .get(kb)
+    .i32Const(unroll - 1)
+    .i32And()
+    .i32Const(aStrideBytes)
+    .i32Mul()
+    .i32Add()
+    .set(aEnd);
   f.block().loop();
   f.get(a).get(aEnd).i32GeU().brIf(1);
   depthStep(0, 0);
@@ -147,7 +177,13 @@ function microKernel(mr: number, nr: number, relaxed: boolean, split: number, br
     const row = f.local(I32);
     f.get(noise).get(ldNoise).i32Const(i).i32Mul().i32Add().set(row);
     for (let j = 0; j < nv; j++) {
-      f.get(sums[i][j]).get(row).v128Load(j * 16).get(scaleV).f32x4Mul().f32x4Add().set(sums[i][j]);
+      f.get(sums[i][j])
+        .get(row)
+        .v128Load(j * 16)
+        .get(scaleV)
+        .f32x4Mul()
+        .f32x4Add()
+        .set(sums[i][j]);
     }
   }
   f.end();
@@ -174,12 +210,21 @@ function microKernel(mr: number, nr: number, relaxed: boolean, split: number, br
   // Digital accumulation into Y (or a plain store for the first row block).
   f.get(mode).i32Const(EpilogueMode.store).i32And().if_();
   for (let i = 0; i < mr; i++) {
-    for (let j = 0; j < nv; j++) f.get(y).get(sums[i][j]).v128Store(j * 16);
+    for (let j = 0; j < nv; j++)
+      f.get(y)
+        .get(sums[i][j])
+        .v128Store(j * 16);
     if (i + 1 < mr) f.get(y).get(ldy).i32Add().set(y);
   }
   f.else_();
   for (let i = 0; i < mr; i++) {
-    for (let j = 0; j < nv; j++) f.get(y).get(y).v128Load(j * 16).get(sums[i][j]).f32x4Add().v128Store(j * 16);
+    for (let j = 0; j < nv; j++)
+      f.get(y)
+        .get(y)
+        .v128Load(j * 16)
+        .get(sums[i][j])
+        .f32x4Add()
+        .v128Store(j * 16);
     if (i + 1 < mr) f.get(y).get(ldy).i32Add().set(y);
   }
   f.end();
@@ -193,8 +238,9 @@ function microKernel(mr: number, nr: number, relaxed: boolean, split: number, br
  */
 function rowBlockDriver(mr: number, nr: number, kernelIndex: (rows: number) => number): FunctionBuilder {
   const f = new FunctionBuilder([I32, I32, I32, I32, I32, ...EPILOGUE_PARAMS], []);
-  const [a, b, kb, tokens, panels, y, ldy, noise, ldNoise, noiseScale, step, levels, mode] =
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const [a, b, kb, tokens, panels, y, ldy, noise, ldNoise, noiseScale, step, levels, mode] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+  ];
   const p = f.local(I32);
   const t = f.local(I32);
   const ap = f.local(I32);
@@ -206,7 +252,10 @@ function rowBlockDriver(mr: number, nr: number, kernelIndex: (rows: number) => n
 
   // full = tokens − tokens mod mr, rest = tokens mod mr (mr need not be a power of two).
   f.get(tokens).get(tokens).i32Const(mr).i32DivU().i32Const(mr).i32Mul().tee(full).i32Sub().set(rest);
-  f.get(kb).i32Const(mr * 4).i32Mul().set(aPanelBytes);
+  f.get(kb)
+    .i32Const(mr * 4)
+    .i32Mul()
+    .set(aPanelBytes);
 
   const callKernel = (rows: number): void => {
     f.get(ap).get(b).get(kb).get(yp).get(ldy).get(np).get(ldNoise).get(noiseScale).get(step).get(levels).get(mode);
@@ -232,9 +281,20 @@ function rowBlockDriver(mr: number, nr: number, kernelIndex: (rows: number) => n
     callKernel(rows);
     f.end();
   }
-  f.get(b).get(kb).i32Const(nr * 4).i32Mul().i32Add().set(b);
-  f.get(y).i32Const(nr * 4).i32Add().set(y);
-  f.get(noise).i32Const(nr * 4).i32Add().set(noise);
+  f.get(b)
+    .get(kb)
+    .i32Const(nr * 4)
+    .i32Mul()
+    .i32Add()
+    .set(b);
+  f.get(y)
+    .i32Const(nr * 4)
+    .i32Add()
+    .set(y);
+  f.get(noise)
+    .i32Const(nr * 4)
+    .i32Add()
+    .set(noise);
   f.get(p).i32Const(1).i32Add().set(p);
   f.br(0).end().end();
   return f;
@@ -322,9 +382,19 @@ export interface TileGemmExports {
   readonly quantizeInput: (x: number, count: number, step: number, levels: number) => void;
   readonly packInput: (x: number, K: number, k0: number, kb: number, tokens: number, dst: number) => void;
   readonly rowBlock: (
-    a: number, b: number, kb: number, tokens: number, panels: number,
-    y: number, ldy: number, noise: number, ldNoise: number,
-    noiseScale: number, step: number, levels: number, mode: number,
+    a: number,
+    b: number,
+    kb: number,
+    tokens: number,
+    panels: number,
+    y: number,
+    ldy: number,
+    noise: number,
+    ldNoise: number,
+    noiseScale: number,
+    step: number,
+    levels: number,
+    mode: number,
   ) => void;
 }
 
@@ -341,7 +411,10 @@ export function buildTileGemmModule(shape: TileGemmModuleShape): Uint8Array {
     const split = shape.depthSplits[rows - 1] ?? 1;
     module.addFunction(`kernel${rows}`, microKernel(rows, nr, relaxed, split, shape.broadcast));
   }
-  module.addFunction('rowBlock', rowBlockDriver(mr, nr, (rows) => rows - 1));
+  module.addFunction(
+    'rowBlock',
+    rowBlockDriver(mr, nr, (rows) => rows - 1),
+  );
   module.addFunction('quantizeInput', quantizeInput());
   module.addFunction('packInput', packInput(mr));
   return module.encode();

@@ -50,7 +50,10 @@ export class FunctionBuilder {
   readonly code: number[] = [];
   private readonly localTypes: ValType[] = [];
 
-  constructor(readonly params: readonly ValType[], readonly results: readonly ValType[]) {}
+  constructor(
+    readonly params: readonly ValType[],
+    readonly results: readonly ValType[],
+  ) {}
 
   /** Declares a new local and returns its index. */
   local(type: ValType): number {
@@ -59,31 +62,88 @@ export class FunctionBuilder {
   }
 
   // Control.
-  block(): this { this.code.push(0x02, 0x40); return this; }
-  loop(): this { this.code.push(0x03, 0x40); return this; }
-  if_(): this { this.code.push(0x04, 0x40); return this; }
-  else_(): this { this.code.push(0x05); return this; }
-  end(): this { this.code.push(0x0b); return this; }
-  br(depth: number): this { this.code.push(0x0c); pushUleb(this.code, depth); return this; }
-  brIf(depth: number): this { this.code.push(0x0d); pushUleb(this.code, depth); return this; }
-  return_(): this { this.code.push(0x0f); return this; }
-  call(functionIndex: number): this { this.code.push(0x10); pushUleb(this.code, functionIndex); return this; }
+  block(): this {
+    this.code.push(0x02, 0x40);
+    return this;
+  }
+  loop(): this {
+    this.code.push(0x03, 0x40);
+    return this;
+  }
+  if_(): this {
+    this.code.push(0x04, 0x40);
+    return this;
+  }
+  else_(): this {
+    this.code.push(0x05);
+    return this;
+  }
+  end(): this {
+    this.code.push(0x0b);
+    return this;
+  }
+  br(depth: number): this {
+    this.code.push(0x0c);
+    pushUleb(this.code, depth);
+    return this;
+  }
+  brIf(depth: number): this {
+    this.code.push(0x0d);
+    pushUleb(this.code, depth);
+    return this;
+  }
+  return_(): this {
+    this.code.push(0x0f);
+    return this;
+  }
+  call(functionIndex: number): this {
+    this.code.push(0x10);
+    pushUleb(this.code, functionIndex);
+    return this;
+  }
   /** `select(a, b, cond)`: a when cond ≠ 0, else b. */
-  select(): this { this.code.push(0x1b); return this; }
+  select(): this {
+    this.code.push(0x1b);
+    return this;
+  }
 
   // Variables.
-  get(index: number): this { this.code.push(0x20); pushUleb(this.code, index); return this; }
-  set(index: number): this { this.code.push(0x21); pushUleb(this.code, index); return this; }
-  tee(index: number): this { this.code.push(0x22); pushUleb(this.code, index); return this; }
+  get(index: number): this {
+    this.code.push(0x20);
+    pushUleb(this.code, index);
+    return this;
+  }
+  set(index: number): this {
+    this.code.push(0x21);
+    pushUleb(this.code, index);
+    return this;
+  }
+  tee(index: number): this {
+    this.code.push(0x22);
+    pushUleb(this.code, index);
+    return this;
+  }
 
   // Scalar memory (offset in bytes; alignment hint as log2 bytes).
-  f32Load(offset = 0): this { return this.memOp([0x2a], 2, offset); }
-  f32Store(offset = 0): this { return this.memOp([0x38], 2, offset); }
-  i32Load(offset = 0): this { return this.memOp([0x28], 2, offset); }
-  i32Store(offset = 0): this { return this.memOp([0x36], 2, offset); }
+  f32Load(offset = 0): this {
+    return this.memOp([0x2a], 2, offset);
+  }
+  f32Store(offset = 0): this {
+    return this.memOp([0x38], 2, offset);
+  }
+  i32Load(offset = 0): this {
+    return this.memOp([0x28], 2, offset);
+  }
+  i32Store(offset = 0): this {
+    return this.memOp([0x36], 2, offset);
+  }
 
   // Constants.
-  i32Const(value: number): this { this.code.push(0x41); pushSleb(this.code, value); return this; }
+  i32Const(value: number): this {
+    this.code.push(0x41);
+    pushSleb(this.code, value);
+    return this;
+  }
   f32Const(value: number): this {
     f32Scratch[0] = value;
     this.code.push(0x43, f32ScratchBytes[0], f32ScratchBytes[1], f32ScratchBytes[2], f32ScratchBytes[3]);
@@ -91,43 +151,130 @@ export class FunctionBuilder {
   }
 
   // i32 arithmetic and comparison.
-  i32Eq(): this { this.code.push(0x46); return this; }
-  i32GtU(): this { this.code.push(0x4b); return this; }
-  i32GeU(): this { this.code.push(0x4f); return this; }
-  i32Add(): this { this.code.push(0x6a); return this; }
-  i32Sub(): this { this.code.push(0x6b); return this; }
-  i32Mul(): this { this.code.push(0x6c); return this; }
-  i32DivU(): this { this.code.push(0x6e); return this; }
-  i32And(): this { this.code.push(0x71); return this; }
-  i32Shl(): this { this.code.push(0x74); return this; }
-  f32Lt(): this { this.code.push(0x5d); return this; }
+  i32Eq(): this {
+    this.code.push(0x46);
+    return this;
+  }
+  i32GtU(): this {
+    this.code.push(0x4b);
+    return this;
+  }
+  i32GeU(): this {
+    this.code.push(0x4f);
+    return this;
+  }
+  i32Add(): this {
+    this.code.push(0x6a);
+    return this;
+  }
+  i32Sub(): this {
+    this.code.push(0x6b);
+    return this;
+  }
+  i32Mul(): this {
+    this.code.push(0x6c);
+    return this;
+  }
+  i32DivU(): this {
+    this.code.push(0x6e);
+    return this;
+  }
+  i32And(): this {
+    this.code.push(0x71);
+    return this;
+  }
+  i32Shl(): this {
+    this.code.push(0x74);
+    return this;
+  }
+  f32Lt(): this {
+    this.code.push(0x5d);
+    return this;
+  }
 
   // f32 arithmetic.
-  f32Nearest(): this { this.code.push(0x90); return this; }
-  f32Add(): this { this.code.push(0x92); return this; }
-  f32Sub(): this { this.code.push(0x93); return this; }
-  f32Mul(): this { this.code.push(0x94); return this; }
-  f32Div(): this { this.code.push(0x95); return this; }
-  f32Min(): this { this.code.push(0x96); return this; }
-  f32Max(): this { this.code.push(0x97); return this; }
+  f32Nearest(): this {
+    this.code.push(0x90);
+    return this;
+  }
+  f32Add(): this {
+    this.code.push(0x92);
+    return this;
+  }
+  f32Sub(): this {
+    this.code.push(0x93);
+    return this;
+  }
+  f32Mul(): this {
+    this.code.push(0x94);
+    return this;
+  }
+  f32Div(): this {
+    this.code.push(0x95);
+    return this;
+  }
+  f32Min(): this {
+    this.code.push(0x96);
+    return this;
+  }
+  f32Max(): this {
+    this.code.push(0x97);
+    return this;
+  }
 
   // SIMD (0xfd prefix).
-  v128Load(offset = 0): this { return this.memOp(simd(0x00), 4, offset); }
-  v128Load32Splat(offset = 0): this { return this.memOp(simd(0x09), 2, offset); }
-  v128Store(offset = 0): this { return this.memOp(simd(0x0b), 4, offset); }
-  v128Zero(): this { this.code.push(...simd(0x0c), ...new Array<number>(16).fill(0)); return this; }
+  v128Load(offset = 0): this {
+    return this.memOp(simd(0x00), 4, offset);
+  }
+  v128Load32Splat(offset = 0): this {
+    return this.memOp(simd(0x09), 2, offset);
+  }
+  v128Store(offset = 0): this {
+    return this.memOp(simd(0x0b), 4, offset);
+  }
+  v128Zero(): this {
+    this.code.push(...simd(0x0c), ...new Array<number>(16).fill(0));
+    return this;
+  }
   /** `i8x16.shuffle` of two vectors with 16 lane indices (0–31). */
-  i8x16Shuffle(lanes: readonly number[]): this { this.code.push(...simd(0x0d), ...lanes); return this; }
-  f32x4Splat(): this { this.code.push(...simd(0x13)); return this; }
-  f32x4Nearest(): this { this.code.push(...simd(0x6a)); return this; }
-  f32x4Add(): this { this.code.push(...simd(0xe4)); return this; }
-  f32x4Mul(): this { this.code.push(...simd(0xe6)); return this; }
-  f32x4Div(): this { this.code.push(...simd(0xe7)); return this; }
+  i8x16Shuffle(lanes: readonly number[]): this {
+    this.code.push(...simd(0x0d), ...lanes);
+    return this;
+  }
+  f32x4Splat(): this {
+    this.code.push(...simd(0x13));
+    return this;
+  }
+  f32x4Nearest(): this {
+    this.code.push(...simd(0x6a));
+    return this;
+  }
+  f32x4Add(): this {
+    this.code.push(...simd(0xe4));
+    return this;
+  }
+  f32x4Mul(): this {
+    this.code.push(...simd(0xe6));
+    return this;
+  }
+  f32x4Div(): this {
+    this.code.push(...simd(0xe7));
+    return this;
+  }
   /** Pseudo-minimum `b < a ? b : a`: one `minps`, unlike `f32x4.min` and its NaN handling. */
-  f32x4Pmin(): this { this.code.push(...simd(0xea)); return this; }
-  f32x4Pmax(): this { this.code.push(...simd(0xeb)); return this; }
+  f32x4Pmin(): this {
+    this.code.push(...simd(0xea));
+    return this;
+  }
+  f32x4Pmax(): this {
+    this.code.push(...simd(0xeb));
+    return this;
+  }
   /** Relaxed SIMD `f32x4.relaxed_madd(a, b, c)` = a·b + c, fused where the CPU has FMA. */
-  f32x4RelaxedMadd(): this { this.code.push(...simd(0x105)); return this; }
+  f32x4RelaxedMadd(): this {
+    this.code.push(...simd(0x105));
+    return this;
+  }
 
   private memOp(opcode: readonly number[], alignLog2: number, offset: number): this {
     this.code.push(...opcode);
