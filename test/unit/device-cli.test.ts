@@ -24,7 +24,10 @@ test('aimc device pcm --json: conductance falls under drift, programming noise i
   const c = JSON.parse(r.stdout) as Curves;
   for (const s of c.drift) {
     const g = s.points.map((p) => p.gUs);
-    assert.ok(g.every((v, i) => i === 0 || v <= g[i - 1]), `series ${s.gTargetUs}`);
+    assert.ok(
+      g.every((v, i) => i === 0 || v <= g[i - 1]),
+      `series ${s.gTargetUs}`,
+    );
     assert.ok(g.at(-1)! < s.gTargetUs);
   }
   assert.ok(c.programming.every((p) => p.sigmaUs > 0));
@@ -37,9 +40,15 @@ test('--csv holds the three curves in one long table', () => {
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines[0], 'curve,series_g_us,x,x_unit,y,y_unit');
   const count = (curve: string) => lines.filter((l) => l.startsWith(`${curve},`)).length;
-  assert.equal(count('drift'), json.drift.reduce((n, s) => n + s.points.length, 0));
+  assert.equal(
+    count('drift'),
+    json.drift.reduce((n, s) => n + s.points.length, 0),
+  );
   assert.equal(count('programming_sigma'), json.programming.length);
-  assert.equal(count('read_noise_sigma'), json.readNoise.reduce((n, s) => n + s.points.length, 0));
+  assert.equal(
+    count('read_noise_sigma'),
+    json.readNoise.reduce((n, s) => n + s.points.length, 0),
+  );
 });
 
 test('--config takes the device parameters from a config: no drift when drift is off', () => {
@@ -56,5 +65,5 @@ test('the readable form names the device and the curves; an unknown model is a u
   assert.match(r.stdout, /programming σ against target conductance/);
   const bad = aimc('device', 'fefet');
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /unknown device model `fefet`; models: ideal, pcm, rram/);
+  assert.match(bad.stderr, /unknown device model `fefet`; models: pcm, rram, ideal/);
 });

@@ -12,17 +12,24 @@ export const accumulatorSpec: ComponentSpec = {
   description: 'Digital adders that recombine partial sums.',
   parameters: {
     energy_per_add_j: {
-      unit: 'J', default: null, minimum: 0,
+      unit: 'J',
+      default: null,
+      minimum: 0,
       description: 'Energy of one addition. Default: 0.1 pJ × (bits/32) at 45 nm, scaled to the node.',
       source: 'Horowitz, "Computing\'s energy problem", ISSCC 2014: 32-bit integer add 0.1 pJ at 45 nm',
     },
     accumulator_bits: {
-      unit: 'bits', default: 24, minimum: 1, maximum: 64,
+      unit: 'bits',
+      default: 24,
+      minimum: 1,
+      maximum: 64,
       description: 'Width of the partial-sum accumulator.',
       source: 'Assumption: ADC bits plus log2 of the row blocks and slices, rounded up to a 24-bit register',
     },
     area_per_adder_um2: {
-      unit: 'um2', default: null, minimum: 0,
+      unit: 'um2',
+      default: null,
+      minimum: 0,
       description: 'Area of one accumulator. Default: ISAAC shift-and-add unit, 60 µm² at 32 nm, scaled with node².',
       source: 'ISAAC (Shafiee et al., ISCA 2016, Table 6): shift-and-add, 4 per IMA, 0.00024 mm²',
     },

@@ -19,7 +19,8 @@ export const adcSpec: ComponentSpec = {
       default: null,
       minimum: 0,
       description: 'Energy of one conversion. Default: survey fit at the configured bits and node.',
-      source: 'Accelergy ADC plug-in fit to Murmann ADC survey (22 nm: 4 b 0.46 pJ, 6 b 0.53 pJ, 8 b 0.85 pJ, 10 b 1.6 pJ; 65 nm: 3.5, 4.0, 6.5, 12.5 pJ)',
+      source:
+        'Accelergy ADC plug-in fit to Murmann ADC survey (22 nm: 4 b 0.46 pJ, 6 b 0.53 pJ, 8 b 0.85 pJ, 10 b 1.6 pJ; 65 nm: 3.5, 4.0, 6.5, 12.5 pJ)',
     },
     energy_scale: {
       unit: '',
@@ -46,8 +47,18 @@ export const adcSpec: ComponentSpec = {
 };
 
 /** Survey-fit table: bits → pJ per conversion. */
-const SURVEY_22NM: ReadonlyArray<readonly [number, number]> = [[4, 0.46], [6, 0.53], [8, 0.85], [10, 1.6]];
-const SURVEY_65NM: ReadonlyArray<readonly [number, number]> = [[4, 3.5], [6, 4.0], [8, 6.5], [10, 12.5]];
+const SURVEY_22NM: ReadonlyArray<readonly [number, number]> = [
+  [4, 0.46],
+  [6, 0.53],
+  [8, 0.85],
+  [10, 1.6],
+];
+const SURVEY_65NM: ReadonlyArray<readonly [number, number]> = [
+  [4, 3.5],
+  [6, 4.0],
+  [8, 6.5],
+  [10, 12.5],
+];
 
 function interpolateBits(table: ReadonlyArray<readonly [number, number]>, bits: number): number {
   const first = table[0];

@@ -20,7 +20,8 @@ export const dacSpec: ComponentSpec = {
       unit: 'J',
       default: null,
       minimum: 0,
-      description: 'Energy of one conversion including the line it drives. Default: scaled from the reference point by bits and cells on the line.',
+      description:
+        'Energy of one conversion including the line it drives. Default: scaled from the reference point by bits and cells on the line.',
       source: 'Derived from Leroux et al. 2025 (330 pJ per head per token over 16 × 64 conversions)',
     },
     reference_energy_j: {
@@ -28,10 +29,22 @@ export const dacSpec: ComponentSpec = {
       default: 330e-12 / (16 * 64),
       minimum: 0,
       description: 'Energy of one conversion at the reference point (reference_bits, reference_cells).',
-      source: 'Leroux et al., Nat. Comput. Sci. 2025; authors\' utils/plot_energy.py: DAC 330 pJ per head per token',
+      source: "Leroux et al., Nat. Comput. Sci. 2025; authors' utils/plot_energy.py: DAC 330 pJ per head per token",
     },
-    reference_bits: { unit: 'bits', default: 4, minimum: 1, description: 'Resolution at the reference point.', source: 'Leroux et al. 2025: queries in 16 levels' },
-    reference_cells: { unit: 'cells', default: 64, minimum: 1, description: 'Cells on the driven line at the reference point.', source: 'Leroux et al. 2025: 64 × 64 gain-cell sub-arrays' },
+    reference_bits: {
+      unit: 'bits',
+      default: 4,
+      minimum: 1,
+      description: 'Resolution at the reference point.',
+      source: 'Leroux et al. 2025: queries in 16 levels',
+    },
+    reference_cells: {
+      unit: 'cells',
+      default: 64,
+      minimum: 1,
+      description: 'Cells on the driven line at the reference point.',
+      source: 'Leroux et al. 2025: 64 × 64 gain-cell sub-arrays',
+    },
     latency_s: {
       unit: 's',
       default: null,

@@ -7,12 +7,16 @@ export const dramSpec: ComponentSpec = {
   description: 'Main memory reached when data does not stay on chip.',
   parameters: {
     energy_per_byte_j: {
-      unit: 'J', default: 20e-12, minimum: 0,
+      unit: 'J',
+      default: 20e-12,
+      minimum: 0,
       description: 'Energy per byte transferred (interface plus array).',
       source: 'Horowitz, ISSCC 2014: DRAM 1.3–2.6 nJ per 64-bit access at 45 nm, i.e. 10–30 pJ/B; midpoint taken',
     },
     bandwidth_bytes_per_s: {
-      unit: 'B/s', default: 204.8e9, minimum: 1,
+      unit: 'B/s',
+      default: 204.8e9,
+      minimum: 1,
       description: 'Sustained bandwidth available to the accelerator.',
       source: 'LPDDR5 256-bit at 6400 MT/s = 204.8 GB/s (the memory system of NVIDIA Jetson AGX Orin)',
     },

@@ -1,35 +1,46 @@
 import { accumulatorSpec } from './accumulator';
 import { adcSpec } from './adc';
-import { pcmArraySpec } from './arrays/pcm';
-import { rramArraySpec } from './arrays/rram';
-import { sramArraySpec } from './arrays/sram';
 import { dacSpec } from './dac';
 import { digitalUnitSpec } from './digitalUnit';
 import { dramSpec } from './dram';
 import { gainCellSpec } from './gainCell';
 import { interconnectSpec } from './interconnect';
 import { sramBufferSpec } from './sramBuffer';
+import { devicePlugins } from '../devices/index';
 import type { ComponentSpec, ParameterValues } from './types';
 
-/** Every component of the cost model, keyed by the id used in a config's `components` section. */
-export const COMPONENT_LIBRARY = {
-  dac: dacSpec,
-  adc: adcSpec,
-  pcm_array: pcmArraySpec,
-  rram_array: rramArraySpec,
-  sram_array: sramArraySpec,
+const CONVERTERS = { dac: dacSpec, adc: adcSpec } as const;
+const PERIPHERY = {
   gain_cell: gainCellSpec,
   accumulator: accumulatorSpec,
   sram_buffer: sramBufferSpec,
   interconnect: interconnectSpec,
   digital_unit: digitalUnitSpec,
   dram: dramSpec,
-} as const satisfies Record<string, ComponentSpec>;
+} as const;
 
-export type ComponentId = keyof typeof COMPONENT_LIBRARY;
-export const COMPONENT_IDS = Object.keys(COMPONENT_LIBRARY) as ComponentId[];
+/** The array components of the registered devices (src/engine/devices), e.g. `pcm_array`. */
+function deviceArrayComponents(): Record<string, ComponentSpec> {
+  const out: Record<string, ComponentSpec> = {};
+  for (const d of devicePlugins()) if ('component' in d.cost) out[d.cost.component.id] = d.cost.component;
+  return out;
+}
 
-export type ComponentParameters = { readonly [K in ComponentId]: ParameterValues };
+/** Every component of the cost model, keyed by the id used in a config's `components` section. */
+export const COMPONENT_LIBRARY: Readonly<Record<string, ComponentSpec>> = {
+  ...CONVERTERS,
+  ...deviceArrayComponents(),
+  ...PERIPHERY,
+};
+
+/** Components every design has; device arrays are looked up by their plug-in's component id. */
+type FixedComponentId = keyof typeof CONVERTERS | keyof typeof PERIPHERY;
+export type ComponentId = string;
+export const COMPONENT_IDS: readonly string[] = Object.keys(COMPONENT_LIBRARY);
+
+export type ComponentParameters = { readonly [K in FixedComponentId]: ParameterValues } & Readonly<
+  Record<string, ParameterValues>
+>;
 
 /** Defaults of every component with the config's overrides applied on top. */
 export function resolveComponentParameters(

@@ -5,77 +5,136 @@
  * src/engine/functional/settings.ts). This file must not import schema.ts, which imports it.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { devicePlugins } from '../devices/index';
 import { int as intSchema, num as numSchema, strict as strictSchema, type NumberDoc } from './schemaBuilders';
 
 const int = (doc: NumberDoc) => Type.Optional(intSchema(doc));
 const num = (doc: NumberDoc) => Type.Optional(numSchema(doc));
-const flag = (description: string, defaultValue: boolean) => Type.Optional(Type.Boolean({ description, default: defaultValue }));
-const strict = <T extends Record<string, TSchema>>(props: T, description: string) => Type.Optional(strictSchema(props, description));
+const flag = (description: string, defaultValue: boolean) =>
+  Type.Optional(Type.Boolean({ description, default: defaultValue }));
+const strict = <T extends Record<string, TSchema>>(props: T, description: string) =>
+  Type.Optional(strictSchema(props, description));
+
+/** `nonidealities.<device>`: the settings section of each registered device that has one (src/engine/devices). */
+function deviceSettingsSections(): Record<string, TSchema> {
+  const out: Record<string, TSchema> = {};
+  for (const d of devicePlugins()) if (d.settings) out[d.id] = Type.Optional(d.settings.schema);
+  return out;
+}
 
 const AIHWKIT_HWA = 'IBM aihwkit hardware-aware-training preset (simulator/presets/inference.py)';
 
 export const NonidealitiesSchema = Type.Object(
   {
-    weight_quantization: flag('Round weights to `weights.weight_bits` before mapping. Always on for `bit-sliced`, which needs integer codes.', true),
+    weight_quantization: flag(
+      'Round weights to `weights.weight_bits` before mapping. Always on for `bit-sliced`, which needs integer codes.',
+      true,
+    ),
     programming_noise: flag('Programming noise of the cells (PCM polynomial; RRAM variation).', true),
     drift: flag('PCM conductance drift, g·(t/t0)^(−ν) with a ν per device.', true),
     read_noise: flag('PCM 1/f read noise accumulated up to the time of inference.', true),
-    drift_compensation: flag('Global drift compensation: each array\'s outputs are rescaled digitally by the ratio of a reference read taken after programming to one taken at the time of inference (aihwkit GlobalDriftCompensation).', true),
-    t_inference_s: num({ description: 'Time from programming to inference, counted after t0.', unit: 's', default: 3600, minimum: 0, maximum: 1e10, source: 'One hour after programming, a usual evaluation point of aihwkit drift studies (check)' }),
-    pcm: strict(
-      {
-        g_max_us: num({ description: 'Conductance of the highest code.', unit: 'uS', default: 25, exclusiveMinimum: 0, maximum: 1e6, source: 'IBM aihwkit PCMLikeNoiseModel: g_max 25 µS' }),
-        t0_s: num({ description: 'Drift reference time (first read after programming).', unit: 's', default: 20, exclusiveMinimum: 0, maximum: 1e6, source: 'IBM aihwkit PCMLikeNoiseModel: t_0 20 s' }),
-        t_read_s: num({ description: 'Read duration in the 1/f noise fit.', unit: 's', default: 250e-9, exclusiveMinimum: 0, maximum: 1, source: 'IBM aihwkit PCMLikeNoiseModel: t_read 250 ns' }),
-        prog_noise_scale: num({ description: 'Multiplier of the programming-noise σ.', unit: '', default: 1, minimum: 0, maximum: 100, source: 'IBM aihwkit PCMLikeNoiseModel: prog_noise_scale 1' }),
-        read_noise_scale: num({ description: 'Multiplier of the read-noise σ.', unit: '', default: 1, minimum: 0, maximum: 100, source: 'IBM aihwkit PCMLikeNoiseModel: read_noise_scale 1' }),
-        drift_scale: num({ description: 'Multiplier of the drift coefficients ν.', unit: '', default: 1, minimum: 0, maximum: 100, source: 'IBM aihwkit PCMLikeNoiseModel: drift_scale 1' }),
-      },
-      'Phase-change memory device model (aihwkit PCMLikeNoiseModel).',
+    drift_compensation: flag(
+      "Global drift compensation: each array's outputs are rescaled digitally by the ratio of a reference read taken after programming to one taken at the time of inference (aihwkit GlobalDriftCompensation).",
+      true,
     ),
-    rram: strict(
-      {
-        r_on_ohm: num({ description: 'Resistance of the on (highest-conductance) state.', unit: 'ohm', default: 100e3, exclusiveMinimum: 0, maximum: 1e12, source: 'DNN+NeuroSim V1.4 Param.cpp: resistanceOn 100 kΩ' }),
-        r_off_ohm: num({ description: 'Resistance of the off state; on/off ratio = r_off / r_on.', unit: 'ohm', default: 1.7e6, exclusiveMinimum: 0, maximum: 1e15, source: 'DNN+NeuroSim V1.4 Param.cpp: resistanceOff 1.7 MΩ' }),
-        levels: int({ description: 'Distinct conductance levels of a cell. Default: 2^weights.bits_per_cell.', unit: 'levels', minimum: 2, maximum: 65536, source: 'One level per code of bits_per_cell' }),
-        programming_sigma: num({ description: 'Programming variation σ as a fraction of g_max − g_min.', unit: '', default: 0.035, minimum: 0, maximum: 1, source: 'NeuroSim Cell.cpp (RealDevice): sigmaCtoC = 0.035 · (Gmax − Gmin)' }),
-      },
-      'Resistive RAM device model.',
-    ),
+    t_inference_s: num({
+      description: 'Time from programming to inference, counted after t0.',
+      unit: 's',
+      default: 3600,
+      minimum: 0,
+      maximum: 1e10,
+      source: 'One hour after programming, a usual evaluation point of aihwkit drift studies (check)',
+    }),
+    ...deviceSettingsSections(),
     stuck_at: strict(
       {
-        on_fraction: num({ description: 'Fraction of cells stuck at the on state (g_max).', unit: '', default: 0, minimum: 0, maximum: 1, source: 'Off by default; measured RRAM: 9.04 % (Chen et al., IEEE Trans. Computers 2015; check)' }),
-        off_fraction: num({ description: 'Fraction of cells stuck at the off state (g_min).', unit: '', default: 0, minimum: 0, maximum: 1, source: 'Off by default; measured RRAM: 1.75 % (Chen et al., IEEE Trans. Computers 2015; check)' }),
+        on_fraction: num({
+          description: 'Fraction of cells stuck at the on state (g_max).',
+          unit: '',
+          default: 0,
+          minimum: 0,
+          maximum: 1,
+          source: 'Off by default; measured RRAM: 9.04 % (Chen et al., IEEE Trans. Computers 2015; check)',
+        }),
+        off_fraction: num({
+          description: 'Fraction of cells stuck at the off state (g_min).',
+          unit: '',
+          default: 0,
+          minimum: 0,
+          maximum: 1,
+          source: 'Off by default; measured RRAM: 1.75 % (Chen et al., IEEE Trans. Computers 2015; check)',
+        }),
       },
       'Stuck-at faults (MNSIM 2.0, MemTorch).',
     ),
     ir_drop: strict(
       {
-        enabled: flag('First-order IR drop along the array columns. Slow: computed per input vector in plain JavaScript.', false),
-        wire_resistance_ohm: num({ description: 'Wire resistance between neighbouring cells of a column.', unit: 'ohm', default: 0.35, minimum: 0, maximum: 1e6, source: 'IBM aihwkit IOParameters.ir_drop_g_ratio: 0.35 Ω wire resistance' }),
+        enabled: flag(
+          'First-order IR drop along the array columns. Slow: computed per input vector in plain JavaScript.',
+          false,
+        ),
+        wire_resistance_ohm: num({
+          description: 'Wire resistance between neighbouring cells of a column.',
+          unit: 'ohm',
+          default: 0.35,
+          minimum: 0,
+          maximum: 1e6,
+          source: 'IBM aihwkit IOParameters.ir_drop_g_ratio: 0.35 Ω wire resistance',
+        }),
       },
       'IR drop (CrossSim Rp_col, first-order term).',
     ),
     dac: strict(
-      { quantization: flag('Quantise inputs to `weights.dac.bits`. Always on with `bit_serial`, which needs integer codes.', true) },
+      {
+        quantization: flag(
+          'Quantise inputs to `weights.dac.bits`. Always on with `bit_serial`, which needs integer codes.',
+          true,
+        ),
+      },
       'Input DACs.',
     ),
     adc: strict(
       {
         quantization: flag('Quantise array outputs to `weights.adc.bits`, clipping at the range.', true),
-        range: Type.Optional(Type.Unsafe<'fixed' | 'calibrated' | 'full-scale'>({
-          type: 'string', enum: ['fixed', 'calibrated', 'full-scale'], default: 'fixed',
-          description: '`fixed`: every ADC spans ±`bound`. `calibrated`: each ADC (one per `columns_per_adc` columns) spans `bound_sigmas` standard deviations of its columns\' expected outputs. `full-scale`: the largest possible output, with a power-of-two step, so nothing clips.',
-        })),
-        bound: num({ description: 'ADC range for `range: fixed`, in units of one full-range cell driven at full-scale input.', unit: '', default: 10, exclusiveMinimum: 0, maximum: 1e6, source: `${AIHWKIT_HWA}: out_bound 10` }),
-        bound_sigmas: num({ description: 'ADC range for `range: calibrated`, in standard deviations of the expected column output.', unit: 'sigma', default: 4, exclusiveMinimum: 0, maximum: 1000, source: 'Design choice: 4σ clips about 6e-5 of Gaussian outputs' }),
+        range: Type.Optional(
+          Type.Unsafe<'fixed' | 'calibrated' | 'full-scale'>({
+            type: 'string',
+            enum: ['fixed', 'calibrated', 'full-scale'],
+            default: 'fixed',
+            description:
+              "`fixed`: every ADC spans ±`bound`. `calibrated`: each ADC (one per `columns_per_adc` columns) spans `bound_sigmas` standard deviations of its columns' expected outputs. `full-scale`: the largest possible output, with a power-of-two step, so nothing clips.",
+          }),
+        ),
+        bound: num({
+          description: 'ADC range for `range: fixed`, in units of one full-range cell driven at full-scale input.',
+          unit: '',
+          default: 10,
+          exclusiveMinimum: 0,
+          maximum: 1e6,
+          source: `${AIHWKIT_HWA}: out_bound 10`,
+        }),
+        bound_sigmas: num({
+          description: 'ADC range for `range: calibrated`, in standard deviations of the expected column output.',
+          unit: 'sigma',
+          default: 4,
+          exclusiveMinimum: 0,
+          maximum: 1000,
+          source: 'Design choice: 4σ clips about 6e-5 of Gaussian outputs',
+        }),
       },
       'Column ADCs.',
     ),
     output_noise: strict(
       {
         enabled: flag('Additive Gaussian noise on every array output before its ADC.', true),
-        sigma: num({ description: 'Standard deviation, in units of one full-range cell driven at full-scale input.', unit: '', default: 0.04, minimum: 0, maximum: 100, source: `${AIHWKIT_HWA}: out_noise 0.04` }),
+        sigma: num({
+          description: 'Standard deviation, in units of one full-range cell driven at full-scale input.',
+          unit: '',
+          default: 0.04,
+          minimum: 0,
+          maximum: 100,
+          source: `${AIHWKIT_HWA}: out_noise 0.04`,
+        }),
       },
       'Output (read-circuit) noise.',
     ),
@@ -83,8 +142,14 @@ export const NonidealitiesSchema = Type.Object(
       {
         input_quantization: flag('Quantise queries (input pulse widths) to `attention.levels.query`.', true),
         kv_quantization: flag('Quantise K and V as written to `attention.levels.kv`.', true),
-        output_quantization: flag('Clip each 64-token sub-tile output to [−1, 1] and quantise it to `attention.levels.output`.', true),
-        nonlinearity: flag('Use the fitted third-order read model when `attention.nonlinearity` is `leroux-cubic`; off reads linearly.', true),
+        output_quantization: flag(
+          'Clip each 64-token sub-tile output to [−1, 1] and quantise it to `attention.levels.output`.',
+          true,
+        ),
+        nonlinearity: flag(
+          'Use the fitted third-order read model when `attention.nonlinearity` is `leroux-cubic`; off reads linearly.',
+          true,
+        ),
         decay: flag('Leakage of stored K and V by exp(−attention.decay_per_step) per token step.', true),
       },
       'Gain-cell attention non-idealities (Leroux et al. 2025).',
@@ -92,25 +157,96 @@ export const NonidealitiesSchema = Type.Object(
   },
   {
     additionalProperties: false,
-    description: 'Device and circuit non-idealities of the functional simulation; each can be switched on and off on its own.',
+    description:
+      'Device and circuit non-idealities of the functional simulation; each can be switched on and off on its own.',
   },
 );
 export type NonidealitiesConfig = Static<typeof NonidealitiesSchema>;
 
 export const FunctionalSchema = Type.Object(
   {
-    seed: int({ description: 'Seed of every random draw (weights, tokens, noise); the same seed gives the same result.', unit: '', default: 1, minimum: 0, maximum: 4294967295, source: 'Reproducibility' }),
-    tokens: int({ description: 'Tokens per simulated sequence.', unit: 'tokens', default: 64, minimum: 1, maximum: 65536, source: 'Issue 3 benchmark shape: GEMM over 64 tokens' }),
-    samples: int({ description: 'Independent sequences simulated; metrics pool all of them.', unit: 'sequences', default: 1, minimum: 1, maximum: 10000, source: 'Design choice' }),
-    blocks: int({ description: 'Transformer blocks simulated from the first one; logits are read after the last of them. Default: 2, or fewer if the model has fewer.', unit: 'blocks', default: 2, minimum: 1, maximum: 1000, source: 'Design choice: a quick run; raise for the whole model' }),
-    checkpoint: Type.Optional(Type.String({ description: 'A safetensors file with Hugging Face GPT-2 or Llama tensor names, relative to this config file. Without one, synthetic weights are drawn (N(0, 0.02²), Hugging Face initializer_range).', minLength: 1 })),
-    top_k: int({ description: 'k of the top-k agreement of logits and attention weights.', unit: '', default: 5, minimum: 1, maximum: 1000, source: 'Design choice' }),
-    logits_vocab: int({ description: 'Vocabulary rows used for synthetic embeddings and for the logits (the first ones of a checkpoint). Default: min(vocab, 8192).', unit: 'tokens', minimum: 1, maximum: 10000000, source: 'Design choice: bounds the LM-head cost' }),
+    seed: int({
+      description: 'Seed of every random draw (weights, tokens, noise); the same seed gives the same result.',
+      unit: '',
+      default: 1,
+      minimum: 0,
+      maximum: 4294967295,
+      source: 'Reproducibility',
+    }),
+    tokens: int({
+      description: 'Tokens per simulated sequence.',
+      unit: 'tokens',
+      default: 64,
+      minimum: 1,
+      maximum: 65536,
+      source: 'Issue 3 benchmark shape: GEMM over 64 tokens',
+    }),
+    samples: int({
+      description: 'Independent sequences simulated; metrics pool all of them.',
+      unit: 'sequences',
+      default: 1,
+      minimum: 1,
+      maximum: 10000,
+      source: 'Design choice',
+    }),
+    blocks: int({
+      description:
+        'Transformer blocks simulated from the first one; logits are read after the last of them. Default: 2, or fewer if the model has fewer.',
+      unit: 'blocks',
+      default: 2,
+      minimum: 1,
+      maximum: 1000,
+      source: 'Design choice: a quick run; raise for the whole model',
+    }),
+    checkpoint: Type.Optional(
+      Type.String({
+        description:
+          'A safetensors file with Hugging Face GPT-2 or Llama tensor names, relative to this config file. Without one, synthetic weights are drawn (N(0, 0.02²), Hugging Face initializer_range).',
+        minLength: 1,
+      }),
+    ),
+    top_k: int({
+      description: 'k of the top-k agreement of logits and attention weights.',
+      unit: '',
+      default: 5,
+      minimum: 1,
+      maximum: 1000,
+      source: 'Design choice',
+    }),
+    logits_vocab: int({
+      description:
+        'Vocabulary rows used for synthetic embeddings and for the logits (the first ones of a checkpoint). Default: min(vocab, 8192).',
+      unit: 'tokens',
+      minimum: 1,
+      maximum: 10000000,
+      source: 'Design choice: bounds the LM-head cost',
+    }),
     gain_cell: strict(
       {
-        score_saturation: num({ description: 'S_sat of φ(S) = clip(S/S_sat, 0, 1), the charge-to-pulse HardSigmoid of the Q·Kᵀ stage.', unit: '', default: 80, exclusiveMinimum: 0, maximum: 1e6, source: 'Leroux et al. 2025, modules/model_gpt.py: att_score_scaler a = 1/80' }),
-        output_saturation: num({ description: 'Scale of the φ(S)·V sub-tile outputs before their [−1, 1] range.', unit: '', default: 40, exclusiveMinimum: 0, maximum: 1e6, source: 'Leroux et al. 2025, modules/model_gpt.py: weight_average_scaler a = 1/40' }),
-        linear_gain: num({ description: 'Linear read gain of a gain cell: S = gain · q·(k − K_off).', unit: '', default: 19.3, exclusiveMinimum: 0, maximum: 1e6, source: 'Leroux et al. 2025, modules/model_gpt.py: amp_coefficient 19.3 (linear fit of the cell read)' }),
+        score_saturation: num({
+          description: 'S_sat of φ(S) = clip(S/S_sat, 0, 1), the charge-to-pulse HardSigmoid of the Q·Kᵀ stage.',
+          unit: '',
+          default: 80,
+          exclusiveMinimum: 0,
+          maximum: 1e6,
+          source: 'Leroux et al. 2025, modules/model_gpt.py: att_score_scaler a = 1/80',
+        }),
+        output_saturation: num({
+          description: 'Scale of the φ(S)·V sub-tile outputs before their [−1, 1] range.',
+          unit: '',
+          default: 40,
+          exclusiveMinimum: 0,
+          maximum: 1e6,
+          source: 'Leroux et al. 2025, modules/model_gpt.py: weight_average_scaler a = 1/40',
+        }),
+        linear_gain: num({
+          description: 'Linear read gain of a gain cell: S = gain · q·(k − K_off).',
+          unit: '',
+          default: 19.3,
+          exclusiveMinimum: 0,
+          maximum: 1e6,
+          source: 'Leroux et al. 2025, modules/model_gpt.py: amp_coefficient 19.3 (linear fit of the cell read)',
+        }),
       },
       'Scalings of gain-cell attention (algorithm constants, the same in the float HardSigmoid reference).',
     ),

@@ -49,7 +49,13 @@ export function analogCounts(g: TileGroup, bitSerial: boolean, dacBits: number):
 }
 
 export function costAnalogMatrix(
-  ctx: CostContext, op: MatrixOp, m: MatrixMapping, g: TileGroup, distanceMm: number, ledger: Ledger, parallelKey?: string,
+  ctx: CostContext,
+  op: MatrixOp,
+  m: MatrixMapping,
+  g: TileGroup,
+  distanceMm: number,
+  ledger: Ledger,
+  parallelKey?: string,
 ): void {
   const w = m.weights;
   const c = analogCounts(g, w.bitSerial, w.dacBits);
@@ -73,14 +79,17 @@ export function costAnalogMatrix(
   const sideMm = 2 * distanceMm;
   const clusterArrays = g.blockRows * g.slices * g.polarities;
   const clusterHalfSideMm = sideMm * 0.5 * Math.sqrt(clusterArrays / g.arrayCount);
-  const bitMm = op.inFeatures * w.dacBits * sideMm
-    + (c.adcConversions / c.inputCycles) * w.adcBits * clusterHalfSideMm
-    + op.outFeatures * 16 * distanceMm;
+  const bitMm =
+    op.inFeatures * w.dacBits * sideMm +
+    (c.adcConversions / c.inputCycles) * w.adcBits * clusterHalfSideMm +
+    op.outFeatures * 16 * distanceMm;
   ledger.add('interconnect', op.group, layer, v * bitMm * (ctx.p.interconnect.energy_per_bit_mm_j ?? 0));
 
   const adcShare = Math.min(w.columnsPerAdc, g.cols);
-  const cycleS = dacLatencyS(ctx.p.dac, ctx.clockHz) + cellReadLatencyS(ctx, w.device)
-    + adcShare * adcConversionLatencyS(ctx.p.adc, w.adcBits, ctx.clockHz);
+  const cycleS =
+    dacLatencyS(ctx.p.dac, ctx.clockHz) +
+    cellReadLatencyS(ctx, w.device) +
+    adcShare * adcConversionLatencyS(ctx.p.adc, w.adcBits, ctx.clockHz);
   const arrayReadS = c.inputCycles * cycleS;
   const treeLevels = Math.ceil(Math.log2(Math.max(1, g.blockRows * g.slices * g.polarities)));
   const fillS = arrayReadS + treeLevels / ctx.clockHz + 2 * distanceMm * (ctx.p.interconnect.latency_per_mm_s ?? 0);

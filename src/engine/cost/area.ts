@@ -22,7 +22,9 @@ export interface AreaBreakdown {
 
 export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
   const by: Record<string, number> = {};
-  const addUm2 = (k: string, um2: number) => { if (um2 > 0) by[k] = (by[k] ?? 0) + um2 / 1e6; };
+  const addUm2 = (k: string, um2: number) => {
+    if (um2 > 0) by[k] = (by[k] ?? 0) + um2 / 1e6;
+  };
   const perArray = new Map<TileGroup, number>();
 
   for (const m of mapping.matrices) {
@@ -61,7 +63,15 @@ export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
   const widest = Math.max(s.dModel, s.dFf, s.heads * s.headDim);
   let bufferBytes = 2 * 2 * widest * bytes * ctx.design.workload.batch;
   if (ctx.design.digital.weightStorage === 'sram') {
-    bufferBytes += digitalWeightBytes(mapping, s.dModel, s.dFf, s.heads * s.headDim, s.kvHeads * s.headDim, s.vocab, bytes);
+    bufferBytes += digitalWeightBytes(
+      mapping,
+      s.dModel,
+      s.dFf,
+      s.heads * s.headDim,
+      s.kvHeads * s.headDim,
+      s.vocab,
+      bytes,
+    );
   }
   addUm2('sram_buffer', (bufferBytes / 1024) * sramBufferAreaPerKibUm2(ctx.p.sram_buffer, ctx.nodeNm));
 
@@ -69,9 +79,24 @@ export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
   return { totalMm2, byComponentMm2: by, weightArrayAreaUm2: perArray };
 }
 
-function digitalWeightBytes(mapping: Mapping, d: number, ff: number, q: number, kv: number, vocab: number, bytes: number): number {
+function digitalWeightBytes(
+  mapping: Mapping,
+  d: number,
+  ff: number,
+  q: number,
+  kv: number,
+  vocab: number,
+  bytes: number,
+): number {
   const size: Record<string, number> = {
-    q_proj: d * q, k_proj: d * kv, v_proj: d * kv, o_proj: q * d, ffn_up: d * ff, ffn_gate: d * ff, ffn_down: ff * d, lm_head: d * vocab,
+    q_proj: d * q,
+    k_proj: d * kv,
+    v_proj: d * kv,
+    o_proj: q * d,
+    ffn_up: d * ff,
+    ffn_gate: d * ff,
+    ffn_down: ff * d,
+    lm_head: d * vocab,
   };
   let total = 0;
   for (const m of mapping.matrices) if (m.group === null) total += size[m.matrix] * bytes;

@@ -45,25 +45,43 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
   ledger.add('gain_cell', 'attention_values', layer, macsPerStage * (gc.av_energy_per_mac_j ?? 0));
   const subtileOutputs = op.heads * op.queries * op.headDim * vSubtiles;
   ledger.add('accumulator', 'attention_values', layer, subtileOutputs * (gc.subtile_output_energy_j ?? 0));
-  ledger.add('gain_cell', 'attention_values', layer, 2 * op.kvHeads * op.headDim * op.kvWrites * (gc.write_energy_per_cell_j ?? 0));
+  ledger.add(
+    'gain_cell',
+    'attention_values',
+    layer,
+    2 * op.kvHeads * op.headDim * op.kvWrites * (gc.write_energy_per_cell_j ?? 0),
+  );
 
   let softmaxS = 0;
   if (a.activation === 'softmax') {
     const scores = op.heads * op.attendedKeys;
-    ledger.add('adc', 'attention_scores', layer, scores * adcEnergyPerConversionJ(ctx.p.adc, SCORE_ADC_BITS, ctx.nodeNm));
-    ledger.add('digital_unit', 'attention_scores', layer, scores * SOFTMAX_OPS_PER_SCORE * vectorOpEnergyJ(ctx.p.digital_unit, ctx.nodeNm));
+    ledger.add(
+      'adc',
+      'attention_scores',
+      layer,
+      scores * adcEnergyPerConversionJ(ctx.p.adc, SCORE_ADC_BITS, ctx.nodeNm),
+    );
+    ledger.add(
+      'digital_unit',
+      'attention_scores',
+      layer,
+      scores * SOFTMAX_OPS_PER_SCORE * vectorOpEnergyJ(ctx.p.digital_unit, ctx.nodeNm),
+    );
     ledger.add('dac', 'attention_values', layer, scores * dacEnergyPerConversionJ(ctx.p.dac, queryBits, a.cols));
     const perQueryScores = op.heads * keysPerQuery;
-    softmaxS = adcConversionLatencyS(ctx.p.adc, SCORE_ADC_BITS, ctx.clockHz)
-      + Math.ceil((perQueryScores * SOFTMAX_OPS_PER_SCORE) / (ctx.p.digital_unit.vector_lanes ?? 1)) / ctx.clockHz;
+    softmaxS =
+      adcConversionLatencyS(ctx.p.adc, SCORE_ADC_BITS, ctx.clockHz) +
+      Math.ceil((perQueryScores * SOFTMAX_OPS_PER_SCORE) / (ctx.p.digital_unit.vector_lanes ?? 1)) / ctx.clockHz;
   }
 
   // Sequences have their own arrays, so a step's queries run in parallel; a GQA group takes turns.
   const turns = (op.heads / op.kvHeads) * (op.queries / ctx.design.workload.batch);
   const scoresS = turns * ((gc.pulse_max_s ?? 0) + softmaxS);
   const valuesS = turns * ((gc.pulse_max_s ?? 0) + (gc.digital_latency_s ?? 0));
-  return ledger.stage('attention_scores', { fillS: scoresS, intervalS: 0 }, op.queries)
-    + ledger.stage('attention_values', { fillS: valuesS, intervalS: 0 }, op.queries);
+  return (
+    ledger.stage('attention_scores', { fillS: scoresS, intervalS: 0 }, op.queries) +
+    ledger.stage('attention_values', { fillS: valuesS, intervalS: 0 }, op.queries)
+  );
 }
 
 export function costDigitalAttention(ctx: CostContext, op: AttentionOp, ledger: Ledger): number {
@@ -74,7 +92,12 @@ export function costDigitalAttention(ctx: CostContext, op: AttentionOp, ledger: 
   ledger.add('digital_unit', 'attention_scores', layer, macsPerStage * macE);
   ledger.add('digital_unit', 'attention_values', layer, macsPerStage * macE);
   const scores = op.heads * op.attendedKeys;
-  ledger.add('digital_unit', 'attention_scores', layer, scores * SOFTMAX_OPS_PER_SCORE * vectorOpEnergyJ(ctx.p.digital_unit, ctx.nodeNm));
+  ledger.add(
+    'digital_unit',
+    'attention_scores',
+    layer,
+    scores * SOFTMAX_OPS_PER_SCORE * vectorOpEnergyJ(ctx.p.digital_unit, ctx.nodeNm),
+  );
 
   // Decode: the query heads of a GQA group share one read of their KV head's window. Prefill is
   // tiled (FlashAttention-style), so K and V of the prompt are read about once per layer.
@@ -94,7 +117,8 @@ export function costDigitalAttention(ctx: CostContext, op: AttentionOp, ledger: 
     ledger.add('sram_buffer', 'attention_values', layer, (readBytesPerStage + writeBytes) * e);
     transferS = (2 * readBytesPerStage + writeBytes) / ((ctx.p.sram_buffer.bytes_per_cycle ?? 64) * ctx.clockHz);
   }
-  const computeS = (2 * macsPerStage) / ((ctx.p.digital_unit.mac_units ?? 1) * ctx.clockHz)
-    + Math.ceil((scores * SOFTMAX_OPS_PER_SCORE) / (ctx.p.digital_unit.vector_lanes ?? 1)) / ctx.clockHz;
+  const computeS =
+    (2 * macsPerStage) / ((ctx.p.digital_unit.mac_units ?? 1) * ctx.clockHz) +
+    Math.ceil((scores * SOFTMAX_OPS_PER_SCORE) / (ctx.p.digital_unit.vector_lanes ?? 1)) / ctx.clockHz;
   return ledger.stage('attention_scores', { fillS: Math.max(computeS, transferS), intervalS: 0 }, op.queries);
 }

@@ -1,28 +1,24 @@
-import type { Device } from '../config/schema';
-import { cellAreaUm2, resistiveReadEnergyPerCellJ } from '../components/arrays/resistiveArray';
+/** A crossbar cell's read energy, read time and area, from its device's plug-in (src/engine/devices). */
+import { costPlugin } from '../devices/index';
 import type { CostContext } from './context';
 
-/** Read energy of one cell for one input, by device. `ideal` costs as PCM (it differs only in accuracy). */
-export function cellReadEnergyJ(ctx: CostContext, device: Device): number {
-  switch (device) {
-    case 'pcm':
-    case 'ideal':
-      return resistiveReadEnergyPerCellJ(ctx.p.pcm_array);
-    case 'rram':
-      return resistiveReadEnergyPerCellJ(ctx.p.rram_array);
-    case 'sram': {
-      const p = ctx.p.sram_array;
-      return (p.bitline_capacitance_per_cell_f ?? 0) * (p.supply_voltage_v ?? 0) * (p.voltage_swing_v ?? 0);
-    }
-  }
+function costOf(ctx: CostContext, device: string) {
+  const plugin = costPlugin(device);
+  return { cost: plugin.cost, p: ctx.p[plugin.cost.component.id] };
 }
 
-export function cellReadLatencyS(ctx: CostContext, device: Device): number {
-  const p = device === 'rram' ? ctx.p.rram_array : device === 'sram' ? ctx.p.sram_array : ctx.p.pcm_array;
-  return p.read_pulse_s ?? 0;
+/** Read energy of one cell for one input. */
+export function cellReadEnergyJ(ctx: CostContext, device: string): number {
+  const { cost, p } = costOf(ctx, device);
+  return cost.cellReadEnergyJ(p);
 }
 
-export function cellAreaOfDeviceUm2(ctx: CostContext, device: Device): number {
-  const p = device === 'rram' ? ctx.p.rram_array : device === 'sram' ? ctx.p.sram_array : ctx.p.pcm_array;
-  return cellAreaUm2(p, ctx.nodeNm);
+export function cellReadLatencyS(ctx: CostContext, device: string): number {
+  const { cost, p } = costOf(ctx, device);
+  return cost.readLatencyS(p);
+}
+
+export function cellAreaOfDeviceUm2(ctx: CostContext, device: string): number {
+  const { cost, p } = costOf(ctx, device);
+  return cost.cellAreaUm2(p, ctx.nodeNm);
 }

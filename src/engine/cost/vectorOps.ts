@@ -14,7 +14,12 @@ import { precisionBytes } from './digitalMatrix';
 import { layerKey, type Ledger } from './ledger';
 
 export const OPS_PER_ELEMENT: Readonly<Record<VectorOp['fn'], number>> = {
-  layernorm: 8, rmsnorm: 5, residual: 1, gelu: 10, swiglu: 12, embedding: 0,
+  layernorm: 8,
+  rmsnorm: 5,
+  residual: 1,
+  gelu: 10,
+  swiglu: 12,
+  embedding: 0,
 };
 
 export function costVectorOp(ctx: CostContext, op: VectorOp, vectors: number, ledger: Ledger): void {

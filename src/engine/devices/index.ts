@@ -1,35 +1,43 @@
-/** Device models by name. */
-import { createIdealDevice } from './ideal';
-import { createPcmDevice, type PcmParams } from './pcm';
-import { createRramDevice, type RramParams } from './rram';
-import type { DeviceEffects, DeviceModel } from './types';
-
-export const DEVICE_MODEL_NAMES = ['ideal', 'pcm', 'rram'] as const;
-export type DeviceModelName = (typeof DEVICE_MODEL_NAMES)[number];
-
-export interface DeviceParams {
-  readonly pcm?: PcmParams;
-  readonly rram?: RramParams;
-}
-
 /**
- * The model for a config `weights.device`. SRAM cells are digital storage: they hold their bit
- * exactly, so they use the ideal model.
+ * The device technologies, one line each: a new device is a folder under src/engine/devices/ with
+ * a DevicePlugin (plugin.ts), registered here. Order: as `weights.device` lists them.
  */
-export function createDevice(device: DeviceModelName | 'sram', params: DeviceParams, effects: DeviceEffects): DeviceModel {
-  switch (device) {
-    case 'pcm': return createPcmDevice(params.pcm ?? {}, effects);
-    case 'rram': return createRramDevice(params.rram ?? {}, effects);
-    case 'ideal':
-    case 'sram': return createIdealDevice();
-  }
-}
+import { idealDevice } from './ideal/index';
+import { pcmDevice } from './pcm/index';
+import type { DeviceBuildContext } from './plugin';
+import { devicePlugin, devicePlugins, registerDevice } from './registry';
+import type { DeviceEffects, DeviceModel } from './types';
+import { rramDevice } from './rram/index';
+import { sramDevice } from './sram/index';
 
-export { createIdealDevice } from './ideal';
-export { createPcmDevice, PCM_DEFAULTS, pcmDriftMean, pcmDriftStd, pcmReadNoiseQs } from './pcm';
-export { createRramDevice, RRAM_DEFAULTS } from './rram';
+registerDevice(pcmDevice);
+registerDevice(rramDevice);
+registerDevice(sramDevice);
+registerDevice(idealDevice);
+
+export { costPlugin, deviceIds, devicePlugin, devicePlugins, registerDevice } from './registry';
+export type { DeviceBuildContext, DeviceCost, DevicePlugin } from './plugin';
 export { applyStuckAt } from './stuckAt';
 export { irDropCorrection, IR_DROP_DEFAULTS } from './irDrop';
 export type { DeviceEffects, DeviceModel } from './types';
-export type { DeviceParameter } from '../../shared/functionalResult';
 export { ALL_DEVICE_EFFECTS, NO_DEVICE_EFFECTS } from './types';
+
+/**
+ * The functional model of a cell of `device`, with the device's resolved `nonidealities.<id>`
+ * settings taken from `settingsByDevice` (NonidealitySettings.devices).
+ */
+export function createDevice(
+  device: string,
+  settingsByDevice: Readonly<Record<string, unknown>>,
+  context: DeviceBuildContext,
+  effects: DeviceEffects,
+): DeviceModel {
+  return devicePlugin(device).createModel(settingsByDevice[device], context, effects);
+}
+
+/** Devices whose curves `aimc device` draws. */
+export function curveDeviceIds(): string[] {
+  return devicePlugins()
+    .filter((p) => p.curves)
+    .map((p) => p.id);
+}

@@ -23,7 +23,12 @@ export const IR_DROP_DEFAULTS = { wireResistanceOhm: 0.35 } as const;
  * Subtract it from the ideal partial sums x·g.
  */
 export function irDropCorrection(
-  x: Float32Array, tokens: number, g: Float32Array, rows: number, cols: number, wireTimesUnit: number,
+  x: Float32Array,
+  tokens: number,
+  g: Float32Array,
+  rows: number,
+  cols: number,
+  wireTimesUnit: number,
 ): Float32Array {
   const out = new Float32Array(tokens * cols);
   if (wireTimesUnit === 0) return out;

@@ -1,4 +1,4 @@
-import type { ParameterValues } from '../types';
+import type { ParameterValues } from '../components/types';
 
 /**
  * Read of a resistive crossbar (PCM, RRAM): each selected cell dissipates V_read² · G · t_read

@@ -13,7 +13,11 @@ export interface StuckAtFractions {
 
 /** Overwrites faulty cells in place; returns how many were stuck on and off. */
 export function applyStuckAt(
-  conductanceUs: Float32Array, gMinUs: number, gMaxUs: number, fractions: StuckAtFractions, rng: Rng,
+  conductanceUs: Float32Array,
+  gMinUs: number,
+  gMaxUs: number,
+  fractions: StuckAtFractions,
+  rng: Rng,
 ): { stuckOn: number; stuckOff: number } {
   const { onFraction, offFraction } = fractions;
   if (onFraction < 0 || offFraction < 0 || onFraction + offFraction > 1) {

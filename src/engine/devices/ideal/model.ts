@@ -1,5 +1,5 @@
 /** A device without non-idealities: it holds exactly the conductance it was programmed to. */
-import type { DeviceModel } from './types';
+import type { DeviceModel } from '../types';
 
 export interface IdealDeviceParams {
   /** Conductance range; the values only set units, since nothing depends on them. */
@@ -13,7 +13,9 @@ export function createIdealDevice(params: IdealDeviceParams = {}): DeviceModel {
     id: 'ideal',
     gMinUs: 0,
     gMaxUs,
-    parameters: { g_max_us: { value: gMaxUs, unit: 'uS', source: 'IBM aihwkit PCMLikeNoiseModel g_max 25 µS, for a common scale' } },
+    parameters: {
+      g_max_us: { value: gMaxUs, unit: 'uS', source: 'IBM aihwkit PCMLikeNoiseModel g_max 25 µS, for a common scale' },
+    },
     program: (targetUs) => targetUs.slice(),
     readAt: (_targetUs, programmedUs) => programmedUs.slice(),
     programmingSigmaUs: () => 0,

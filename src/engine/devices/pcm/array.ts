@@ -1,4 +1,4 @@
-import type { ComponentSpec } from '../types';
+import type { ComponentSpec } from '../../components/types';
 
 /** Phase-change memory crossbar. Electrical figures for the cost model; noise lives in the functional model. */
 export const pcmArraySpec: ComponentSpec = {
@@ -7,22 +7,30 @@ export const pcmArraySpec: ComponentSpec = {
   description: 'Phase-change memory cells (1T1R) holding static weights as conductances.',
   parameters: {
     read_voltage_v: {
-      unit: 'V', default: 0.2, minimum: 0,
+      unit: 'V',
+      default: 0.2,
+      minimum: 0,
       description: 'Read voltage across a cell; kept low to stay below threshold switching.',
       source: 'Le Gallo & Sebastian, J. Phys. D 2020 (PCM device physics review): ~0.2 V reads',
     },
     mean_conductance_s: {
-      unit: 'S', default: 12.5e-6, minimum: 0,
+      unit: 'S',
+      default: 12.5e-6,
+      minimum: 0,
       description: 'Mean programmed conductance of a cell (half of g_max for uniformly spread weights).',
       source: 'IBM aihwkit PCMLikeNoiseModel: g_max = 25 µS; half of it assumed as the mean',
     },
     read_pulse_s: {
-      unit: 's', default: 10e-9, minimum: 0,
+      unit: 's',
+      default: 10e-9,
+      minimum: 0,
       description: 'Duration of one array read (integration time).',
       source: 'DNN+NeuroSim V1.4 Param.cpp: readPulseWidth 10 ns',
     },
     cell_area_f2: {
-      unit: 'F2', default: 48, minimum: 1,
+      unit: 'F2',
+      default: 48,
+      minimum: 1,
       description: 'Cell footprint in units of F² (F = feature size).',
       source: 'DNN+NeuroSim V1.4 Param.cpp: 1T1R cell 4F × 12F',
     },

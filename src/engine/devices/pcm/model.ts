@@ -9,8 +9,8 @@
  *   read (1/f)   g = max(0, g_drift + |g_drift| · Q_s · sqrt(ln((t + t_read)/(2·t_read))) · z),
  *                Q_s = min(0.0088 / max((g_prog/g_max)^0.65, 1e−3), 0.2)
  */
-import type { Rng } from '../functional/rng';
-import type { DeviceEffects, DeviceModel } from './types';
+import type { Rng } from '../../functional/rng';
+import type { DeviceEffects, DeviceModel } from '../types';
 
 const SRC = 'IBM aihwkit PCMLikeNoiseModel (inference/noise/pcm.py); Nandakumar et al., ICECS 2019';
 

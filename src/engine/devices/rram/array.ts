@@ -1,4 +1,4 @@
-import type { ComponentSpec } from '../types';
+import type { ComponentSpec } from '../../components/types';
 
 /** RRAM crossbar, with NeuroSim's default device. */
 export const rramArraySpec: ComponentSpec = {
@@ -7,22 +7,30 @@ export const rramArraySpec: ComponentSpec = {
   description: 'Resistive RAM cells (1T1R) holding static weights as conductances.',
   parameters: {
     read_voltage_v: {
-      unit: 'V', default: 0.5, minimum: 0,
+      unit: 'V',
+      default: 0.5,
+      minimum: 0,
       description: 'Read voltage across a cell.',
       source: 'DNN+NeuroSim V1.4 Param.cpp: readVoltage 0.5 V',
     },
     mean_conductance_s: {
-      unit: 'S', default: (1 / 100e3 + 1 / 1.7e6) / 2, minimum: 0,
+      unit: 'S',
+      default: (1 / 100e3 + 1 / 1.7e6) / 2,
+      minimum: 0,
       description: 'Mean cell conductance: midway between on (1/R_on) and off (1/R_off) states.',
       source: 'DNN+NeuroSim V1.4 Param.cpp: R_on 100 kΩ, R_off 1.7 MΩ',
     },
     read_pulse_s: {
-      unit: 's', default: 10e-9, minimum: 0,
+      unit: 's',
+      default: 10e-9,
+      minimum: 0,
       description: 'Duration of one array read.',
       source: 'DNN+NeuroSim V1.4 Param.cpp: readPulseWidth 10 ns',
     },
     cell_area_f2: {
-      unit: 'F2', default: 48, minimum: 1,
+      unit: 'F2',
+      default: 48,
+      minimum: 1,
       description: 'Cell footprint in units of F².',
       source: 'DNN+NeuroSim V1.4 Param.cpp: 1T1R cell 4F × 12F',
     },

@@ -11,8 +11,8 @@
  * slow next to PCM drift. A weight code finer than the device's levels is snapped to the nearest
  * level, which is what storing an 8-bit code in a 4-bit cell does.
  */
-import type { Rng } from '../functional/rng';
-import type { DeviceEffects, DeviceModel } from './types';
+import type { Rng } from '../../functional/rng';
+import type { DeviceEffects, DeviceModel } from '../types';
 
 export const RRAM_DEFAULTS = {
   rOnOhm: 100e3,
@@ -35,7 +35,8 @@ export function createRramDevice(params: RramParams, effects: DeviceEffects): De
   const rOff = params.rOffOhm ?? RRAM_DEFAULTS.rOffOhm;
   if (!(rOff > rOn && rOn > 0)) throw new RangeError(`RRAM needs 0 < R_on < R_off, got R_on ${rOn} Ω, R_off ${rOff} Ω`);
   const levels = params.levels ?? RRAM_DEFAULTS.levels;
-  if (!Number.isInteger(levels) || levels < 2) throw new RangeError(`RRAM levels must be an integer ≥ 2, got ${levels}`);
+  if (!Number.isInteger(levels) || levels < 2)
+    throw new RangeError(`RRAM levels must be an integer ≥ 2, got ${levels}`);
   const sigmaFraction = params.programmingSigma ?? RRAM_DEFAULTS.programmingSigma;
   const gMax = 1e6 / rOn;
   const gMin = 1e6 / rOff;
@@ -56,7 +57,11 @@ export function createRramDevice(params: RramParams, effects: DeviceEffects): De
       r_off_ohm: { value: rOff, unit: 'ohm', source: 'DNN+NeuroSim V1.4 Param.cpp: resistanceOff 1.7 MΩ' },
       on_off_ratio: { value: rOff / rOn, unit: '', source: 'R_off / R_on' },
       levels: { value: levels, unit: 'levels', source: '2^bits_per_cell unless set' },
-      programming_sigma: { value: effects.programmingNoise ? sigmaFraction : 0, unit: 'of g_max − g_min', source: 'NeuroSim Cell.cpp RealDevice: sigmaCtoC = 0.035 · (Gmax − Gmin)' },
+      programming_sigma: {
+        value: effects.programmingNoise ? sigmaFraction : 0,
+        unit: 'of g_max − g_min',
+        source: 'NeuroSim Cell.cpp RealDevice: sigmaCtoC = 0.035 · (Gmax − Gmin)',
+      },
     },
     program(targetUs: Float32Array, rng: Rng): Float32Array {
       const out = new Float32Array(targetUs.length);
