@@ -13,7 +13,10 @@ const production = process.argv.includes('--production');
 // is the same parser without that and parses a 2,000-line config about twice as fast. Every
 // bundle takes the browser build (it needs no Node API).
 const yamlBrowserBuild = join(dirname(createRequire(import.meta.url).resolve('yaml/package.json')), 'browser/index.js');
-const yamlPlugin = { name: 'yaml-browser-build', setup: (b) => b.onResolve({ filter: /^yaml$/ }, () => ({ path: yamlBrowserBuild })) };
+const yamlPlugin = {
+  name: 'yaml-browser-build',
+  setup: (b) => b.onResolve({ filter: /^yaml$/ }, () => ({ path: yamlBrowserBuild })),
+};
 
 /** @type {esbuild.BuildOptions} */
 const common = {
@@ -35,19 +38,43 @@ if (existsSync('src/worker/worker.ts')) {
   builds.push({ ...common, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js' });
 }
 if (existsSync('webview/main.ts')) {
-  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' });
+  builds.push({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+  });
 }
 if (existsSync('webview/sidebar/main.ts')) {
-  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/sidebar/main.ts'], outfile: 'dist/sidebar.js' });
+  builds.push({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['webview/sidebar/main.ts'],
+    outfile: 'dist/sidebar.js',
+  });
 }
 // The integration suite runs inside a real extension host, which provides `vscode`; mocha stays a
 // plain require so every test file shares the runner's instance.
 // Benchmarks of shipped code run from a bundle built like the shipped ones (`--bench`).
 if (process.argv.includes('--bench')) {
   builds.length = 0;
-  builds.push({ ...common, sourcemap: false, entryPoints: ['test/bench/language.bench.ts'], outfile: 'out/bench/language.bench.js' });
+  builds.push({
+    ...common,
+    sourcemap: false,
+    entryPoints: ['test/bench/language.bench.ts'],
+    outfile: 'out/bench/language.bench.js',
+  });
 } else if (existsSync('test/integration/index.ts')) {
-  builds.push({ ...common, entryPoints: ['test/integration/index.ts', 'test/integration/*.test.ts'], outdir: 'out/integration', external: ['vscode', 'mocha'] });
+  builds.push({
+    ...common,
+    entryPoints: ['test/integration/index.ts', 'test/integration/*.test.ts'],
+    outdir: 'out/integration',
+    external: ['vscode', 'mocha'],
+  });
 }
 
 // The schema `contributes.jsonValidation` ships for *.aimc.json is printed by the CLI just built, from
@@ -58,7 +85,17 @@ function writeConfigSchema() {
   if (!existsSync(SCHEMA_FILE) || readFileSync(SCHEMA_FILE, 'utf8') !== text) writeFileSync(SCHEMA_FILE, text);
 }
 const cli = builds.find((b) => b.outfile === 'dist/cli.js');
-if (cli) cli.plugins = [yamlPlugin, { name: 'config-schema', setup: (b) => b.onEnd((r) => { if (r.errors.length === 0) writeConfigSchema(); }) }];
+if (cli)
+  cli.plugins = [
+    yamlPlugin,
+    {
+      name: 'config-schema',
+      setup: (b) =>
+        b.onEnd((r) => {
+          if (r.errors.length === 0) writeConfigSchema();
+        }),
+    },
+  ];
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -9,7 +9,16 @@ import type { CliCommand } from './commands/types';
 import { validateCommand } from './commands/validate';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './io';
 
-export const COMMANDS: readonly CliCommand[] = [simulateCommand, accuracyCommand, validateCommand, sweepCommand, mergeCommand, deviceCommand, presetsCommand, schemaCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  simulateCommand,
+  accuracyCommand,
+  validateCommand,
+  sweepCommand,
+  mergeCommand,
+  deviceCommand,
+  presetsCommand,
+  schemaCommand,
+];
 
 function help(): string {
   return [
@@ -55,9 +64,13 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (e: unknown) => {
-    process.stderr.write(`aimc: internal error: ${(e as Error).stack ?? String(e)}\nPlease report this with the config that caused it.\n`);
+    process.stderr.write(
+      `aimc: internal error: ${(e as Error).stack ?? String(e)}\nPlease report this with the config that caused it.\n`,
+    );
     process.exitCode = 70;
   },
 );

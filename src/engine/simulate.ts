@@ -22,14 +22,18 @@ export const LATENCY_ASSUMPTIONS: readonly string[] = [
   'Q, K and V projections run side by side, and so do the FFN gate and up projections (each on its own arrays).',
   'Partial sums of row blocks, bit slices, differential pairs and bit-serial cycles are added in a pipelined adder tree, one clock per level.',
   'Operations of one token run in sequence through the layers; with several vectors per step, layers are pipelined, so each further vector adds one interval of the slowest stage.',
-  'Gain-cell attention: heads and sequences run in parallel on their own arrays; query heads of a GQA group share a KV head\'s arrays and take turns.',
+  "Gain-cell attention: heads and sequences run in parallel on their own arrays; query heads of a GQA group share a KV head's arrays and take turns.",
   'Digital matrices and digital attention: roofline of MAC throughput against weight or KV-cache transfer.',
   'Weights of analog matrices stay in their arrays (no reload); digital weights are read once per step from their storage.',
 ];
 
 /** Matrices that read the same input and run side by side on their own arrays. */
 const PARALLEL_MATRICES: Partial<Record<string, string>> = {
-  q_proj: 'qkv', k_proj: 'qkv', v_proj: 'qkv', ffn_gate: 'gate_up', ffn_up: 'gate_up',
+  q_proj: 'qkv',
+  k_proj: 'qkv',
+  v_proj: 'qkv',
+  ffn_gate: 'gate_up',
+  ffn_up: 'gate_up',
 };
 
 function toRecord(m: Map<string, number>, divisor: number): Record<string, number> {
@@ -69,7 +73,8 @@ export function simulate(design: ResolvedDesign): SimulationResult {
     } else if (op.kind === 'attention') {
       const impl = design.attentionFor(op.layer);
       const t = impl === 'gain-cell' ? costGainCellAttention(ctx, op, ledger) : costDigitalAttention(ctx, op, ledger);
-      const isReported = attentionLayer < 0 || (impl === 'gain-cell' && design.attentionFor(attentionLayer) !== 'gain-cell');
+      const isReported =
+        attentionLayer < 0 || (impl === 'gain-cell' && design.attentionFor(attentionLayer) !== 'gain-cell');
       if (isReported) {
         attentionLayer = op.layer;
         attentionLatencyS = t;
@@ -92,17 +97,25 @@ export function simulate(design: ResolvedDesign): SimulationResult {
   const perSequenceTokens = workload.mode === 'decode' ? 1 : tokens / workload.batch;
   const perToken = { energyJ: stepEnergyJ / tokens, latencyS: stepLatencyS / perSequenceTokens };
 
-  const attentionEnergy = ['attention_scores', 'attention_values']
-    .reduce((sum, g) => sum + (ledger.byLayerOperation.get(`${attentionLayer}|${g}`) ?? 0), 0) / tokens;
+  const attentionEnergy =
+    ['attention_scores', 'attention_values'].reduce(
+      (sum, g) => sum + (ledger.byLayerOperation.get(`${attentionLayer}|${g}`) ?? 0),
+      0,
+    ) / tokens;
   const attentionPerToken = attentionLatencyS / perSequenceTokens;
 
   const baselines = design.baselines.map((id) => {
     const g = estimateGpu(id, s, workload, params.total);
     return {
-      id: g.id, name: g.name, devices: g.devices, bound: g.bound, perToken: g.perToken,
+      id: g.id,
+      name: g.name,
+      devices: g.devices,
+      bound: g.bound,
+      perToken: g.perToken,
       speedup: g.perToken.latencyS / perToken.latencyS,
       energyRatio: g.perToken.energyJ / perToken.energyJ,
-      method: g.method, source: g.source,
+      method: g.method,
+      source: g.source,
     };
   });
 
@@ -111,25 +124,43 @@ export function simulate(design: ResolvedDesign): SimulationResult {
     schemaVersion: RESULT_SCHEMA_VERSION,
     name: design.name,
     model: {
-      name: s.name, family: s.family, layers: s.layers, dModel: s.dModel, heads: s.heads, kvHeads: s.kvHeads,
-      headDim: s.headDim, dFf: s.dFf, ffn: s.ffn, vocab: s.vocab, context: s.context, parameters: params.total,
+      name: s.name,
+      family: s.family,
+      layers: s.layers,
+      dModel: s.dModel,
+      heads: s.heads,
+      kvHeads: s.kvHeads,
+      headDim: s.headDim,
+      dFf: s.dFf,
+      ffn: s.ffn,
+      vocab: s.vocab,
+      context: s.context,
+      parameters: params.total,
     },
     workload: {
-      mode: workload.mode, batch: workload.batch, contextTokens: workload.contextTokens,
-      generateTokens: design.workload.generateTokens, window: workload.window, tokensPerStep: tokens,
+      mode: workload.mode,
+      batch: workload.batch,
+      contextTokens: workload.contextTokens,
+      generateTokens: design.workload.generateTokens,
+      window: workload.window,
+      tokensPerStep: tokens,
       attendedKeysPerQuery: firstAttention ? firstAttention.attendedKeys / firstAttention.queries : 0,
     },
     technology: { nodeNm: design.nodeNm, clockHz: design.clockHz },
     mapping: {
-      arrays: mapping.arrays, weightArrays: mapping.weightArrays, kvArrays: mapping.kvArrays,
-      utilization: mapping.utilization, chips: mapping.chips, arraysPerChip: mapping.arraysPerChip,
-      analogMatrices, digitalMatrices: mapping.matrices.length - analogMatrices, tileGroups: mapping.groups,
+      arrays: mapping.arrays,
+      weightArrays: mapping.weightArrays,
+      kvArrays: mapping.kvArrays,
+      utilization: mapping.utilization,
+      chips: mapping.chips,
+      arraysPerChip: mapping.arraysPerChip,
+      analogMatrices,
+      digitalMatrices: mapping.matrices.length - analogMatrices,
+      tileGroups: mapping.groups,
     },
     perToken,
     perStep: { energyJ: stepEnergyJ, latencyS: stepLatencyS },
-    perSequence: workload.mode === 'prefill'
-      ? { energyJ: stepEnergyJ / workload.batch, latencyS: stepLatencyS }
-      : null,
+    perSequence: workload.mode === 'prefill' ? { energyJ: stepEnergyJ / workload.batch, latencyS: stepLatencyS } : null,
     tokensPerSecond: tokens / stepLatencyS,
     attention: {
       layer: attentionLayer,

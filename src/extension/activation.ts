@@ -24,11 +24,15 @@ export function activateWith(subscriptions: vscode.Disposable[], a: Activation):
     const language = now();
     subscriptions.push(...a.createHost().disposables);
     const done = now();
-    a.log.info(`AIMC Explorer activated in ${(done - started).toFixed(1)} ms (language features ${(language - started).toFixed(1)} ms, commands and views ${(done - language).toFixed(1)} ms)`);
+    a.log.info(
+      `AIMC Explorer activated in ${(done - started).toFixed(1)} ms (language features ${(language - started).toFixed(1)} ms, commands and views ${(done - language).toFixed(1)} ms)`,
+    );
     return done - started;
   } catch (e) {
     const message = `AIMC Explorer failed to start: ${(e as Error).message}`;
-    void a.api.window.showErrorMessage(message, 'Show Log').then((choice) => { if (choice === 'Show Log') a.log.show(); });
+    void a.api.window.showErrorMessage(message, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') a.log.show();
+    });
     a.log.error(`${message}\n${(e as Error).stack ?? ''}`);
     return undefined;
   }

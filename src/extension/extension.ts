@@ -14,7 +14,8 @@ export function activate(context: vscode.ExtensionContext): void {
     api: vscode,
     log: log(),
     registerLanguage: () => registerLanguageFeatures(context),
-    createHost: () => createHost({ api: vscode, extensionUri: context.extensionUri, load: loadLanguageService, log: log() }),
+    createHost: () =>
+      createHost({ api: vscode, extensionUri: context.extensionUri, load: loadLanguageService, log: log() }),
   });
 }
 

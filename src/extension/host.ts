@@ -49,15 +49,36 @@ export function createHost(o: HostOptions): Host {
   // The panel is created before the context that needs it; the two refer to each other through these requests.
   const requests: ViewRequests = {
     openDesignPoint: async (sweepId, pointId) => (await loadCommands()).openDesignPoint(ctx, sweepId, pointId),
-    exportResults: async (format, images) => { await (await loadCommands()).exportResults(ctx, format, images); },
-    simulate: async () => { await api.commands.executeCommand(SIMULATE_COMMAND); },
-    sweep: async () => { await api.commands.executeCommand(SWEEP_COMMAND); },
+    exportResults: async (format, images) => {
+      await (await loadCommands()).exportResults(ctx, format, images);
+    },
+    simulate: async () => {
+      await api.commands.executeCommand(SIMULATE_COMMAND);
+    },
+    sweep: async () => {
+      await api.commands.executeCommand(SWEEP_COMMAND);
+    },
     cancel: () => void api.commands.executeCommand(CANCEL_COMMAND),
     openPanel: (tab) => panel.show(tab ?? undefined, false),
   };
   const panel = new ResultsPanel(api, o.extensionUri, store, requests, log);
-  const ctx: CommandContext = { api, extensionUri: o.extensionUri, load: o.load, service, store, views: panel, log, settings, lastConfig: undefined };
-  const statusBar = new EnergyStatusBar(api, (uri) => store.summaryFor(uri), () => service.running, () => store.shown?.source.uri ?? null);
+  const ctx: CommandContext = {
+    api,
+    extensionUri: o.extensionUri,
+    load: o.load,
+    service,
+    store,
+    views: panel,
+    log,
+    settings,
+    lastConfig: undefined,
+  };
+  const statusBar = new EnergyStatusBar(
+    api,
+    (uri) => store.summaryFor(uri),
+    () => service.running,
+    () => store.shown?.source.uri ?? null,
+  );
 
   const setContext = (key: string, value: boolean) => void api.commands.executeCommand('setContext', key, value);
   const disposables: vscode.Disposable[] = [
@@ -78,7 +99,8 @@ export function createHost(o: HostOptions): Host {
     }),
     api.window.onDidChangeActiveTextEditor(() => statusBar.update()),
     api.workspace.onDidSaveTextDocument((doc) => {
-      if (isConfigDocument(doc) && settings().autoSimulateOnSave) void loadCommands().then((c) => c.simulateDocument(ctx, doc, { quiet: true }));
+      if (isConfigDocument(doc) && settings().autoSimulateOnSave)
+        void loadCommands().then((c) => c.simulateDocument(ctx, doc, { quiet: true }));
     }),
     api.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.workerCount`)) service.resize();

@@ -1,6 +1,16 @@
 /** Numbers with SI prefixes, for messages and tables: 6.15e-9 J → "6.15 nJ". */
 const PREFIXES: ReadonlyArray<readonly [number, string]> = [
-  [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'], [1, ''], [1e-3, 'm'], [1e-6, 'µ'], [1e-9, 'n'], [1e-12, 'p'], [1e-15, 'f'], [1e-18, 'a'],
+  [1e12, 'T'],
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+  [1, ''],
+  [1e-3, 'm'],
+  [1e-6, 'µ'],
+  [1e-9, 'n'],
+  [1e-12, 'p'],
+  [1e-15, 'f'],
+  [1e-18, 'a'],
 ];
 
 export function formatEngineering(value: number, unit: string, digits = 3): string {

@@ -93,8 +93,13 @@ export interface DeviceCurves {
   readonly gMaxUs: number;
   readonly parameters: Readonly<Record<string, DeviceParameter>>;
   /** Conductance of a median device (ν = μ_ν) programmed to each target, against time. */
-  readonly drift: readonly { readonly gTargetUs: number; readonly points: readonly { readonly tS: number; readonly gUs: number }[] }[];
+  readonly drift: readonly {
+    readonly gTargetUs: number;
+    readonly points: readonly { readonly tS: number; readonly gUs: number }[];
+  }[];
   readonly programming: readonly { readonly gTargetUs: number; readonly sigmaUs: number }[];
-  readonly readNoise: readonly { readonly gProgrammedUs: number; readonly points: readonly { readonly tS: number; readonly sigmaUs: number }[] }[];
+  readonly readNoise: readonly {
+    readonly gProgrammedUs: number;
+    readonly points: readonly { readonly tS: number; readonly sigmaUs: number }[];
+  }[];
 }
-

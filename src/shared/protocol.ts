@@ -19,8 +19,8 @@
 import type { Diagnostic } from './diagnostics';
 import type { DeviceCurves, FunctionalResult } from './functionalResult';
 import type { SimulationResult } from './result';
-import type { SweepAxis } from './sweep';
-import type { PointSpec, SweepPointResult } from './sweep';
+import type { ConfigOverride } from './overrides';
+import type { PointSpec, SweepAxis, SweepPointResult } from './sweep';
 
 export type RequestId = number;
 
@@ -48,6 +48,8 @@ export interface SimulateRequest extends RequestHeader {
   readonly type: 'simulate';
   readonly configText: string;
   readonly files: ReferencedFiles;
+  /** Values set on the parsed config (the GPUs picked for a comparison); diagnostics keep the text's positions. */
+  readonly overrides?: readonly ConfigOverride[];
 }
 
 /** The functional (accuracy) simulation of one config. */
@@ -119,7 +121,10 @@ export interface ResponseMap {
 export type ResponseOf<T extends RequestType> = ResponseMap[T];
 
 /** What a caller supplies for a request of type T; the client adds the header. */
-export type RequestPayload<T extends RequestType> = Omit<Extract<WorkerRequest, { type: T }>, keyof RequestHeader | 'type'>;
+export type RequestPayload<T extends RequestType> = Omit<
+  Extract<WorkerRequest, { type: T }>,
+  keyof RequestHeader | 'type'
+>;
 
 export interface ProgressMessage {
   readonly type: 'progress';

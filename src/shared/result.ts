@@ -31,7 +31,10 @@ export interface SimulationResult {
   readonly schemaVersion: typeof RESULT_SCHEMA_VERSION;
   readonly name: string;
   /** The resolved shape's fields a reader needs, and the parameter count. */
-  readonly model: Pick<ModelShape, 'name' | 'family' | 'layers' | 'dModel' | 'heads' | 'kvHeads' | 'headDim' | 'dFf' | 'ffn' | 'vocab' | 'context'> & {
+  readonly model: Pick<
+    ModelShape,
+    'name' | 'family' | 'layers' | 'dModel' | 'heads' | 'kvHeads' | 'headDim' | 'dFf' | 'ffn' | 'vocab' | 'context'
+  > & {
     readonly parameters: number;
   };
   readonly workload: {

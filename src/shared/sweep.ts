@@ -37,4 +37,3 @@ export interface PointSpec {
   readonly index: number;
   readonly values: readonly SweepValue[];
 }
-

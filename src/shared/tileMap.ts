@@ -80,9 +80,18 @@ export function arrayInGroup(g: TileGroup, local: number): ArrayInfo {
   const dataCols = usedExtent(blockCol, g.blockCols, g.logicalCols, g.usableCols);
   const usedCols = dataCols + (g.cols - g.usableCols);
   return {
-    index: g.firstArray + local, kind: g.kind, layer: g.layer, matrix: g.matrix,
-    head: copy % g.kvHeads, sequence: Math.floor(copy / g.kvHeads), blockRow, blockCol,
-    slice: Math.floor(within / g.polarities), polarity: within % g.polarities, usedRows, usedCols,
+    index: g.firstArray + local,
+    kind: g.kind,
+    layer: g.layer,
+    matrix: g.matrix,
+    head: copy % g.kvHeads,
+    sequence: Math.floor(copy / g.kvHeads),
+    blockRow,
+    blockCol,
+    slice: Math.floor(within / g.polarities),
+    polarity: within % g.polarities,
+    usedRows,
+    usedCols,
     utilization: (usedRows * usedCols) / (g.rows * g.cols),
   };
 }

@@ -128,12 +128,7 @@ export interface CollectChartsMessage {
 }
 
 export type ToWebviewMessage =
-  | ShowResultMessage
-  | ShowSweepMessage
-  | ShowAccuracyMessage
-  | StatusMessage
-  | RevealMessage
-  | CollectChartsMessage;
+  ShowResultMessage | ShowSweepMessage | ShowAccuracyMessage | StatusMessage | RevealMessage | CollectChartsMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview → host
@@ -168,9 +163,15 @@ export interface ExportMessage {
 }
 
 /** Side view buttons. */
-export interface SimulateRequestMessage { readonly type: 'simulate' }
-export interface SweepRequestMessage { readonly type: 'sweep' }
-export interface CancelRequestMessage { readonly type: 'cancel' }
+export interface SimulateRequestMessage {
+  readonly type: 'simulate';
+}
+export interface SweepRequestMessage {
+  readonly type: 'sweep';
+}
+export interface CancelRequestMessage {
+  readonly type: 'cancel';
+}
 export interface OpenPanelMessage {
   readonly type: 'openPanel';
   readonly tab: PanelTab | null;
@@ -207,7 +208,8 @@ export const MESSAGE_LIMITS = {
   imageSidePx: 16384,
 } as const;
 
-export type ParseResult = { readonly ok: true; readonly message: FromWebviewMessage } | { readonly ok: false; readonly error: string };
+export type ParseResult =
+  { readonly ok: true; readonly message: FromWebviewMessage } | { readonly ok: false; readonly error: string };
 
 class Invalid extends Error {}
 
@@ -226,7 +228,8 @@ function onlyKeys(o: Record<string, unknown>, path: string, allowed: readonly st
 }
 
 function oneOf<T extends string>(v: unknown, path: string, values: readonly T[]): T {
-  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) fail(path, `expected one of ${values.join(', ')}`);
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
+    fail(path, `expected one of ${values.join(', ')}`);
   return v as T;
 }
 
@@ -238,7 +241,8 @@ function boundedString(v: unknown, path: string, max: number): string {
 }
 
 function integer(v: unknown, path: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(path, `expected an integer in [${min}, ${max}]`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    fail(path, `expected an integer in [${min}, ${max}]`);
   return v;
 }
 
@@ -254,7 +258,8 @@ function chartImage(v: unknown, path: string): ChartImage {
   if (!IMAGE_NAME.test(name)) fail(`${path}.name`, 'expected lower-case letters, digits and hyphens');
   const dataUrl = boundedString(o.dataUrl, `${path}.dataUrl`, MESSAGE_LIMITS.dataUrlChars);
   if (!PNG_DATA_URL.test(dataUrl)) fail(`${path}.dataUrl`, 'expected a base64 PNG data URL');
-  if (!dataUrl.startsWith(PNG_SIGNATURE_B64, 'data:image/png;base64,'.length)) fail(`${path}.dataUrl`, 'not a PNG image');
+  if (!dataUrl.startsWith(PNG_SIGNATURE_B64, 'data:image/png;base64,'.length))
+    fail(`${path}.dataUrl`, 'not a PNG image');
   const width = integer(o.width, `${path}.width`, 1, MESSAGE_LIMITS.imageSidePx);
   const height = integer(o.height, `${path}.height`, 1, MESSAGE_LIMITS.imageSidePx);
   return { name, dataUrl, width, height };
@@ -262,7 +267,16 @@ function chartImage(v: unknown, path: string): ChartImage {
 
 function parse(v: unknown): FromWebviewMessage {
   const o = record(v, 'message');
-  const type = oneOf(o.type, 'message.type', ['ready', 'openDesignPoint', 'export', 'simulate', 'sweep', 'cancel', 'openPanel', 'log'] as const);
+  const type = oneOf(o.type, 'message.type', [
+    'ready',
+    'openDesignPoint',
+    'export',
+    'simulate',
+    'sweep',
+    'cancel',
+    'openPanel',
+    'log',
+  ] as const);
   switch (type) {
     case 'ready':
       onlyKeys(o, 'ready', ['type', 'view']);
@@ -277,13 +291,16 @@ function parse(v: unknown): FromWebviewMessage {
     case 'export': {
       onlyKeys(o, 'export', ['type', 'format', 'requestId', 'images']);
       const format = oneOf(o.format, 'export.format', ['png', 'json', 'csv'] as const);
-      const requestId = o.requestId === null ? null : integer(o.requestId, 'export.requestId', 0, Number.MAX_SAFE_INTEGER);
+      const requestId =
+        o.requestId === null ? null : integer(o.requestId, 'export.requestId', 0, Number.MAX_SAFE_INTEGER);
       if (!Array.isArray(o.images)) fail('export.images', 'expected an array');
       if (o.images.length > MESSAGE_LIMITS.images) fail('export.images', `more than ${MESSAGE_LIMITS.images} images`);
       const images = o.images.map((im, i) => chartImage(im, `export.images[${i}]`));
       if (format === 'png' && images.length === 0) fail('export.images', 'a PNG export needs at least one image');
-      if (format !== 'png' && images.length > 0) fail('export.images', `a ${format.toUpperCase()} export carries no images`);
-      if (new Set(images.map((im) => im.name)).size !== images.length) fail('export.images', 'image names must be unique');
+      if (format !== 'png' && images.length > 0)
+        fail('export.images', `a ${format.toUpperCase()} export carries no images`);
+      if (new Set(images.map((im) => im.name)).size !== images.length)
+        fail('export.images', 'image names must be unique');
       return { type, format, requestId, images };
     }
     case 'simulate':

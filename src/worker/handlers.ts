@@ -3,14 +3,25 @@
  * (worker.ts) wires these to `worker_threads`, and a browser Web Worker entry can wire the same
  * handlers to `self.onmessage`. No Node built-ins here.
  */
-import { analyzeConfig } from '../engine/config/analyze';
-import type { ReadFile } from '../engine/config/semanticChecks';
-import { pointEvaluator, SweepCancelled } from '../engine/sweep/evaluate';
-import type { SweepPointResult } from '../shared/sweep';
+import {
+  analyzeDesign,
+  deviceCurvesOf,
+  functionalErrorMetric,
+  loadDesign,
+  pointEvaluator,
+  readerOverFiles,
+  runAccuracy,
+  SweepCancelled,
+} from '../engine';
 import type {
-  ReferencedFiles, ResponseOf, SimulateRequest, SweepChunkRequest, WorkerRequest,
+  DeviceCurvesRequest,
+  FunctionalRunRequest,
+  ResponseOf,
+  SimulateRequest,
+  SweepChunkRequest,
+  WorkerRequest,
 } from '../shared/protocol';
-import { deviceCurvesFor, functionalErrorMetric, runFunctional } from './functional';
+import type { SweepPointResult } from '../shared/sweep';
 
 export interface RequestContext {
   /** True once the client cancelled; long loops poll it between units of work. */
@@ -29,42 +40,59 @@ export interface RequestContext {
  */
 export const YIELD_INTERVAL_MS = 20;
 
-/** Reads the pre-read text files of a request, as the config engine asks for them. */
-export function textReader(files: ReferencedFiles): ReadFile {
-  return (path) => {
-    const f = files[path];
-    return typeof f === 'string' ? f : undefined;
-  };
+async function simulate(req: SimulateRequest): Promise<ResponseOf<'simulate'>> {
+  const a = await analyzeDesign(req.configText, readerOverFiles(req.files), { overrides: req.overrides });
+  return { diagnostics: a.diagnostics, result: a.result ?? null };
 }
 
-function simulate(req: SimulateRequest): ResponseOf<'simulate'> {
-  const a = analyzeConfig(req.configText, { readFile: textReader(req.files) });
-  return { diagnostics: a.diagnostics, result: a.result ?? null };
+async function runFunctional(req: FunctionalRunRequest, ctx: RequestContext): Promise<ResponseOf<'functional-run'>> {
+  const loaded = await loadDesign(req.configText, readerOverFiles(req.files), { withCheckpoint: true });
+  return runAccuracy(loaded, {
+    shouldStop: () => ctx.shouldStop(),
+    onProgress: (fraction, stage) => ctx.progress(fraction, 1, stage),
+  });
+}
+
+async function deviceCurves(req: DeviceCurvesRequest): Promise<ResponseOf<'device-curves'>> {
+  const loaded =
+    req.configText === undefined ? undefined : await loadDesign(req.configText, readerOverFiles(req.files));
+  return deviceCurvesOf(req.model, loaded);
 }
 
 async function sweepChunk(req: SweepChunkRequest, ctx: RequestContext): Promise<ResponseOf<'sweep-chunk'>> {
   const evaluate = pointEvaluator({ baseConfigText: req.baseConfigText, axes: req.axes });
-  const errorMetric = req.withError ? functionalErrorMetric(req.files) : undefined;
-  const readFile = textReader(req.files);
+  const errorMetric = req.withError ? functionalErrorMetric : undefined;
+  const reader = readerOverFiles(req.files);
   const total = req.points.length;
   const points: SweepPointResult[] = [];
   for (const [i, point] of req.points.entries()) {
     await ctx.yieldIfDue();
     if (ctx.shouldStop()) throw new SweepCancelled();
-    points.push(await evaluate(point, {
-      readFile, errorMetric, shouldStop: () => ctx.shouldStop(),
-      onProgress: (fraction) => ctx.progress(i + fraction, total),
-    }));
+    points.push(
+      await evaluate(point, {
+        reader,
+        errorMetric,
+        shouldStop: () => ctx.shouldStop(),
+        onProgress: (fraction) => ctx.progress(i + fraction, total),
+      }),
+    );
     ctx.progress(i + 1, total);
   }
   return { points, errorMetric: errorMetric?.name ?? null };
 }
 
-export async function handleRequest(req: WorkerRequest, ctx: RequestContext): Promise<ResponseOf<WorkerRequest['type']>> {
+export async function handleRequest(
+  req: WorkerRequest,
+  ctx: RequestContext,
+): Promise<ResponseOf<WorkerRequest['type']>> {
   switch (req.type) {
-    case 'simulate': return simulate(req);
-    case 'sweep-chunk': return sweepChunk(req, ctx);
-    case 'functional-run': return runFunctional(req, ctx, textReader(req.files));
-    case 'device-curves': return deviceCurvesFor(req, textReader(req.files));
+    case 'simulate':
+      return simulate(req);
+    case 'sweep-chunk':
+      return sweepChunk(req, ctx);
+    case 'functional-run':
+      return runFunctional(req, ctx);
+    case 'device-curves':
+      return deviceCurves(req);
   }
 }

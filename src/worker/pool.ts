@@ -11,7 +11,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import {
-  CANCEL_REQUESTED, type FromWorkerMessage, type RequestId, type RequestPayload, type RequestType, type ResponseOf, type ToWorkerMessage,
+  CANCEL_REQUESTED,
+  type FromWorkerMessage,
+  type RequestId,
+  type RequestPayload,
+  type RequestType,
+  type ResponseOf,
+  type ToWorkerMessage,
 } from '../shared/protocol';
 
 /** Cores − 1, leaving one for the editor or the shell; at least 1. */
@@ -70,7 +76,11 @@ export class WorkerCrashedError extends Error {
 /** The engine reported an error for the request; the worker itself is fine. */
 export class WorkerTaskError extends Error {
   override readonly name = 'WorkerTaskError';
-  constructor(message: string, readonly remoteName: string, readonly remoteStack: string | undefined) {
+  constructor(
+    message: string,
+    readonly remoteName: string,
+    readonly remoteStack: string | undefined,
+  ) {
     super(message);
   }
 }
@@ -137,7 +147,11 @@ export class WorkerPool {
     return { workers: this.slots.size, busy, queued: this.queue.length, started: this.started, crashed: this.crashed };
   }
 
-  request<T extends RequestType>(type: T, payload: RequestPayload<T>, options: RequestOptions = {}): PoolRequest<ResponseOf<T>> {
+  request<T extends RequestType>(
+    type: T,
+    payload: RequestPayload<T>,
+    options: RequestOptions = {},
+  ): PoolRequest<ResponseOf<T>> {
     if (this.disposed) {
       return { result: Promise.reject(new PoolDisposedError('the worker pool has been disposed')), cancel: () => {} };
     }
@@ -146,10 +160,16 @@ export class WorkerPool {
     let job!: Job;
     const result = new Promise<ResponseOf<T>>((resolve, reject) => {
       job = {
-        id, type, cancelFlag, transfer: options.transfer ?? [], onProgress: options.onProgress,
+        id,
+        type,
+        cancelFlag,
+        transfer: options.transfer ?? [],
+        onProgress: options.onProgress,
         // The payload type is tied to `type` by RequestPayload<T>; TypeScript cannot follow that through the spread.
         message: { ...payload, type, id, cancelFlag } as unknown as ToWorkerMessage,
-        resolve: resolve as (value: unknown) => void, reject, state: 'queued',
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        state: 'queued',
       };
     });
     const cancel = () => this.cancel(job);
@@ -168,11 +188,16 @@ export class WorkerPool {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    for (const job of this.queue.splice(0)) this.settle(job, new PoolDisposedError('the worker pool was disposed before the request started'));
+    for (const job of this.queue.splice(0))
+      this.settle(job, new PoolDisposedError('the worker pool was disposed before the request started'));
     const exits: Array<Promise<number>> = [];
     for (const slot of this.slots) {
       slot.terminatedByPool = 'dispose';
-      if (slot.job) this.settle(slot.job, new PoolDisposedError(`the worker pool was disposed while ${describe(slot.job)} was running`));
+      if (slot.job)
+        this.settle(
+          slot.job,
+          new PoolDisposedError(`the worker pool was disposed while ${describe(slot.job)} was running`),
+        );
       exits.push(slot.worker.terminate());
     }
     this.slots.clear();
@@ -194,7 +219,14 @@ export class WorkerPool {
         // An uncloneable payload is the caller's error, not the worker's.
         slot.job = null;
         slot.worker.unref();
-        this.settle(job, new WorkerTaskError(`cannot send ${describe(job)}: ${(e as Error).message}`, (e as Error).name, (e as Error).stack));
+        this.settle(
+          job,
+          new WorkerTaskError(
+            `cannot send ${describe(job)}: ${(e as Error).message}`,
+            (e as Error).name,
+            (e as Error).stack,
+          ),
+        );
       }
     }
   }
@@ -204,8 +236,13 @@ export class WorkerPool {
     const slot: Slot = { worker, serial: ++this.started, job: null };
     worker.unref();
     worker.on('message', (m: FromWorkerMessage) => this.onMessage(slot, m));
-    worker.on('error', (e: Error) => { slot.fatalError = e; });
-    worker.on('messageerror', (e: Error) => { slot.fatalError = e; void worker.terminate(); });
+    worker.on('error', (e: Error) => {
+      slot.fatalError = e;
+    });
+    worker.on('messageerror', (e: Error) => {
+      slot.fatalError = e;
+      void worker.terminate();
+    });
     worker.on('exit', (code: number) => this.onExit(slot, code));
     this.slots.add(slot);
     return slot;
@@ -238,12 +275,24 @@ export class WorkerPool {
     const job = slot.job;
     slot.job = null;
     if (slot.terminatedByPool === 'cancel') {
-      if (job) this.settle(job, new RequestCancelledError(`${describe(job)} was cancelled (its worker did not stop within ${this.cancelGraceMs} ms and was replaced)`));
+      if (job)
+        this.settle(
+          job,
+          new RequestCancelledError(
+            `${describe(job)} was cancelled (its worker did not stop within ${this.cancelGraceMs} ms and was replaced)`,
+          ),
+        );
     } else {
       this.crashed++;
       if (job) {
         const cause = slot.fatalError ? `: ${slot.fatalError.message}` : '';
-        this.settle(job, new WorkerCrashedError(`worker ${slot.serial} died (exit code ${code}${cause}) while running ${describe(job)}; the pool replaces it for later requests`, { cause: slot.fatalError }));
+        this.settle(
+          job,
+          new WorkerCrashedError(
+            `worker ${slot.serial} died (exit code ${code}${cause}) while running ${describe(job)}; the pool replaces it for later requests`,
+            { cause: slot.fatalError },
+          ),
+        );
       }
     }
     this.dispatch();

@@ -13,7 +13,11 @@ const CHUNKS_PER_WORKER = 4;
 
 /** What runs the chunks: a WorkerPool, or the extension's simulation service in front of one. */
 export interface SweepRequester {
-  request<T extends RequestType>(type: T, payload: RequestPayload<T>, options?: RequestOptions): PoolRequest<ResponseOf<T>>;
+  request<T extends RequestType>(
+    type: T,
+    payload: RequestPayload<T>,
+    options?: RequestOptions,
+  ): PoolRequest<ResponseOf<T>>;
 }
 
 export interface SweepRunInput {
@@ -45,26 +49,49 @@ export function sweepWorkers(pointCount: number, workers: number): number {
 }
 
 /** Starts every chunk of the sweep on `pool`; `onProgress` gets points done (fractional) and the total. */
-export function runSweepPoints(pool: SweepRequester, o: SweepRunInput, onProgress?: (done: number, total: number) => void): SweepRun {
+export function runSweepPoints(
+  pool: SweepRequester,
+  o: SweepRunInput,
+  onProgress?: (done: number, total: number) => void,
+): SweepRun {
   const chunks = chunk(o.points, o.workers * CHUNKS_PER_WORKER);
   const doneByChunk = new Array<number>(chunks.length).fill(0);
-  const requests = chunks.map((points, c) => pool.request('sweep-chunk', {
-    baseConfigText: o.base.text, files: o.base.files, axes: o.axes, points, withError: o.withError,
-  }, {
-    onProgress: (p) => {
-      doneByChunk[c] = p.done;
-      onProgress?.(doneByChunk.reduce((a, b) => a + b, 0), o.points.length);
-    },
-  }));
+  const requests = chunks.map((points, c) =>
+    pool.request(
+      'sweep-chunk',
+      {
+        baseConfigText: o.base.text,
+        files: o.base.files,
+        axes: o.axes,
+        points,
+        withError: o.withError,
+      },
+      {
+        onProgress: (p) => {
+          doneByChunk[c] = p.done;
+          onProgress?.(
+            doneByChunk.reduce((a, b) => a + b, 0),
+            o.points.length,
+          );
+        },
+      },
+    ),
+  );
   let cancelled = false;
   const result = Promise.allSettled(requests.map((r) => r.result)).then((settled) => {
-    if (cancelled || settled.some((s) => s.status === 'rejected' && s.reason instanceof RequestCancelledError)) return null;
+    if (cancelled || settled.some((s) => s.status === 'rejected' && s.reason instanceof RequestCancelledError))
+      return null;
     return settled.flatMap((s, c) => {
       if (s.status === 'fulfilled') return [...s.value.points];
       const message = (s.reason as Error).message;
       return chunks[c].map((p): SweepPointResult => ({
-        index: p.index, values: Object.fromEntries(o.axes.map((a, i) => [a.key, p.values[i]])),
-        status: 'failed', message, cost: null, error: null, pareto: [],
+        index: p.index,
+        values: Object.fromEntries(o.axes.map((a, i) => [a.key, p.values[i]])),
+        status: 'failed',
+        message,
+        cost: null,
+        error: null,
+        pareto: [],
       }));
     });
   });

@@ -10,7 +10,14 @@
  * handlers yield (see RequestContext.yieldIfDue).
  */
 import { parentPort } from 'node:worker_threads';
-import { CANCEL_REQUESTED, transferablesIn, type FromWorkerMessage, type RequestId, type ToWorkerMessage, type WorkerRequest } from '../shared/protocol';
+import {
+  CANCEL_REQUESTED,
+  transferablesIn,
+  type FromWorkerMessage,
+  type RequestId,
+  type ToWorkerMessage,
+  type WorkerRequest,
+} from '../shared/protocol';
 import { handleRequest, YIELD_INTERVAL_MS, type RequestContext } from './handlers';
 
 /** Progress more often than this only costs messages; the last one of a request always goes. */

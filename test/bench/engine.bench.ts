@@ -4,7 +4,7 @@
  * analog-weight, gain-cell-attention design, after a warm-up, as the median of repeated runs.
  */
 import { performance } from 'node:perf_hooks';
-import { analyzeConfig } from '../../src/engine/config/analyze';
+import { analyzeConfig } from '../../src/engine/analyze';
 import { resolveDesign } from '../../src/engine/config/resolve';
 import { MODEL_PRESET_NAMES, MODEL_PRESETS } from '../../src/engine/model/presets';
 import { simulate } from '../../src/engine/simulate';

@@ -12,7 +12,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { analyzeConfig } from '../../src/engine/config/analyze';
+import { analyzeConfig } from '../../src/engine/analyze';
 import { complete, documentSymbols, hover } from '../../src/engine/language/index';
 
 const RUNS = 30;
@@ -126,17 +126,27 @@ const edited = (run: number, op: string) => `${text}# ${op} ${run}\n`;
 const operations: Array<[string, (run: number) => unknown]> = [
   ['validate (parse, schema, consistency)', (r) => analyzeConfig(edited(r, 'validate'), { simulate: false })],
   ['full analysis (+ cost model, physics)', (r) => analyzeConfig(edited(r, 'analyze'))],
-  ['completion in the last override', (r) => complete(`${text}    \n# complete ${r}\n`, { line: lineCount, character: 4 })],
+  [
+    'completion in the last override',
+    (r) => complete(`${text}    \n# complete ${r}\n`, { line: lineCount, character: 4 }),
+  ],
   ['hover on a key', (r) => hover(edited(r, 'hover'), { line: 30, character: 3 })],
   ['outline (document symbols)', (r) => documentSymbols(edited(r, 'outline'))],
 ];
 const timings = timedInTurns(operations.map(([, op]) => op));
 const rows = operations.map(([name], i) => [name, timings[i]] as const);
 
-console.log(`language: ${lineCount}-line config, ${first.diagnostics.length} diagnostics; ${RUNS} runs after warm-up, load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+console.log(
+  `language: ${lineCount}-line config, ${first.diagnostics.length} diagnostics; ${RUNS} runs after warm-up, load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+);
 console.log(`  first analysis in a fresh process (module load, schema compile): ${coldMs.toFixed(0)} ms`);
 // On a shared machine the median includes waiting for a core; the fastest run is closer to a quiet one.
 console.log(`  ${''.padEnd(40)} ${'median'.padStart(8)} ${'fastest'.padStart(8)}`);
-for (const [name, t] of rows) console.log(`  ${name.padEnd(40)} ${`${t.median.toFixed(1)} ms`.padStart(8)} ${`${t.min.toFixed(1)} ms`.padStart(8)}`);
+for (const [name, t] of rows)
+  console.log(
+    `  ${name.padEnd(40)} ${`${t.median.toFixed(1)} ms`.padStart(8)} ${`${t.min.toFixed(1)} ms`.padStart(8)}`,
+  );
 const validate = rows[0][1].median;
-console.log(`  target: ${lineCount} lines validate in under ${TARGET_MS} ms (median): ${validate < TARGET_MS ? 'met' : 'NOT met'} (${validate.toFixed(1)} ms)`);
+console.log(
+  `  target: ${lineCount} lines validate in under ${TARGET_MS} ms (median): ${validate < TARGET_MS ? 'met' : 'NOT met'} (${validate.toFixed(1)} ms)`,
+);

@@ -10,7 +10,14 @@ import { performance } from 'node:perf_hooks';
 import type { SimulationResult } from '../../src/shared/result';
 import { colourKeys, TILE_COLOURINGS } from '../../webview/tilemap/colouring';
 import { buildTileLayout } from '../../webview/tilemap/layout';
-import { clampViewState, fitViewState, rasterizeTileMap, rasterScratch, viewOf, type TileViewState } from '../../webview/tilemap/raster';
+import {
+  clampViewState,
+  fitViewState,
+  rasterizeTileMap,
+  rasterScratch,
+  viewOf,
+  type TileViewState,
+} from '../../webview/tilemap/raster';
 import { config, simulateText } from '../helpers/design';
 
 const WIDTH = 1600;
@@ -19,7 +26,13 @@ const FRAMES = 60;
 const TARGET_MS = 8;
 
 const designs: [string, string][] = [
-  ['GPT-2 example (gpt2, 256 × 256 arrays)', config('gpt2', 'weights: { array: { rows: 256, cols: 256 } }\nattention: { implementation: gain-cell, window: 1024 }\n')],
+  [
+    'GPT-2 example (gpt2, 256 × 256 arrays)',
+    config(
+      'gpt2',
+      'weights: { array: { rows: 256, cols: 256 } }\nattention: { implementation: gain-cell, window: 1024 }\n',
+    ),
+  ],
   ['~100k arrays (gpt2, 64 × 64 arrays)', config('gpt2', 'weights: { array: { rows: 64, cols: 64 } }\n')],
   ['70B (llama-2-70b, 256 × 256 arrays)', config('llama-2-70b', 'weights: { array: { rows: 256, cols: 256 } }\n')],
 ];
@@ -35,13 +48,17 @@ function time<T>(f: () => T): [T, number] {
   return [v, performance.now() - t0];
 }
 
-console.log(`tile map: layout + colour keys once per result; raster per frame at ${WIDTH} × ${HEIGHT} device px (median / worst of ${FRAMES} frames)`);
+console.log(
+  `tile map: layout + colour keys once per result; raster per frame at ${WIDTH} × ${HEIGHT} device px (median / worst of ${FRAMES} frames)`,
+);
 for (const [label, text] of designs) {
   const result: SimulationResult = simulateText(text);
   const groups = result.mapping.tileGroups;
   const [layout, layoutMs] = time(() => buildTileLayout(groups));
   const keyTimes = TILE_COLOURINGS.map((c) => `${c} ${time(() => colourKeys(groups, layout, c))[1].toFixed(1)} ms`);
-  console.log(`\n${label}: ${result.mapping.arrays.toLocaleString('en-US')} arrays, ${groups.length} groups, grid ${layout.columns} × ${layout.rows}`);
+  console.log(
+    `\n${label}: ${result.mapping.arrays.toLocaleString('en-US')} arrays, ${groups.length} groups, grid ${layout.columns} × ${layout.rows}`,
+  );
   console.log(`  once: layout ${layoutMs.toFixed(2)} ms; keys: ${keyTimes.join(', ')}`);
 
   const keys = colourKeys(groups, layout, 'utilization').keys;
@@ -68,6 +85,8 @@ for (const [label, text] of designs) {
     const { median, max } = stats(times);
     const scale = viewOf(layout, WIDTH, HEIGHT, clampViewState(layout, WIDTH, HEIGHT, s0)).scale;
     const verdict = median <= TARGET_MS ? 'met' : 'MISSED';
-    console.log(`  frame ${name.padEnd(20)} (${scale < 1 ? `${(1 / scale).toFixed(1)} cells/px` : `${scale.toFixed(1)} px/cell`}): median ${median.toFixed(2)} ms, worst ${max.toFixed(2)} ms (target ${TARGET_MS} ms: ${verdict})`);
+    console.log(
+      `  frame ${name.padEnd(20)} (${scale < 1 ? `${(1 / scale).toFixed(1)} cells/px` : `${scale.toFixed(1)} px/cell`}): median ${median.toFixed(2)} ms, worst ${max.toFixed(2)} ms (target ${TARGET_MS} ms: ${verdict})`,
+    );
   }
 }

@@ -20,7 +20,9 @@ export interface GoldenCase {
 }
 
 function exampleCases(): GoldenCase[] {
-  const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.aimc.yaml')).sort();
+  const examples = readdirSync(join(ROOT, 'examples'))
+    .filter((f) => f.endsWith('.aimc.yaml'))
+    .sort();
   return examples.flatMap((f) => {
     const name = f.replace(/\.aimc\.yaml$/, '');
     const path = `examples/${f}`;
@@ -33,11 +35,28 @@ function exampleCases(): GoldenCase[] {
 
 export const GOLDEN_CASES: readonly GoldenCase[] = [
   ...exampleCases(),
-  { file: 'tiny-accuracy.accuracy.json', args: ['accuracy', 'examples/tiny-accuracy.aimc.yaml', '--json'], stream: 'stdout' },
-  { file: 'gpt2-gaincell.sweep-adc.json', args: ['sweep', 'examples/gpt2-gaincell.aimc.yaml', '--vary', 'weights.adc.bits=4..8', '--json'], stream: 'stdout' },
+  {
+    file: 'tiny-accuracy.accuracy.json',
+    args: ['accuracy', 'examples/tiny-accuracy.aimc.yaml', '--json'],
+    stream: 'stdout',
+  },
+  {
+    file: 'gpt2-gaincell.sweep-adc.json',
+    args: ['sweep', 'examples/gpt2-gaincell.aimc.yaml', '--vary', 'weights.adc.bits=4..8', '--json'],
+    stream: 'stdout',
+  },
   {
     file: 'tiny-accuracy.sweep-error.json',
-    args: ['sweep', 'examples/tiny-accuracy.aimc.yaml', '--vary', 'weights.adc.bits=6,8', '--error', '--workers', '1', '--json'],
+    args: [
+      'sweep',
+      'examples/tiny-accuracy.aimc.yaml',
+      '--vary',
+      'weights.adc.bits=6,8',
+      '--error',
+      '--workers',
+      '1',
+      '--json',
+    ],
     stream: 'stdout',
   },
 ];

@@ -1,4 +1,4 @@
-import { analyzeConfig } from '../../src/engine/config/analyze';
+import { analyzeConfig } from '../../src/engine/analyze';
 import { hasErrors } from '../../src/shared/diagnostics';
 import type { SimulationResult } from '../../src/shared/result';
 
@@ -6,7 +6,9 @@ import type { SimulationResult } from '../../src/shared/result';
 export function simulateText(text: string, readFile?: (p: string) => string | undefined): SimulationResult {
   const a = analyzeConfig(text, readFile ? { readFile } : {});
   if (hasErrors(a.diagnostics) || !a.result) {
-    throw new Error(`config did not simulate:\n${a.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join('\n')}`);
+    throw new Error(
+      `config did not simulate:\n${a.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join('\n')}`,
+    );
   }
   return a.result;
 }

@@ -11,7 +11,12 @@ export async function buildWorkerBundle(): Promise<string> {
   const outfile = join(mkdtempSync(join(tmpdir(), 'aimc-worker-')), 'worker.js');
   await build({
     entryPoints: [join(import.meta.dirname, '../../src/worker/worker.ts')],
-    outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
   });
   return outfile;
 }

@@ -5,7 +5,15 @@ export const CHROMIUM = process.env.AIMC_CHROMIUM ?? '/usr/bin/chromium';
 
 // Without the networking flags Chromium keeps trying to reach update and sync hosts that do not
 // exist here (HOST-TESTING.md).
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');

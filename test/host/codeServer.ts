@@ -12,8 +12,13 @@ const CODE_SERVER_VERSION = '4.100.3';
 const START_TIMEOUT_MS = 60_000;
 
 export function codeServerBin(): string {
-  const dir = process.env.AIMC_TEST_HOST_DIR
-    ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'aimc-explorer', `code-server-${CODE_SERVER_VERSION}`);
+  const dir =
+    process.env.AIMC_TEST_HOST_DIR ??
+    join(
+      process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+      'aimc-explorer',
+      `code-server-${CODE_SERVER_VERSION}`,
+    );
   const bin = join(dir, 'node_modules/.bin/code-server');
   if (!existsSync(bin)) throw new Error(`code-server is not installed at ${bin}; run scripts/install-test-host.sh`);
   return bin;
@@ -44,11 +49,25 @@ export function writeUserSettings(userDataDir: string, extra: Record<string, unk
 }
 
 export function installVsix(vsix: string, extensionsDir: string, userDataDir: string): void {
-  const r = spawnSync(codeServerBin(), ['--config', join(userDataDir, 'code-server.yaml'), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (r.status !== 0) throw new Error(`installing ${vsix} into code-server failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  const r = spawnSync(
+    codeServerBin(),
+    [
+      '--config',
+      join(userDataDir, 'code-server.yaml'),
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--install-extension',
+      vsix,
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  if (r.status !== 0)
+    throw new Error(`installing ${vsix} into code-server failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
 }
 
 export interface CodeServer {
@@ -75,7 +94,10 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 process.on('exit', () => {
   for (const c of running) killGroup(c, 'SIGKILL');
 });
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     for (const c of running) killGroup(c, 'SIGKILL');
     process.exit(code);
@@ -91,20 +113,37 @@ export interface StartOptions {
 
 /** Starts code-server on a port the kernel picks, and returns once it serves. */
 export async function startCodeServer(o: StartOptions): Promise<CodeServer> {
-  const child = spawn(codeServerBin(), [
-    '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override',
-    // A config file of its own: without one code-server reads, or first writes, ~/.config/code-server.
-    '--config', join(o.userDataDir, 'code-server.yaml'),
-    '--user-data-dir', o.userDataDir, '--extensions-dir', o.extensionsDir, o.folder,
-  ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
+  const child = spawn(
+    codeServerBin(),
+    [
+      '--auth',
+      'none',
+      '--bind-addr',
+      '127.0.0.1:0',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      // A config file of its own: without one code-server reads, or first writes, ~/.config/code-server.
+      '--config',
+      join(o.userDataDir, 'code-server.yaml'),
+      '--user-data-dir',
+      o.userDataDir,
+      '--extensions-dir',
+      o.extensionsDir,
+      o.folder,
+    ],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } },
+  );
   running.add(child);
   let log = '';
   child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
   const stop = async () => {
     killGroup(child, 'SIGTERM');
-    const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+    const exited = new Promise<void>((r) =>
+      child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r()),
+    );
     const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
@@ -114,7 +153,10 @@ export async function startCodeServer(o: StartOptions): Promise<CodeServer> {
   };
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`code-server did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`code-server did not start within ${START_TIMEOUT_MS} ms`)),
+        START_TIMEOUT_MS,
+      );
       const look = () => {
         const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
         if (m) {
@@ -152,7 +194,10 @@ function newestFiles(dir: string, match: (name: string) => boolean): string[] {
 
 /** The extension host's log and the extension's own output channel, as text, for failure reports. */
 export function extensionHostLogs(userDataDir: string): string {
-  const files = newestFiles(join(userDataDir, 'logs'), (n) => n === 'remoteexthost.log' || n === 'exthost.log' || /AIMC Explorer\.log$/.test(n));
+  const files = newestFiles(
+    join(userDataDir, 'logs'),
+    (n) => n === 'remoteexthost.log' || n === 'exthost.log' || /AIMC Explorer\.log$/.test(n),
+  );
   if (files.length === 0) return `(no extension host log under ${join(userDataDir, 'logs')})`;
   return files.map((f) => `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-200).join('\n')}`).join('\n');
 }

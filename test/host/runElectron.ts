@@ -26,7 +26,8 @@ async function main(): Promise<number> {
         '--disable-workspace-trust',
         '--skip-welcome',
         '--skip-release-notes',
-        '--user-data-dir', join(dir, 'user-data'),
+        '--user-data-dir',
+        join(dir, 'user-data'),
       ],
       extensionTestsEnv: process.env.AIMC_TEST_GREP ? { AIMC_TEST_GREP: process.env.AIMC_TEST_GREP } : {},
     });

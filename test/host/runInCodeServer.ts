@@ -31,7 +31,15 @@ async function main(): Promise<number> {
   const browser = await launchChromium();
   const started = Date.now();
   try {
-    server = await startCodeServer({ folder, userDataDir, extensionsDir, env: { AIMC_TEST_REPORT: report, ...(process.env.AIMC_TEST_GREP ? { AIMC_TEST_GREP: process.env.AIMC_TEST_GREP } : {}) } });
+    server = await startCodeServer({
+      folder,
+      userDataDir,
+      extensionsDir,
+      env: {
+        AIMC_TEST_REPORT: report,
+        ...(process.env.AIMC_TEST_GREP ? { AIMC_TEST_GREP: process.env.AIMC_TEST_GREP } : {}),
+      },
+    });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const verdict = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
@@ -44,10 +52,14 @@ async function main(): Promise<number> {
     if (existsSync(report)) process.stdout.write(readFileSync(report, 'utf8'));
     const screenshot = join(RESULTS, 'integration-code-server.png');
     await page.screenshot({ path: screenshot }).catch(() => undefined);
-    console.log(`integration suite in code-server: ${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `integration suite in code-server: ${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     if (code !== 0) {
       console.log(`last screenshot: ${screenshot}`);
-      console.log(`Problems panel:\n${await withTimeout('reading the Problems panel', 30_000, () => problemsText(page)).catch((e: Error) => e.message)}`);
+      console.log(
+        `Problems panel:\n${await withTimeout('reading the Problems panel', 30_000, () => problemsText(page)).catch((e: Error) => e.message)}`,
+      );
       console.log(`extension host log:\n${extensionHostLogs(userDataDir)}`);
     }
     return code;

@@ -49,7 +49,9 @@ async function panelFrame(page: Page): Promise<Frame> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     for (const frame of page.frames()) {
-      const found = await frame.evaluate(() => document.querySelector('.figures [data-figure]') !== null).catch(() => false);
+      const found = await frame
+        .evaluate(() => document.querySelector('.figures [data-figure]') !== null)
+        .catch(() => false);
       if (found) return frame;
     }
     if (Date.now() > deadline) throw new Error('no webview frame shows key figures (.figures [data-figure])');
@@ -58,8 +60,14 @@ async function panelFrame(page: Page): Promise<Frame> {
 }
 
 async function figuresShown(frame: Frame): Promise<Record<string, string>> {
-  return frame.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('.figures [data-figure]'))
-    .map((f) => [f.getAttribute('data-figure'), f.querySelector('.figure-value')?.textContent ?? ''])));
+  return frame.evaluate(() =>
+    Object.fromEntries(
+      Array.from(document.querySelectorAll('.figures [data-figure]')).map((f) => [
+        f.getAttribute('data-figure'),
+        f.querySelector('.figure-value')?.textContent ?? '',
+      ]),
+    ),
+  );
 }
 
 interface CanvasPixels {
@@ -104,7 +112,10 @@ async function webviewTheme(frame: Frame): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 
 function cliResult(file: string): SimulationResult {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'simulate', file, '--json'], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'simulate', file, '--json'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (r.status !== 0) throw new Error(`aimc simulate ${file} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as SimulationResult;
 }
@@ -143,8 +154,10 @@ async function main(): Promise<number> {
     // The results panel's own errors (CSP violations, exceptions) surface as console errors of its frames.
     const panelErrors: string[] = [];
     p.on('console', (m) => {
-      if (process.env.AIMC_TEST_VERBOSE) console.log(`     [console ${m.type()}] ${m.text().slice(0, 200)} (${m.location().url.split('?')[0]})`);
-      if (m.type() === 'error' && /webview/.test(m.location().url)) panelErrors.push(`${m.text()} (${m.location().url.split('?')[0]})`);
+      if (process.env.AIMC_TEST_VERBOSE)
+        console.log(`     [console ${m.type()}] ${m.text().slice(0, 200)} (${m.location().url.split('?')[0]})`);
+      if (m.type() === 'error' && /webview/.test(m.location().url))
+        panelErrors.push(`${m.text()} (${m.location().url.split('?')[0]})`);
     });
 
     await step('the workbench opens the workspace', async () => {
@@ -158,14 +171,24 @@ async function main(): Promise<number> {
       await openFile(p, BROKEN);
       await runCommand(p, 'Problems: Focus on Problems View');
       let rows: string[] = [];
-      await assertEventually(async () => {
-        rows = await problems(p);
-        return rows.some((r) => r.includes('memristor')) && rows.some((r) => r.includes('kv_storage'));
-      }, 'both problems of the config in the Problems panel', 30_000);
+      await assertEventually(
+        async () => {
+          rows = await problems(p);
+          return rows.some((r) => r.includes('memristor')) && rows.some((r) => r.includes('kv_storage'));
+        },
+        'both problems of the config in the Problems panel',
+        30_000,
+      );
       await shot(p, '1-problems');
       console.log(`     Problems panel:\n${rows.map((r) => `       ${r}`).join('\n')}`);
-      assert.ok(rows.some((r) => r.includes('`weights.device` is "memristor", which is not one of: pcm, rram, sram, ideal.')), 'the device problem, in the validator\'s words');
-      assert.ok(rows.some((r) => r.includes('Did you mean `sram`?')), 'the KV storage problem suggests sram');
+      assert.ok(
+        rows.some((r) => r.includes('`weights.device` is "memristor", which is not one of: pcm, rram, sram, ideal.')),
+        "the device problem, in the validator's words",
+      );
+      assert.ok(
+        rows.some((r) => r.includes('Did you mean `sram`?')),
+        'the KV storage problem suggests sram',
+      );
       // The results panel opens beside the editor; the Problems panel would take half its height.
       await runCommand(p, 'View: Toggle Panel Visibility');
     });
@@ -179,10 +202,14 @@ async function main(): Promise<number> {
     });
 
     const expected = keyFigures(cliResult(join(folder, 'examples', EXAMPLE)));
-    await step('3. the results panel shows the CLI\'s key figures', async () => {
+    await step("3. the results panel shows the CLI's key figures", async () => {
       const frame = await panelFrame(p);
       const shown = await figuresShown(frame);
-      console.log(`     key figures: ${Object.entries(shown).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(
+        `     key figures: ${Object.entries(shown)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
       assert.deepEqual(shown, Object.fromEntries(expected.map((f) => [f.id, f.value])));
       await shot(p, '3-key-figures');
     });
@@ -196,7 +223,9 @@ async function main(): Promise<number> {
       await p.waitForTimeout(300);
       darkMap = await tileMapPixels(frame);
       await shot(p, '4-tile-map');
-      console.log(`     tile map ${darkMap.width} × ${darkMap.height} px: ${darkMap.colours} colours, ${(100 * darkMap.painted).toFixed(1)} % painted`);
+      console.log(
+        `     tile map ${darkMap.width} × ${darkMap.height} px: ${darkMap.colours} colours, ${(100 * darkMap.painted).toFixed(1)} % painted`,
+      );
       assert.ok(darkMap.colours >= 4, `the tile map has ${darkMap.colours} colours`);
       assert.ok(darkMap.painted > 0.05, `only ${(100 * darkMap.painted).toFixed(1)} % of the tile map is painted`);
     });
@@ -210,10 +239,16 @@ async function main(): Promise<number> {
       await p.waitForTimeout(300);
       const lightMap = await tileMapPixels(frame);
       await shot(p, '5a-light-theme');
-      assert.ok(lightMap.colours >= 4 && lightMap.checksum !== darkMap!.checksum, 'the tile map was redrawn in the light theme\'s colours');
+      assert.ok(
+        lightMap.colours >= 4 && lightMap.checksum !== darkMap!.checksum,
+        "the tile map was redrawn in the light theme's colours",
+      );
       await setTheme(p, 'Dark Modern');
       frame = await panelFrame(p);
-      await assertEventually(async () => /vscode-dark/.test(await webviewTheme(frame)), 'the webview to turn dark again');
+      await assertEventually(
+        async () => /vscode-dark/.test(await webviewTheme(frame)),
+        'the webview to turn dark again',
+      );
       await p.waitForTimeout(300);
       await shot(p, '5b-dark-again');
       assert.ok((await tileMapPixels(frame)).colours >= 4, 'the tile map is drawn after switching back');
@@ -231,7 +266,9 @@ async function main(): Promise<number> {
     if (page) {
       await shot(page, 'failure').catch(() => undefined);
       console.error(`last screenshot: ${lastScreenshot}`);
-      console.error(`Problems panel:\n${await withTimeout('reading the Problems panel', 30_000, () => problemsText(page!)).catch((x: Error) => x.message)}`);
+      console.error(
+        `Problems panel:\n${await withTimeout('reading the Problems panel', 30_000, () => problemsText(page!)).catch((x: Error) => x.message)}`,
+      );
     }
     if (pageErrors.length) console.error(`page errors:\n${pageErrors.join('\n')}`);
     console.error(`extension host log:\n${extensionHostLogs(userDataDir)}`);

@@ -9,7 +9,12 @@ import { ROOT } from './scratch';
  * would publish.
  */
 export function buildVsix(file: string): string {
-  const r = spawnSync('npm', ['run', '--silent', 'package', '--', '--out', file], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-  if (r.status !== 0 || !existsSync(file)) throw new Error(`npm run package failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  const r = spawnSync('npm', ['run', '--silent', 'package', '--', '--out', file], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  if (r.status !== 0 || !existsSync(file))
+    throw new Error(`npm run package failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   return file;
 }

@@ -10,12 +10,24 @@ import type { Page } from 'playwright-core';
  * ("Preferences: Color Theme" ranks below "Preferences: Browse Color Themes in Marketplace"), so
  * the entry is chosen by its label.
  */
-export async function quickInput(page: Page, key: string | null, text: string, matches: (label: string) => boolean, what: string): Promise<void> {
+export async function quickInput(
+  page: Page,
+  key: string | null,
+  text: string,
+  matches: (label: string) => boolean,
+  what: string,
+): Promise<void> {
   if (key) await page.keyboard.press(key);
   const input = page.locator('.quick-input-widget input[type="text"]');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(text);
-  const focusedLabel = async () => ((await page.locator('.quick-input-widget .monaco-list-row.focused .label-name').first().textContent({ timeout: 2_000 })) ?? '').trim();
+  const focusedLabel = async () =>
+    (
+      (await page
+        .locator('.quick-input-widget .monaco-list-row.focused .label-name')
+        .first()
+        .textContent({ timeout: 2_000 })) ?? ''
+    ).trim();
   await assertEventually(async () => {
     // Enter before the list has filtered would run whatever was first.
     for (let i = 0; i < 8; i++) {
@@ -47,7 +59,9 @@ export async function assertEventually(probe: () => Promise<boolean>, what: stri
 
 /** The Problems panel's rows as the screen reader reads them (message, source, position). */
 export async function problems(page: Page): Promise<string[]> {
-  return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''));
+  return page
+    .locator('.markers-panel .monaco-list-row')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''));
 }
 
 export async function problemsText(page: Page): Promise<string> {
@@ -64,7 +78,10 @@ export async function problemsText(page: Page): Promise<string> {
 export async function setTheme(page: Page, label: string): Promise<void> {
   await runCommand(page, 'Preferences: Color Theme');
   // The picker replaces the palette in the same widget; wait until it lists themes.
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Modern' }).first().waitFor({ timeout: 10_000 });
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: 'Modern' })
+    .first()
+    .waitFor({ timeout: 10_000 });
   await quickInput(page, null, label, (l) => l === label, `the theme ${label}`);
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }

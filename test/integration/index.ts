@@ -34,14 +34,19 @@ export async function run(): Promise<void> {
     const grep = process.env.AIMC_TEST_GREP;
     if (grep) mocha.grep(grep);
     // Name order is run order: activation.test.js must run before anything opens a config.
-    const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+    const files = readdirSync(__dirname)
+      .filter((f) => f.endsWith('.test.js'))
+      .sort();
     if (files.length === 0) throw new Error(`no *.test.js beside ${__filename}; was the suite built?`);
     for (const file of files) mocha.addFile(join(__dirname, file));
     const failures = await new Promise<number>((resolve) => {
       const runner = mocha.run(resolve);
       // A plain closing line that CI logs and the drivers can count on.
-      runner.on('end', () => (Mocha.reporters.Base as unknown as { consoleLog: (s: string) => void }).consoleLog(
-        `integration: ${runner.stats?.passes ?? 0} passed, ${runner.stats?.failures ?? 0} failed, ${runner.stats?.pending ?? 0} skipped`));
+      runner.on('end', () =>
+        (Mocha.reporters.Base as unknown as { consoleLog: (s: string) => void }).consoleLog(
+          `integration: ${runner.stats?.passes ?? 0} passed, ${runner.stats?.failures ?? 0} failed, ${runner.stats?.pending ?? 0} skipped`,
+        ),
+      );
     });
     if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
   } finally {

@@ -7,9 +7,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { afterEach, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { analyzeConfig } from '../../src/engine/config/analyze';
+import { analyzeConfig } from '../../src/engine/analyze';
 import { hover as engineHover } from '../../src/engine/language/hover';
-import { aimcDiagnostics, formatRange, open, scratchConfig, severityName, waitFor, workspaceFile, workspaceRoot } from './helpers';
+import {
+  aimcDiagnostics,
+  formatRange,
+  open,
+  scratchConfig,
+  severityName,
+  waitFor,
+  workspaceFile,
+  workspaceRoot,
+} from './helpers';
 
 /** The fixtures state their diagnostics as `# expect: LINE:COL-LINE:COL severity code`. */
 function expectations(text: string): string[] {
@@ -21,7 +30,11 @@ function labelOf(item: vscode.CompletionItem): string {
 }
 
 async function completionLabels(document: vscode.TextDocument, position: vscode.Position): Promise<string[]> {
-  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+    'vscode.executeCompletionItemProvider',
+    document.uri,
+    position,
+  );
   return list.items.map(labelOf);
 }
 
@@ -44,7 +57,9 @@ async function closeAll(): Promise<void> {
 
 describe('diagnostics', () => {
   const brokenDir = resolve(workspaceRoot().fsPath, 'broken');
-  const files = readdirSync(brokenDir).filter((f) => f.endsWith('.aimc.yaml')).sort();
+  const files = readdirSync(brokenDir)
+    .filter((f) => f.endsWith('.aimc.yaml'))
+    .sort();
 
   it('the workspace holds broken configs', () => assert.ok(files.length >= 10, `only ${files.length} in ${brokenDir}`));
 
@@ -64,9 +79,14 @@ describe('diagnostics', () => {
         const target = resolve(dirname(uri.fsPath), p);
         return existsSync(target) ? readFileSync(target, 'utf8') : undefined;
       };
-      const engine = analyzeConfig(text, { readFile }).diagnostics
-        .map((d) => `${formatRange(new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character))} ${d.code} ${d.message}`);
-      assert.deepEqual(shown.map((d) => `${formatRange(d.range)} ${String(d.code)} ${d.message}`).sort(), engine.sort());
+      const engine = analyzeConfig(text, { readFile }).diagnostics.map(
+        (d) =>
+          `${formatRange(new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character))} ${d.code} ${d.message}`,
+      );
+      assert.deepEqual(
+        shown.map((d) => `${formatRange(d.range)} ${String(d.code)} ${d.message}`).sort(),
+        engine.sort(),
+      );
     });
   }
 
@@ -79,7 +99,10 @@ describe('diagnostics', () => {
     });
     assert.equal(d.message, 'Unknown key `adc_bits` in `weights`. Did you mean `adc.bits`?');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
-    assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [7, 2, 7, 10]);
+    assert.deepEqual(
+      [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character],
+      [7, 2, 7, 10],
+    );
   });
 
   afterEach(closeAll);
@@ -91,14 +114,17 @@ describe('completion', () => {
   it('offers the keys of the section under the cursor, and only those', async () => {
     const document = await scratchConfig('version: 1\nmodel:\n  preset: gpt2\nweights:\n  \n');
     const labels = await completionLabels(document, new vscode.Position(4, 2));
-    for (const key of ['device', 'adc', 'array', 'bits_per_cell', 'weight_bits']) assert.ok(labels.includes(key), `${key} missing from ${labels.join(', ')}`);
-    for (const key of ['preset', 'version', 'clock_ghz', 'window']) assert.ok(!labels.includes(key), `${key} offered under weights`);
+    for (const key of ['device', 'adc', 'array', 'bits_per_cell', 'weight_bits'])
+      assert.ok(labels.includes(key), `${key} missing from ${labels.join(', ')}`);
+    for (const key of ['preset', 'version', 'clock_ghz', 'window'])
+      assert.ok(!labels.includes(key), `${key} offered under weights`);
   });
 
   it('offers the allowed values of an enum', async () => {
     const document = await scratchConfig('version: 1\nmodel:\n  preset: gpt2\nweights:\n  device: \n');
     const labels = await completionLabels(document, new vscode.Position(4, 10));
-    for (const value of ['pcm', 'rram', 'sram', 'ideal']) assert.ok(labels.includes(value), `${value} missing from ${labels.join(', ')}`);
+    for (const value of ['pcm', 'rram', 'sram', 'ideal'])
+      assert.ok(labels.includes(value), `${value} missing from ${labels.join(', ')}`);
   });
 });
 
@@ -110,7 +136,11 @@ describe('hover', () => {
     const document = editor.document;
     const position = positionOf(document, '  adc: {', 3);
     const hovers = await waitFor('a hover', async () => {
-      const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+      const h = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        document.uri,
+        position,
+      );
       return h.length > 0 ? h : undefined;
     });
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
@@ -131,12 +161,19 @@ describe('quick fix', () => {
       const d = aimcDiagnostics(uri);
       return d.length > 0 ? d : undefined;
     });
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, problem.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      problem.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => a.isPreferred);
     assert.ok(fix?.edit, `no preferred fix among: ${actions.map((a) => a.title).join(', ')}`);
     assert.equal(fix.title, 'Write as `adc: { bits: 6 }`');
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     assert.equal(editor.document.lineAt(7).text, '  adc: { bits: 6 }');
-    await waitFor('the problem to go away', () => (aimcDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? undefined : true));
+    await waitFor('the problem to go away', () =>
+      aimcDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? undefined : true,
+    );
   });
 });

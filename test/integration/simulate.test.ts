@@ -15,7 +15,8 @@ const EXAMPLE = workspaceFile('examples', 'gpt2-gaincell.aimc.yaml');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function resultsTab(): vscode.Tab | undefined {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
     .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aimc.results'));
 }
 
@@ -39,11 +40,15 @@ async function exportOnce(downs: number, waitForPickMs: number): Promise<string[
   // No API tells when a quick pick is showing; moving before it shows moves nothing.
   await new Promise((r) => setTimeout(r, waitForPickMs));
   for (let i = 0; i < downs; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-  await waitFor('the export to write its files', async () => {
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    await new Promise((r) => setTimeout(r, 300));
-    return fresh().length > 0 ? true : undefined;
-  }, 60_000);
+  await waitFor(
+    'the export to write its files',
+    async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((r) => setTimeout(r, 300));
+      return fresh().length > 0 ? true : undefined;
+    },
+    60_000,
+  );
   await exporting;
   // The PNGs are written together; give the last ones a moment.
   await new Promise((r) => setTimeout(r, 500));
@@ -67,7 +72,9 @@ describe('simulate', () => {
   before(async () => {
     // Desktop VS Code would show a native dialog no test can answer; the workbench's own dialog
     // (what code-server always shows) is the same prompt in a quick input.
-    await vscode.workspace.getConfiguration('files').update('simpleDialog.enable', true, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('files')
+      .update('simpleDialog.enable', true, vscode.ConfigurationTarget.Global);
     await open(EXAMPLE);
   });
 
@@ -77,12 +84,19 @@ describe('simulate', () => {
     assert.equal(tab.label, 'AIMC Results');
   });
 
-  it('the result it exports as JSON is the CLI\'s `simulate --json` for the same file', async () => {
+  it("the result it exports as JSON is the CLI's `simulate --json` for the same file", async () => {
     const [file] = await exportAs('json');
     const exported = JSON.parse(readFileSync(join(EXAMPLE.fsPath, '..', file), 'utf8')) as Record<string, unknown>;
     const cli = cliSimulate(EXAMPLE.fsPath) as Record<string, unknown>;
     // The key figures first, so a failure names the figure before the whole-object diff.
-    for (const path of ['perToken.energyJ', 'perToken.latencyS', 'tokensPerSecond', 'areaMm2', 'mapping.arrays', 'mapping.chips']) {
+    for (const path of [
+      'perToken.energyJ',
+      'perToken.latencyS',
+      'tokensPerSecond',
+      'areaMm2',
+      'mapping.arrays',
+      'mapping.chips',
+    ]) {
       const pick = (o: unknown) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], o);
       assert.equal(pick(exported), pick(cli), path);
     }
@@ -92,7 +106,10 @@ describe('simulate', () => {
   it('the results panel holds the result: it renders its charts and tile map for a PNG export', async () => {
     const images = await exportAs('png');
     for (const chart of ['tile-map', 'energy-by-component']) {
-      assert.ok(images.some((f) => f.endsWith(`-${chart}.png`)), `no ${chart} among ${images.join(', ')}`);
+      assert.ok(
+        images.some((f) => f.endsWith(`-${chart}.png`)),
+        `no ${chart} among ${images.join(', ')}`,
+      );
     }
     for (const name of images) {
       const bytes = readFileSync(join(EXAMPLE.fsPath, '..', name));

@@ -32,13 +32,38 @@ export function sweepFixture(): SweepView {
     for (const adcBits of [4, 6, 8]) {
       for (const bitsPerCell of [2, 4]) {
         const id = `p${points.length}`;
-        const values = { 'weights.array.rows': rows, 'weights.adc.bits': adcBits, 'weights.bits_per_cell': bitsPerCell };
+        const values = {
+          'weights.array.rows': rows,
+          'weights.adc.bits': adcBits,
+          'weights.bits_per_cell': bitsPerCell,
+        };
         try {
-          const r = simulateText(config('gpt2', `weights: { array: { rows: ${rows}, cols: ${rows} }, bits_per_cell: ${bitsPerCell}, adc: { bits: ${adcBits} } }\n`));
+          const r = simulateText(
+            config(
+              'gpt2',
+              `weights: { array: { rows: ${rows}, cols: ${rows} }, bits_per_cell: ${bitsPerCell}, adc: { bits: ${adcBits} } }\n`,
+            ),
+          );
           const error = 0.004 + 0.6 * Math.sqrt(rows / 64) * 2 ** -adcBits * (bitsPerCell === 4 ? 1.6 : 1);
-          points.push({ id, values, energyPerTokenJ: r.perToken.energyJ, latencyPerTokenS: r.perToken.latencyS, areaMm2: r.areaMm2, error, failure: null });
+          points.push({
+            id,
+            values,
+            energyPerTokenJ: r.perToken.energyJ,
+            latencyPerTokenS: r.perToken.latencyS,
+            areaMm2: r.areaMm2,
+            error,
+            failure: null,
+          });
         } catch (e) {
-          points.push({ id, values, energyPerTokenJ: NaN, latencyPerTokenS: NaN, areaMm2: null, error: null, failure: (e as Error).message.split('\n')[1] ?? 'failed' });
+          points.push({
+            id,
+            values,
+            energyPerTokenJ: NaN,
+            latencyPerTokenS: NaN,
+            areaMm2: null,
+            error: null,
+            failure: (e as Error).message.split('\n')[1] ?? 'failed',
+          });
         }
       }
     }
@@ -57,9 +82,17 @@ export function accuracyFixture(layers: number): AccuracyView {
   const rows = [];
   for (let l = 0; l < layers; l++) {
     const rel = 0.012 + 0.004 * Math.sin(l * 0.7) + 0.0015 * l;
-    rows.push({ layer: String(l), matrix: null, values: { relRms: rel, snrDb: -20 * Math.log10(rel), cosine: 1 - rel * rel / 2 } });
+    rows.push({
+      layer: String(l),
+      matrix: null,
+      values: { relRms: rel, snrDb: -20 * Math.log10(rel), cosine: 1 - (rel * rel) / 2 },
+    });
   }
-  rows.push({ layer: 'lm_head', matrix: null, values: { relRms: 0.041, snrDb: -20 * Math.log10(0.041), cosine: 1 - 0.041 ** 2 / 2 } });
+  rows.push({
+    layer: 'lm_head',
+    matrix: null,
+    values: { relRms: 0.041, snrDb: -20 * Math.log10(0.041), cosine: 1 - 0.041 ** 2 / 2 },
+  });
   return {
     name: 'Functional run (synthetic values for the preview)',
     metrics: [
@@ -69,6 +102,9 @@ export function accuracyFixture(layers: number): AccuracyView {
     ],
     rows,
     overall: { relRms: 0.033, snrDb: 29.6, cosine: 0.99946 },
-    notes: ['Preview fixture: the values are synthetic, not produced by the functional simulation.', 'PCM programming noise, drift (1 h) and read noise on; ADC 8 bits, fixed range.'],
+    notes: [
+      'Preview fixture: the values are synthetic, not produced by the functional simulation.',
+      'PCM programming noise, drift (1 h) and read noise on; ADC 8 bits, fixed range.',
+    ],
   };
 }

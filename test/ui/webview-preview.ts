@@ -145,7 +145,8 @@ async function canvasColours(p: Page, selector: string): Promise<number[]> {
         const ctx = c.getContext('2d')!;
         const d = ctx.getImageData(0, 0, c.width, c.height).data;
         const seen = new Set<number>();
-        for (let i = 0; i < d.length && seen.size < 64; i += 4 * 97) seen.add((d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3]);
+        for (let i = 0; i < d.length && seen.size < 64; i += 4 * 97)
+          seen.add((d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3]);
         return seen.size;
       });
   }, selector);
@@ -199,8 +200,10 @@ async function measureTileMap(p: Page, label: string, arrays: number): Promise<v
     const c = document.querySelector<HTMLCanvasElement>('.tilemap-canvas')!;
     return `${c.width} × ${c.height}`;
   });
-  console.log(`     tile map frame time, ${label} (${arrays.toLocaleString('en-US')} arrays, canvas ${size} px, ${work.length} frames of wheel zoom and drag): ` +
-    `render median ${median(work).toFixed(2)} ms, p95 ${p95(work).toFixed(2)} ms, max ${Math.max(...work).toFixed(2)} ms; wall time per step incl. the automation round trip ${median(wall)} ms`);
+  console.log(
+    `     tile map frame time, ${label} (${arrays.toLocaleString('en-US')} arrays, canvas ${size} px, ${work.length} frames of wheel zoom and drag): ` +
+      `render median ${median(work).toFixed(2)} ms, p95 ${p95(work).toFixed(2)} ms, max ${Math.max(...work).toFixed(2)} ms; wall time per step incl. the automation round trip ${median(wall)} ms`,
+  );
   check(median(work) < 16, `${label}: tile map renders within a 60 Hz frame (median ${median(work).toFixed(2)} ms)`);
 }
 
@@ -226,7 +229,15 @@ async function main(): Promise<void> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     for (const [id, source, result] of designs) {
@@ -242,7 +253,10 @@ async function main(): Promise<void> {
         await frames(p, 2);
         const where = `${id}/${theme}`;
         const ready = await checkMessages(p, where);
-        check(ready.some((m) => (m as { type: string }).type === 'ready'), `${where}: panel says ready`);
+        check(
+          ready.some((m) => (m as { type: string }).type === 'ready'),
+          `${where}: panel says ready`,
+        );
         await p.screenshot({ path: join(OUT, `${id}-${theme}-empty.png`) });
 
         await post(p, { type: 'showResult', result, source: { label: source, uri: null } });
@@ -253,7 +267,11 @@ async function main(): Promise<void> {
           const file = `${id}-${theme}-${tab}.png`;
           await p.screenshot({ path: join(OUT, file), fullPage: tab !== 'tiles' });
           const colours = await canvasColours(p, 'vscode-tab-panel:not([hidden]) canvas');
-          if (tab !== 'overview') check(colours.length > 0 && colours.every((n) => n > 2), `${where}/${tab}: ${colours.length} canvas(es) drawn (${colours.join(', ')} colours)`);
+          if (tab !== 'overview')
+            check(
+              colours.length > 0 && colours.every((n) => n > 2),
+              `${where}/${tab}: ${colours.length} canvas(es) drawn (${colours.join(', ')} colours)`,
+            );
         }
 
         await selectTab(p, 'tiles');
@@ -266,7 +284,10 @@ async function main(): Promise<void> {
         await p.mouse.move(box.x + box.width * 0.31, box.y + box.height * 0.32);
         await frames(p, 2);
         const tip = await p.locator('.tilemap-tooltip').innerText();
-        check(/Layer|LM head/.test(tip) && /Block/.test(tip), `${where}: hover names layer, matrix and block: ${tip.replace(/\n/g, ' | ')}`);
+        check(
+          /Layer|LM head/.test(tip) && /Block/.test(tip),
+          `${where}: hover names layer, matrix and block: ${tip.replace(/\n/g, ' | ')}`,
+        );
         await p.screenshot({ path: join(OUT, `${id}-${theme}-tiles-hover.png`) });
         for (const colouring of ['matrix', 'utilization']) {
           await p.evaluate((c) => {
@@ -285,21 +306,25 @@ async function main(): Promise<void> {
         await p.waitForTimeout(150);
         const tabAfter = await p.evaluate(() => document.querySelector('vscode-tabs')!.getAttribute('selected-index'));
         const infoAfter = await p.locator('.tilemap-info').innerText();
-        check(tabAfter === String(PANEL_TABS.indexOf('tiles')) && infoAfter === before, `${where}: tab, result and map come back after a reload`);
+        check(
+          tabAfter === String(PANEL_TABS.indexOf('tiles')) && infoAfter === before,
+          `${where}: tab, result and map come back after a reload`,
+        );
         await p.screenshot({ path: join(OUT, `${id}-${theme}-tiles-after-reload.png`) });
         await checkMessages(p, `${where} after reload`);
 
         if (id === 'gpt2') {
           // A live theme switch must re-colour the canvases without a reload.
           await selectTab(p, 'energy');
-          const sample = () => p.evaluate(() => {
-            // A checksum of every pixel: axis text and bar colours change, the layout does not.
-            const c = document.querySelector<HTMLCanvasElement>('vscode-tab-panel:not([hidden]) canvas')!;
-            const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-            let h = 0;
-            for (let i = 0; i < d.length; i++) h = (Math.imul(h, 31) + d[i]) | 0;
-            return h;
-          });
+          const sample = () =>
+            p.evaluate(() => {
+              // A checksum of every pixel: axis text and bar colours change, the layout does not.
+              const c = document.querySelector<HTMLCanvasElement>('vscode-tab-panel:not([hidden]) canvas')!;
+              const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+              let h = 0;
+              for (let i = 0; i < d.length; i++) h = (Math.imul(h, 31) + d[i]) | 0;
+              return h;
+            });
           const a = await sample();
           const other: ThemeName = theme === 'dark' ? 'light' : 'dark';
           await p.evaluate((t) => (window as unknown as { __setTheme(t: string): void }).__setTheme(t), other);
@@ -345,11 +370,20 @@ async function main(): Promise<void> {
           const clicked = await checkMessages(p, `${where} sweep click`);
           // The topmost point of the front is the most energy-hungry design on it.
           const top = sweepScatter(sweep, 'energy-error').front.reduce((a, b) => (b.y > a.y ? b : a));
-          check(clicked.some((m) => (m as { type: string; pointId?: string }).type === 'openDesignPoint' && (m as { pointId: string }).pointId === top.id),
-            `${where}: clicking the top point of the front on the chart posts openDesignPoint for ${top.id} (${top.label})`);
+          check(
+            clicked.some(
+              (m) =>
+                (m as { type: string; pointId?: string }).type === 'openDesignPoint' &&
+                (m as { pointId: string }).pointId === top.id,
+            ),
+            `${where}: clicking the top point of the front on the chart posts openDesignPoint for ${top.id} (${top.label})`,
+          );
           await p.locator('.sweep table vscode-button').first().click();
           const opened = await checkMessages(p, `${where} sweep`);
-          check(opened.some((m) => (m as { type: string }).type === 'openDesignPoint'), `${where}: "Open as config" posts openDesignPoint`);
+          check(
+            opened.some((m) => (m as { type: string }).type === 'openDesignPoint'),
+            `${where}: "Open as config" posts openDesignPoint`,
+          );
 
           // An open dropdown of vscode-elements must not trip the CSP either.
           await selectTab(p, 'energy');
@@ -361,20 +395,38 @@ async function main(): Promise<void> {
           await frames(p, 3);
           await p.waitForTimeout(150);
           await p.screenshot({ path: join(OUT, `${id}-${theme}-energy-doughnut.png`), fullPage: true });
-          const saved = await p.evaluate(() => JSON.parse(sessionStorage.getItem('aimc-state-panel') ?? '{}').energyView);
-          check(saved === 'doughnut', `${where}: choosing doughnuts in the dropdown is saved in the view state (${saved})`);
+          const saved = await p.evaluate(
+            () => JSON.parse(sessionStorage.getItem('aimc-state-panel') ?? '{}').energyView,
+          );
+          check(
+            saved === 'doughnut',
+            `${where}: choosing doughnuts in the dropdown is saved in the view state (${saved})`,
+          );
 
           // Export: the host asks, the panel answers with PNGs.
           await post(p, { type: 'collectCharts', requestId: 7 });
-          await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'export'), undefined, { timeout: 20000 });
-          const exported = (await checkMessages(p, `${where} export`)).find((m) => (m as { type: string }).type === 'export') as { requestId: number; images: { name: string; dataUrl: string }[] };
-          check(exported.requestId === 7 && exported.images.length >= 6, `${where}: export answers request 7 with ${exported.images.length} PNGs (${exported.images.map((i) => i.name).join(', ')})`);
+          await p.waitForFunction(
+            () => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'export'),
+            undefined,
+            { timeout: 20000 },
+          );
+          const exported = (await checkMessages(p, `${where} export`)).find(
+            (m) => (m as { type: string }).type === 'export',
+          ) as { requestId: number; images: { name: string; dataUrl: string }[] };
+          check(
+            exported.requestId === 7 && exported.images.length >= 6,
+            `${where}: export answers request 7 with ${exported.images.length} PNGs (${exported.images.map((i) => i.name).join(', ')})`,
+          );
           if (theme === 'light') {
-            for (const im of exported.images) writeFileSync(join(OUT, 'export', `${im.name}.png`), Buffer.from(im.dataUrl.split(',')[1], 'base64'));
+            for (const im of exported.images)
+              writeFileSync(join(OUT, 'export', `${im.name}.png`), Buffer.from(im.dataUrl.split(',')[1], 'base64'));
           }
         }
         await checkCsp(p, where);
-        check(errors.length === 0, `${where}: no page or console errors${errors.length ? `: ${errors.join('; ')}` : ''}`);
+        check(
+          errors.length === 0,
+          `${where}: no page or console errors${errors.length ? `: ${errors.join('; ')}` : ''}`,
+        );
         await context.close();
       }
     }
@@ -398,7 +450,10 @@ async function main(): Promise<void> {
       await p.locator('vscode-button', { hasText: 'Cancel' }).click();
       await p.locator('vscode-button', { hasText: 'Open panel' }).click();
       const posted = (await checkMessages(p, `sidebar/${theme}`)).map((m) => (m as { type: string }).type);
-      check(['ready', 'cancel', 'openPanel'].every((t) => posted.includes(t)), `sidebar/${theme}: buttons post ${posted.join(', ')}`);
+      check(
+        ['ready', 'cancel', 'openPanel'].every((t) => posted.includes(t)),
+        `sidebar/${theme}: buttons post ${posted.join(', ')}`,
+      );
       await checkCsp(p, `sidebar/${theme}`);
       check(errors.length === 0, `sidebar/${theme}: no page errors${errors.length ? `: ${errors.join('; ')}` : ''}`);
       await context.close();

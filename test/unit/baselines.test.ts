@@ -33,7 +33,10 @@ test('a model larger than one GPU is split over several', () => {
 
 test('speed-up and energy ratio compare per-token figures', () => {
   const r = simulateText(config('gpt2', 'baselines: [h100, jetson-nano]\n'));
-  assert.deepEqual(r.baselines.map((b) => b.id), ['h100', 'jetson-nano']);
+  assert.deepEqual(
+    r.baselines.map((b) => b.id),
+    ['h100', 'jetson-nano'],
+  );
   for (const b of r.baselines) {
     assert.ok(Math.abs(b.speedup - b.perToken.latencyS / r.perToken.latencyS) < 1e-9 * b.speedup);
     assert.ok(Math.abs(b.energyRatio - b.perToken.energyJ / r.perToken.energyJ) < 1e-9 * b.energyRatio);

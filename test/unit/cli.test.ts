@@ -15,7 +15,9 @@ function aimc(...args: string[]) {
 }
 
 const tempDirs: string[] = [];
-after(() => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'aimc-cli-'));
@@ -47,7 +49,8 @@ for (const file of examples) {
     assert.equal(json.code, 0);
     const r = JSON.parse(json.stdout);
     assert.equal(r.schemaVersion, 1);
-    for (const key of ['arrays', 'weightArrays', 'kvArrays', 'utilization']) assert.equal(typeof r.mapping[key], 'number', key);
+    for (const key of ['arrays', 'weightArrays', 'kvArrays', 'utilization'])
+      assert.equal(typeof r.mapping[key], 'number', key);
     assert.ok(r.model.parameters > 1e5);
     assert.ok(r.perToken.energyJ > 0 && r.perToken.latencyS > 0);
     assert.ok(r.areaMm2 > 0);
@@ -82,7 +85,9 @@ test('validate prints file:line:col and exits 1 on errors', () => {
 });
 
 test('simulate refuses an invalid config with positioned errors and no stack trace', () => {
-  const file = tempConfig('version: 1\nmodel:\n  shape: { layers: 2, d_model: 100, heads: 3, d_ff: 400, ffn: gelu, vocab: 10, context: 8 }\n');
+  const file = tempConfig(
+    'version: 1\nmodel:\n  shape: { layers: 2, d_model: 100, heads: 3, d_ff: 400, ffn: gelu, vocab: 10, context: 8 }\n',
+  );
   const r = aimc('simulate', file);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /:3:\d+: error: `heads` \(3\) must divide `d_model` \(100\)/);
@@ -127,7 +132,8 @@ test('accuracy runs the functional simulation and is reproducible from the seed'
   assert.equal(r.seed, 7);
   for (const l of r.layers) {
     assert.ok(l.attention, 'gain-cell attention is measured');
-    for (const m of l.matrices) assert.ok(m.metrics.relativeError > 0 && m.metrics.relativeError < 1, `${m.matrix} ${m.metrics.relativeError}`);
+    for (const m of l.matrices)
+      assert.ok(m.metrics.relativeError > 0 && m.metrics.relativeError < 1, `${m.matrix} ${m.metrics.relativeError}`);
   }
   const again = aimc('accuracy', path, '--json');
   assert.equal(again.stdout, a.stdout);

@@ -9,24 +9,33 @@ test('the GPT-2 gain-cell example reproduces Leroux et al.: 6.15 nJ per head and
   const r = simulateText(text);
   assert.equal(r.attention.implementation, 'gain-cell');
   assert.ok(Math.abs(r.attention.perHeadPerTokenEnergyJ - 6.15e-9) < 1e-12, `${r.attention.perHeadPerTokenEnergyJ}`);
-  assert.ok(Math.abs(r.attention.perLayerPerToken.latencyS - 65e-9) < 1e-15, `${r.attention.perLayerPerToken.latencyS}`);
+  assert.ok(
+    Math.abs(r.attention.perLayerPerToken.latencyS - 65e-9) < 1e-15,
+    `${r.attention.perLayerPerToken.latencyS}`,
+  );
   assert.ok(Math.abs(r.attention.perLayerPerToken.energyJ - 12 * 6.15e-9) < 1e-11);
 });
 
 test('gain-cell attention energy scales with the window it reads', () => {
-  const at = (ctx: number) => simulateText(config('gpt2', `workload: { context_tokens: ${ctx} }\nattention: { window: 1024 }\n`)).attention.perHeadPerTokenEnergyJ;
+  const at = (ctx: number) =>
+    simulateText(config('gpt2', `workload: { context_tokens: ${ctx} }\nattention: { window: 1024 }\n`)).attention
+      .perHeadPerTokenEnergyJ;
   const half = at(511);
   const full = at(1023);
   assert.ok(half < full);
   assert.ok(Math.abs(full / half - 2) < 0.05, `${full / half}`);
-  const windowed = simulateText(config('gpt2', 'workload: { context_tokens: 1023 }\nattention: { window: 512 }\n')).attention.perHeadPerTokenEnergyJ;
+  const windowed = simulateText(config('gpt2', 'workload: { context_tokens: 1023 }\nattention: { window: 512 }\n'))
+    .attention.perHeadPerTokenEnergyJ;
   assert.equal(windowed, half, 'a 512-token window reads as much as 512 tokens of context');
 });
 
 test('energy per step scales with the tokens processed', () => {
   const one = simulateText(config('gpt2', 'workload: { mode: prefill, context_tokens: 64 }\n'));
   const two = simulateText(config('gpt2', 'workload: { mode: prefill, context_tokens: 64, batch: 2 }\n'));
-  assert.ok(Math.abs(two.perStep.energyJ / one.perStep.energyJ - 2) < 0.02, `${two.perStep.energyJ / one.perStep.energyJ}`);
+  assert.ok(
+    Math.abs(two.perStep.energyJ / one.perStep.energyJ - 2) < 0.02,
+    `${two.perStep.energyJ / one.perStep.energyJ}`,
+  );
   const longer = simulateText(config('gpt2', 'workload: { mode: prefill, context_tokens: 128 }\n'));
   assert.ok(longer.perStep.energyJ > 1.9 * one.perStep.energyJ);
   assert.ok(longer.perSequence && one.perSequence && longer.perSequence.energyJ > one.perSequence.energyJ);
@@ -57,7 +66,12 @@ test('the ADC survey fit passes through its tabulated points', () => {
 
 test('moving a layer to digital moves its energy out of the analog components', () => {
   const analog = simulateText(config('gpt2'));
-  const hybrid = simulateText(config('gpt2', `layers:\n  - layers: [3]\n    weights: { implementation: digital }\n    attention: { implementation: digital }\n`));
+  const hybrid = simulateText(
+    config(
+      'gpt2',
+      `layers:\n  - layers: [3]\n    weights: { implementation: digital }\n    attention: { implementation: digital }\n`,
+    ),
+  );
   const layer3 = hybrid.breakdown.byLayerComponent['3'];
   for (const c of ['crossbar', 'adc', 'dac', 'gain_cell']) assert.equal(layer3[c] ?? 0, 0, c);
   assert.ok(layer3.digital_unit > analog.breakdown.byLayerComponent['3'].digital_unit);
@@ -85,7 +99,7 @@ test('sharing an ADC among more columns slows the array and saves ADC area', () 
   assert.ok(many.areaByComponentMm2.adc < few.areaByComponentMm2.adc);
 });
 
-test('GQA query heads take turns on their KV head\'s gain-cell arrays', () => {
+test("GQA query heads take turns on their KV head's gain-cell arrays", () => {
   const mha = simulateText(config('llama-2-7b', 'attention: { window: 1024 }\n'));
   const gqa = simulateText(config('mistral-7b', 'attention: { window: 1024 }\n'));
   assert.ok(Math.abs(gqa.attention.perLayerPerToken.latencyS / mha.attention.perLayerPerToken.latencyS - 4) < 1e-9);

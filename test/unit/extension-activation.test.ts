@@ -19,15 +19,25 @@ test('activation wires everything and logs its own time', (t) => {
   for (let i = 0; i < 5; i++) {
     const f = fakeVscode();
     const ms = activateWith(subscriptions as never, {
-      api: f.api, log,
-      registerLanguage: () => { registerFeatures(f.api, subscriptions as never, async () => language, log); },
-      createHost: () => createHost({ api: f.api, extensionUri: Uri.file('/ext') as never, load: async () => language, log }),
+      api: f.api,
+      log,
+      registerLanguage: () => {
+        registerFeatures(f.api, subscriptions as never, async () => language, log);
+      },
+      createHost: () =>
+        createHost({ api: f.api, extensionUri: Uri.file('/ext') as never, load: async () => language, log }),
     });
     assert.ok(ms !== undefined);
     times.push(ms);
   }
   assert.ok(subscriptions.length > 5 * 20, 'every registration is handed to the extension context');
-  assert.ok(log.has('info', /^info AIMC Explorer activated in [\d.]+ ms \(language features [\d.]+ ms, commands and views [\d.]+ ms\)$/), log.lines.join('\n'));
+  assert.ok(
+    log.has(
+      'info',
+      /^info AIMC Explorer activated in [\d.]+ ms \(language features [\d.]+ ms, commands and views [\d.]+ ms\)$/,
+    ),
+    log.lines.join('\n'),
+  );
   // The 20 ms budget is a figure to watch, not a verdict on a shared machine: report it.
   t.diagnostic(`activation (fake vscode): ${times.map((ms) => ms.toFixed(2)).join(', ')} ms`);
 });
@@ -37,9 +47,12 @@ test('a failure during activation is shown to the user and logged, not thrown', 
   const log = new RecordingLog();
   fake.user.answer('message', 'Show Log');
   const ms = activateWith([], {
-    api: fake.api, log,
+    api: fake.api,
+    log,
     registerLanguage: () => {},
-    createHost: () => { throw new Error('no extension folder'); },
+    createHost: () => {
+      throw new Error('no extension folder');
+    },
   });
   assert.equal(ms, undefined);
   assert.deepEqual(fake.messages, [{ level: 'error', text: 'AIMC Explorer failed to start: no extension folder' }]);

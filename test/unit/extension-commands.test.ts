@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, test } from 'node:test';
-import { GPU_IDS } from '../../src/engine/baselines/gpus';
+import { GPU_IDS } from '../../src/shared/gpuIds';
 import { formatEngineering } from '../../src/shared/format';
 import type { SimulationResult } from '../../src/shared/result';
 import { statusBarContent } from '../../src/extension/results/statusBar';
@@ -44,24 +44,44 @@ function openGpt2(path = '/work/gpt2.aimc.yaml', text = example('gpt2-gaincell.a
 const statusBar = () => f.fake.statusBarItems.find((i) => i.id === 'aimc.energyPerToken')!;
 
 describe('package.json and registration', () => {
-  beforeEach(() => { f = hostFixture(); });
+  beforeEach(() => {
+    f = hostFixture();
+  });
 
   test('every contributed command is registered, under the AIMC category, and nothing else', () => {
-    const contributed = (pkg.contributes.commands as Array<{ command: string; category: string; title: string }>);
+    const contributed = pkg.contributes.commands as Array<{ command: string; category: string; title: string }>;
     assert.deepEqual(contributed.map((c) => c.command).sort(), [...f.fake.commands.keys()].sort());
     for (const c of contributed) assert.equal(c.category, 'AIMC', c.command);
-    for (const id of ['aimc.simulate', 'aimc.runSweep', 'aimc.compareBaselines', 'aimc.showTileMap', 'aimc.newConfig', 'aimc.importHuggingFace', 'aimc.exportResults', 'aimc.cancel']) {
+    for (const id of [
+      'aimc.simulate',
+      'aimc.runSweep',
+      'aimc.compareBaselines',
+      'aimc.showTileMap',
+      'aimc.newConfig',
+      'aimc.importHuggingFace',
+      'aimc.exportResults',
+      'aimc.cancel',
+    ]) {
       assert.ok(f.fake.commands.has(id), id);
     }
   });
 
-  test('activation is implicit and narrow; the settings are contributed with the engine\'s GPU ids', () => {
+  test("activation is implicit and narrow; the settings are contributed with the engine's GPU ids", () => {
     assert.ok(!pkg.activationEvents.includes('*'));
-    assert.ok(pkg.activationEvents.every((e: string) => /^(onLanguage:aimc|workspaceContains:|onWebviewPanel:aimc\.results$)/.test(e)), pkg.activationEvents.join());
+    assert.ok(
+      pkg.activationEvents.every((e: string) =>
+        /^(onLanguage:aimc|workspaceContains:|onWebviewPanel:aimc\.results$)/.test(e),
+      ),
+      pkg.activationEvents.join(),
+    );
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
     assert.equal(pkg.capabilities.virtualWorkspaces, true);
     const props = pkg.contributes.configuration.properties;
-    assert.deepEqual(Object.keys(props).sort(), ['aimc.autoSimulateOnSave', 'aimc.defaultBaselines', 'aimc.workerCount']);
+    assert.deepEqual(Object.keys(props).sort(), [
+      'aimc.autoSimulateOnSave',
+      'aimc.defaultBaselines',
+      'aimc.workerCount',
+    ]);
     assert.deepEqual(props['aimc.defaultBaselines'].items.enum, GPU_IDS);
     assert.equal(pkg.contributes.views.aimc[0].id, 'aimc.sidebar');
     assert.equal(pkg.contributes.views.aimc[0].type, 'webview');
@@ -76,21 +96,28 @@ describe('package.json and registration', () => {
 });
 
 describe('Simulate', () => {
-  beforeEach(() => { f = hostFixture(); });
+  beforeEach(() => {
+    f = hostFixture();
+  });
 
   test('simulates the active config on the pool, opens the panel with the result, and the status bar shows its energy per token', async () => {
     const d = openGpt2();
     assert.equal(statusBar().text, '$(pulse) AIMC: simulate');
     await run('aimc.simulate');
     assert.equal(f.pools().length, 1);
-    assert.deepEqual(f.pools()[0].requests.map((r) => r.type), ['simulate']);
+    assert.deepEqual(
+      f.pools()[0].requests.map((r) => r.type),
+      ['simulate'],
+    );
     await readyPanel();
     const [shown] = posted<ShowResultMessage>('showResult');
     assert.equal(shown.result.name, 'GPT-2 with gain-cell attention (Leroux et al. 2025)');
     assert.equal(shown.source.uri, d.uri.toString());
     assert.equal(statusBar().text, `$(pulse) ${formatEngineering(shown.result.perToken.energyJ, 'J')}/token`);
     assert.equal(statusBar().command, 'aimc.showResults');
-    assert.ok(f.fake.progress.some((p) => p.options.title === 'AIMC: Simulating gpt2.aimc.yaml' && p.options.cancellable));
+    assert.ok(
+      f.fake.progress.some((p) => p.options.title === 'AIMC: Simulating gpt2.aimc.yaml' && p.options.cancellable),
+    );
     assert.ok(f.log.has('info', /gpt2\.aimc\.yaml: 11\.6 µJ and 7\.19 µs per token/), f.log.lines.join('\n'));
   });
 
@@ -98,7 +125,9 @@ describe('Simulate', () => {
     const bad = f.fake.open('/work/bad.aimc.yaml', 'version: 1\nmodel: { preset: gpt2 }\nweights: { adc_bits: 6 }\n');
     await run('aimc.simulate', bad.uri);
     assert.equal(f.pools().length, 0);
-    assert.deepEqual(f.fake.messages, [{ level: 'error', text: 'AIMC: bad.aimc.yaml has errors; see the Problems view.' }]);
+    assert.deepEqual(f.fake.messages, [
+      { level: 'error', text: 'AIMC: bad.aimc.yaml has errors; see the Problems view.' },
+    ]);
     assert.ok(f.log.has('info', /bad\.aimc\.yaml:3:12: error: Unknown key `adc_bits`/), f.log.lines.join('\n'));
     assert.equal(f.host.ctx.store.status.state, 'error');
   });
@@ -115,11 +144,17 @@ describe('Simulate', () => {
     f.fake.setting('aimc.defaultBaselines', ['rtx-4090', 'a100', 'no-such-gpu']);
     openGpt2('/work/plain.aimc.yaml', 'version: 1\nmodel: { preset: gpt2 }\n');
     await run('aimc.simulate');
-    assert.deepEqual(f.host.ctx.store.shown!.result.baselines.map((b) => b.id), ['rtx-4090', 'a100']);
+    assert.deepEqual(
+      f.host.ctx.store.shown!.result.baselines.map((b) => b.id),
+      ['rtx-4090', 'a100'],
+    );
   });
 
   test('a Hugging Face config.json named by the config is read through workspace.fs and sent with the request', async () => {
-    f.fake.files.set('/work/hf/llama-3-8b.config.json', readFileSync(join(ROOT, 'examples/hf/llama-3-8b.config.json'), 'utf8'));
+    f.fake.files.set(
+      '/work/hf/llama-3-8b.config.json',
+      readFileSync(join(ROOT, 'examples/hf/llama-3-8b.config.json'), 'utf8'),
+    );
     openGpt2('/work/llama3.aimc.yaml', example('llama3-8b-huggingface.aimc.yaml'));
     await run('aimc.simulate');
     const payload = f.pools()[0].requests[0].payload as { files: Record<string, string> };
@@ -130,12 +165,18 @@ describe('Simulate', () => {
   test('with a functional section, Simulate also runs the accuracy check and shows the Accuracy tab', async () => {
     openGpt2('/work/tiny.aimc.yaml', example('tiny-accuracy.aimc.yaml'));
     await run('aimc.simulate');
-    assert.deepEqual(f.pools()[0].requests.map((r) => r.type), ['simulate', 'functional-run']);
+    assert.deepEqual(
+      f.pools()[0].requests.map((r) => r.type),
+      ['simulate', 'functional-run'],
+    );
     await readyPanel();
     const [accuracy] = posted<{ accuracy: { rows: unknown[]; name: string } }>('showAccuracy');
     assert.ok(accuracy.accuracy.rows.length > 0);
     assert.match(accuracy.accuracy.name, /Tiny GPT-2-like model, functional check: functional simulation/);
-    assert.deepEqual(posted<{ tab: string }>('reveal').map((m) => m.tab), ['accuracy']);
+    assert.deepEqual(
+      posted<{ tab: string }>('reveal').map((m) => m.tab),
+      ['accuracy'],
+    );
   });
 
   test('on save, with aimc.autoSimulateOnSave, it simulates quietly: status bar, no panel, no pop-up', async () => {
@@ -154,7 +195,9 @@ describe('Simulate', () => {
 });
 
 describe('when workers crash', () => {
-  beforeEach(() => { f = hostFixture(); });
+  beforeEach(() => {
+    f = hostFixture();
+  });
 
   test('a crash is reported with a Show Log button; the next run works', async () => {
     openGpt2();
@@ -184,7 +227,10 @@ describe('when workers crash', () => {
     await run('aimc.simulate');
     const stop = f.fake.messages.at(-1)!;
     assert.match(stop.text, /crashed 6 times within 3 minutes, so AIMC stopped restarting it/);
-    assert.deepEqual((f.fake.user.callsOf('message').at(-1)!.shown as { items: string[] }).items, ['Retry', 'Show Log']);
+    assert.deepEqual((f.fake.user.callsOf('message').at(-1)!.shown as { items: string[] }).items, [
+      'Retry',
+      'Show Log',
+    ]);
     assert.equal(f.host.ctx.service.stopped, null, 'Retry restarted the service');
     assert.equal(f.pools().length, 2, 'with a fresh pool');
     assert.equal(f.host.ctx.store.status.state, 'idle', 'and the rerun succeeded');
@@ -211,18 +257,31 @@ describe('when workers crash', () => {
 });
 
 describe('Compare, Show Tile Map, Export', () => {
-  beforeEach(() => { f = hostFixture(); });
+  beforeEach(() => {
+    f = hostFixture();
+  });
 
-  test('Compare offers every GPU with the config\'s baselines picked, and simulates against the chosen ones', async () => {
+  test("Compare offers every GPU with the config's baselines picked, and simulates against the chosen ones", async () => {
     openGpt2();
-    f.fake.user.answer('quickPick', (items: unknown) => (items as Array<{ id: string; picked: boolean }>).filter((i) => i.id === 'h200' || i.id === 'a100'));
+    f.fake.user.answer('quickPick', (items: unknown) =>
+      (items as Array<{ id: string; picked: boolean }>).filter((i) => i.id === 'h200' || i.id === 'a100'),
+    );
     await run('aimc.compareBaselines');
     const [call] = f.fake.user.callsOf('quickPick');
     const items = call.shown as Array<{ id: string; picked: boolean }>;
-    assert.deepEqual(items.map((i) => i.id), GPU_IDS);
-    assert.deepEqual(items.filter((i) => i.picked).map((i) => i.id), ['jetson-nano', 'rtx-4090', 'h100']);
+    assert.deepEqual(
+      items.map((i) => i.id),
+      GPU_IDS,
+    );
+    assert.deepEqual(
+      items.filter((i) => i.picked).map((i) => i.id),
+      ['jetson-nano', 'rtx-4090', 'h100'],
+    );
     assert.equal((call.options as { canPickMany: boolean }).canPickMany, true);
-    assert.deepEqual(f.host.ctx.store.shown!.result.baselines.map((b) => b.id), ['a100', 'h200']);
+    assert.deepEqual(
+      f.host.ctx.store.shown!.result.baselines.map((b) => b.id),
+      ['a100', 'h200'],
+    );
     assert.ok(f.log.has('info', /against GPU baselines[\s\S]*NVIDIA A100 SXM 80GB: [\d.,]+× the speed/));
   });
 
@@ -231,23 +290,33 @@ describe('Compare, Show Tile Map, Export', () => {
     await run('aimc.showTileMap');
     assert.equal(f.pools()[0].requests.length, 1, 'simulated first');
     await readyPanel();
-    assert.deepEqual(posted<{ tab: string }>('reveal').map((m) => m.tab), ['tiles']);
+    assert.deepEqual(
+      posted<{ tab: string }>('reveal').map((m) => m.tab),
+      ['tiles'],
+    );
     await run('aimc.showTileMap', d.uri);
-    assert.equal(f.pools()[0].requests.length, 1, 'the shown result is this config\'s: no new simulation');
-    assert.deepEqual(posted<{ tab: string }>('reveal').map((m) => m.tab), ['tiles', 'tiles']);
+    assert.equal(f.pools()[0].requests.length, 1, "the shown result is this config's: no new simulation");
+    assert.deepEqual(
+      posted<{ tab: string }>('reveal').map((m) => m.tab),
+      ['tiles', 'tiles'],
+    );
   });
 
   test('Export writes the JSON the CLI writes to the file the user chose; backing out writes nothing', async () => {
     openGpt2();
     await run('aimc.simulate');
-    f.fake.user.answer('quickPick', (items: unknown) => (items as Array<{ label: string }>).find((i) => i.label === 'JSON'));
+    f.fake.user.answer('quickPick', (items: unknown) =>
+      (items as Array<{ label: string }>).find((i) => i.label === 'JSON'),
+    );
     f.fake.user.answer('saveDialog', (_: unknown, o: unknown) => (o as { defaultUri: { path: string } }).defaultUri);
     await run('aimc.exportResults');
     const json = f.fake.writtenText('/work/gpt-2-with-gain-cell-attention-leroux-et-al-2025.json');
     assert.ok(json, [...f.fake.written.keys()].join());
     const r = JSON.parse(json!) as SimulationResult;
     assert.equal(r.perToken.energyJ, f.host.ctx.store.shown!.result.perToken.energyJ);
-    f.fake.user.answer('quickPick', (items: unknown) => (items as Array<{ label: string }>).find((i) => i.label === 'CSV'));
+    f.fake.user.answer('quickPick', (items: unknown) =>
+      (items as Array<{ label: string }>).find((i) => i.label === 'CSV'),
+    );
     await run('aimc.exportResults');
     assert.equal(f.fake.written.size, 1, 'the save dialog was dismissed');
   });
@@ -257,15 +326,30 @@ describe('Compare, Show Tile Map, Export', () => {
     await run('aimc.simulate');
     await readyPanel();
     const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
-    f.fake.user.answer('quickPick', (items: unknown) => (items as Array<{ label: string }>).find((i) => i.label === 'PNG'));
+    f.fake.user.answer('quickPick', (items: unknown) =>
+      (items as Array<{ label: string }>).find((i) => i.label === 'PNG'),
+    );
     f.fake.user.answer('openDialog', [f.fake.api.Uri.file('/work/out')]);
     const exporting = run('aimc.exportResults');
     await until(() => posted('collectCharts').length === 1, 'the chart request');
     const { requestId } = posted<{ requestId: number }>('collectCharts')[0];
-    await f.fake.panels[0].webview.send({ type: 'export', format: 'png', requestId, images: ['energy-by-component', 'tile-map'].map((name) => ({ name, dataUrl: `data:image/png;base64,${png}`, width: 1, height: 1 })) });
+    await f.fake.panels[0].webview.send({
+      type: 'export',
+      format: 'png',
+      requestId,
+      images: ['energy-by-component', 'tile-map'].map((name) => ({
+        name,
+        dataUrl: `data:image/png;base64,${png}`,
+        width: 1,
+        height: 1,
+      })),
+    });
     await exporting;
     const files = [...f.fake.written.keys()].sort();
-    assert.deepEqual(files, ['/work/out/gpt-2-with-gain-cell-attention-leroux-et-al-2025-energy-by-component.png', '/work/out/gpt-2-with-gain-cell-attention-leroux-et-al-2025-tile-map.png']);
+    assert.deepEqual(files, [
+      '/work/out/gpt-2-with-gain-cell-attention-leroux-et-al-2025-energy-by-component.png',
+      '/work/out/gpt-2-with-gain-cell-attention-leroux-et-al-2025-tile-map.png',
+    ]);
     assert.deepEqual([...f.fake.written.get(files[0])!.slice(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
 
@@ -276,17 +360,23 @@ describe('Compare, Show Tile Map, Export', () => {
 });
 
 describe('Run Sweep', () => {
-  beforeEach(() => { f = hostFixture(); });
+  beforeEach(() => {
+    f = hostFixture();
+  });
 
   test('offers the keys with current values, prefills a range around the value, runs the grid and opens a design point', async () => {
     const d = openGpt2();
-    f.fake.user.answer('quickPick', (items: unknown) => (items as Array<{ label: string }>).filter((i) => i.label === 'weights.adc.bits'));
+    f.fake.user.answer('quickPick', (items: unknown) =>
+      (items as Array<{ label: string }>).filter((i) => i.label === 'weights.adc.bits'),
+    );
     let validate: ((v: string) => unknown) | undefined;
     f.fake.user.answer('inputBox', (value: unknown, o: unknown) => {
       validate = (o as { validateInput(v: string): unknown }).validateInput;
       return value;
     });
-    f.fake.user.answer('quickPick', (items: unknown) => (items as Array<{ label: string }>).find((i) => i.label === 'Cost only'));
+    f.fake.user.answer('quickPick', (items: unknown) =>
+      (items as Array<{ label: string }>).find((i) => i.label === 'Cost only'),
+    );
     await run('aimc.runSweep');
     const keys = f.fake.user.callsOf('quickPick')[0].shown as Array<{ label: string; description: string }>;
     assert.equal(keys[0].label, 'weights.adc.bits', 'common keys first');
@@ -297,14 +387,26 @@ describe('Run Sweep', () => {
     assert.match(String(validate!('4..40')), /above the maximum 16/);
     await readyPanel();
     const [{ sweep }] = posted<ShowSweepMessage>('showSweep');
-    assert.deepEqual(sweep.points.map((p) => p.values['weights.adc.bits']), [6, 7, 8, 9, 10]);
-    assert.deepEqual(sweep.points.map((p) => p.id), ['0', '1', '2', '3', '4']);
-    assert.deepEqual(posted<{ tab: string }>('reveal').map((m) => m.tab), ['sweep']);
+    assert.deepEqual(
+      sweep.points.map((p) => p.values['weights.adc.bits']),
+      [6, 7, 8, 9, 10],
+    );
+    assert.deepEqual(
+      sweep.points.map((p) => p.id),
+      ['0', '1', '2', '3', '4'],
+    );
+    assert.deepEqual(
+      posted<{ tab: string }>('reveal').map((m) => m.tab),
+      ['sweep'],
+    );
     // Clicking design 0 opens the base config with adc.bits = 6, comments kept, saved next to the base.
     await f.fake.panels[0].webview.send({ type: 'openDesignPoint', sweepId: sweep.id, pointId: '0' });
     const opened = f.fake.shownDocuments.at(-1)!;
     assert.equal(opened.uri.toString(), 'untitled:///work/gpt2.design-0.aimc.yaml');
-    assert.match(opened.getText(), /^# Design 0 of a sweep of GPT-2 with gain-cell attention \(Leroux et al\. 2025\): weights\.adc\.bits = 6\.\n# GPT-2 \(124M\)/);
+    assert.match(
+      opened.getText(),
+      /^# Design 0 of a sweep of GPT-2 with gain-cell attention \(Leroux et al\. 2025\): weights\.adc\.bits = 6\.\n# GPT-2 \(124M\)/,
+    );
     assert.match(opened.getText(), /adc: \{ bits: 6, columns_per_adc: 8 \}/);
     assert.equal(d.getText(), example('gpt2-gaincell.aimc.yaml'), 'the base is untouched');
   });
@@ -331,7 +433,11 @@ describe('status bar', () => {
     const summary = { name: 'd', energyPerTokenJ: 1.16e-5, latencyPerTokenS: 7.19e-6, tokensPerSecond: 139_000 };
     assert.deepEqual(statusBarContent(summary, false).text, '$(pulse) 11.6 µJ/token');
     assert.match(statusBarContent(summary, false).tooltip, /latency per token 7\.19 µs, 139 ktok\/s/);
-    assert.deepEqual(statusBarContent(undefined, false), { text: '$(pulse) AIMC: simulate', tooltip: 'AIMC: no result for this config yet. Click to simulate it.', command: 'aimc.simulate' });
+    assert.deepEqual(statusBarContent(undefined, false), {
+      text: '$(pulse) AIMC: simulate',
+      tooltip: 'AIMC: no result for this config yet. Click to simulate it.',
+      command: 'aimc.simulate',
+    });
     assert.equal(statusBarContent(summary, true).text, '$(sync~spin) AIMC');
   });
 
@@ -357,7 +463,9 @@ describe('sweep view adapter in the panel', () => {
   test('failed points carry their reason and no figures', async () => {
     f = hostFixture();
     openGpt2();
-    f.fake.user.answer('quickPick', (items: unknown) => (items as Array<{ label: string }>).filter((i) => i.label === 'attention.window'));
+    f.fake.user.answer('quickPick', (items: unknown) =>
+      (items as Array<{ label: string }>).filter((i) => i.label === 'attention.window'),
+    );
     // GPT-2's context is 1024 tokens: a 2048-token window does not validate.
     f.fake.user.answer('inputBox', '512,1024,2048');
     f.fake.user.answer('quickPick', (items: unknown) => (items as Array<{ label: string }>)[0]);

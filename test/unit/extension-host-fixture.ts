@@ -11,7 +11,13 @@ import { createHost, type Host } from '../../src/extension/host';
 import type { SimulationPool } from '../../src/extension/simulation/service';
 import type { RequestPayload, RequestType, ResponseOf, WorkerRequest } from '../../src/shared/protocol';
 import { handleRequest } from '../../src/worker/handlers';
-import { PoolDisposedError, RequestCancelledError, WorkerCrashedError, type PoolRequest, type RequestOptions } from '../../src/worker/pool';
+import {
+  PoolDisposedError,
+  RequestCancelledError,
+  WorkerCrashedError,
+  type PoolRequest,
+  type RequestOptions,
+} from '../../src/worker/pool';
 import { fakeVscode, Uri } from './language-fake-vscode';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -20,10 +26,18 @@ export const EXTENSION = '/ext';
 export class RecordingLog implements Log {
   readonly lines: string[] = [];
   shown = 0;
-  info(m: string): void { this.lines.push(`info ${m}`); }
-  warn(m: string): void { this.lines.push(`warn ${m}`); }
-  error(m: string): void { this.lines.push(`error ${m}`); }
-  show(): void { this.shown++; }
+  info(m: string): void {
+    this.lines.push(`info ${m}`);
+  }
+  warn(m: string): void {
+    this.lines.push(`warn ${m}`);
+  }
+  error(m: string): void {
+    this.lines.push(`error ${m}`);
+  }
+  show(): void {
+    this.shown++;
+  }
   has(level: 'info' | 'warn' | 'error', pattern: RegExp): boolean {
     return this.lines.some((l) => l.startsWith(`${level} `) && pattern.test(l));
   }
@@ -50,7 +64,11 @@ export class InProcessPool implements SimulationPool {
     InProcessPool.created.push(this);
   }
 
-  request<T extends RequestType>(type: T, payload: RequestPayload<T>, options: RequestOptions = {}): PoolRequest<ResponseOf<T>> {
+  request<T extends RequestType>(
+    type: T,
+    payload: RequestPayload<T>,
+    options: RequestOptions = {},
+  ): PoolRequest<ResponseOf<T>> {
     this.requests.push({ type, payload });
     if (this.disposed) return { result: Promise.reject(new PoolDisposedError('disposed')), cancel: () => {} };
     const id = this.nextId++;
@@ -64,7 +82,11 @@ export class InProcessPool implements SimulationPool {
         run: () => {
           this.pending.delete(entry);
           if (crash) {
-            reject(new WorkerCrashedError(`worker ${id} died (exit code 1: out of memory) while running ${type} request ${id}; the pool replaces it for later requests`));
+            reject(
+              new WorkerCrashedError(
+                `worker ${id} died (exit code 1: out of memory) while running ${type} request ${id}; the pool replaces it for later requests`,
+              ),
+            );
             return;
           }
           if (cancelled) {
@@ -77,16 +99,30 @@ export class InProcessPool implements SimulationPool {
             yieldIfDue: async () => {},
             progress: (done, total, detail) => options.onProgress?.({ done, total, detail }),
           }).then(
-            (v) => (cancelled ? reject(new RequestCancelledError(`${type} request ${id} was cancelled`)) : resolve(v as ResponseOf<T>)),
+            (v) =>
+              cancelled
+                ? reject(new RequestCancelledError(`${type} request ${id} was cancelled`))
+                : resolve(v as ResponseOf<T>),
             (e: Error) => reject(cancelled ? new RequestCancelledError(`${type} request ${id} was cancelled`) : e),
           );
         },
       };
     });
     this.pending.add(entry);
-    options.signal?.addEventListener('abort', () => { cancelled = true; }, { once: true });
+    options.signal?.addEventListener(
+      'abort',
+      () => {
+        cancelled = true;
+      },
+      { once: true },
+    );
     if (!this.hold) queueMicrotask(() => entry.run());
-    return { result, cancel: () => { cancelled = true; } };
+    return {
+      result,
+      cancel: () => {
+        cancelled = true;
+      },
+    };
   }
 
   release(): void {
@@ -132,8 +168,13 @@ export function hostFixture(): Fixture {
   let loads = 0;
   InProcessPool.created = [];
   const host = createHost({
-    api: fake.api, extensionUri: Uri.file(EXTENSION) as never, log,
-    load: async () => { loads++; return language; },
+    api: fake.api,
+    extensionUri: Uri.file(EXTENSION) as never,
+    log,
+    load: async () => {
+      loads++;
+      return language;
+    },
     createPool: (size) => new InProcessPool(size),
   });
   return { fake, host, log, loads: () => loads, pools: () => InProcessPool.created };

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import { analyzeConfig } from '../../src/engine/config/analyze';
+import { analyzeConfig } from '../../src/engine/analyze';
 import type { SimulationResult } from '../../src/shared/result';
 import { RESULTS_VIEW_TYPE } from '../../src/extension/panel/resultsPanel';
 import { SIDEBAR_VIEW_ID } from '../../src/extension/panel/sidebarView';
@@ -14,7 +14,8 @@ import type { ShowResultMessage } from '../../src/shared/webviewProtocol';
 import { example, hostFixture, type Fixture } from './extension-host-fixture';
 import { FakeWebviewPanel, Uri } from './language-fake-vscode';
 
-const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 let f: Fixture;
 let gpt2: SimulationResult;
@@ -41,13 +42,22 @@ describe('results panel', () => {
     assert.equal(p.viewType, RESULTS_VIEW_TYPE);
     assert.equal(p.createOptions.enableScripts, true);
     assert.equal(p.createOptions.retainContextWhenHidden, undefined);
-    assert.deepEqual((p.createOptions.localResourceRoots as Uri[]).map((u) => u.path), ['/ext/dist', '/ext/media']);
+    assert.deepEqual(
+      (p.createOptions.localResourceRoots as Uri[]).map((u) => u.path),
+      ['/ext/dist', '/ext/media'],
+    );
     const html = p.webview.html;
     const nonce = /script-src 'nonce-([^']+)'/.exec(html.replace(/&#39;|&apos;/g, "'"))?.[1];
     assert.ok(nonce, 'a script nonce in the CSP');
-    assert.match(html, new RegExp(`<script nonce="${nonce!.replace(/[+/=]/g, '\\$&')}" src="https:///ext/dist/webview.js"></script>`));
+    assert.match(
+      html,
+      new RegExp(`<script nonce="${nonce!.replace(/[+/=]/g, '\\$&')}" src="https:///ext/dist/webview.js"></script>`),
+    );
     // code-server's cspSource is a list of sources; the page must accept it as it is.
-    assert.match(html, /style-src &#39;self&#39; https:\/\/\*\.vscode-cdn\.net|style-src 'self' https:\/\/\*\.vscode-cdn\.net/);
+    assert.match(
+      html,
+      /style-src &#39;self&#39; https:\/\/\*\.vscode-cdn\.net|style-src 'self' https:\/\/\*\.vscode-cdn\.net/,
+    );
   });
 
   test('on ready the page gets the last result, sweep, accuracy and status; after a hide only the status again', async () => {
@@ -108,10 +118,20 @@ describe('results panel', () => {
     f.host.panel.show();
     const p = panel();
     const invalid: unknown[] = [
-      null, 'ready', { type: 'ready' }, { type: 'ready', view: 'panel', extra: 1 }, { type: 'nope' },
-      { type: 'openDesignPoint', sweepId: 1, pointId: '2' }, { type: 'openPanel', tab: 'secrets' },
+      null,
+      'ready',
+      { type: 'ready' },
+      { type: 'ready', view: 'panel', extra: 1 },
+      { type: 'nope' },
+      { type: 'openDesignPoint', sweepId: 1, pointId: '2' },
+      { type: 'openPanel', tab: 'secrets' },
       { type: 'export', format: 'json', requestId: null, images: [{ name: 'x', dataUrl: PNG, width: 1, height: 1 }] },
-      { type: 'export', format: 'png', requestId: null, images: [{ name: '../../etc', dataUrl: PNG, width: 1, height: 1 }] },
+      {
+        type: 'export',
+        format: 'png',
+        requestId: null,
+        images: [{ name: '../../etc', dataUrl: PNG, width: 1, height: 1 }],
+      },
       { type: 'log', level: 'error', message: 'x'.repeat(5000) },
     ];
     for (const m of invalid) await p.webview.send(m);
@@ -120,7 +140,10 @@ describe('results panel', () => {
     assert.deepEqual(p.webview.posted, [], 'no ready was accepted, so nothing was sent');
     assert.deepEqual(f.fake.user.calls, [], 'no dialog opened');
     assert.equal(f.fake.written.size, 0);
-    assert.deepEqual(f.fake.executed.filter((e) => e.id.startsWith('aimc.')), []);
+    assert.deepEqual(
+      f.fake.executed.filter((e) => e.id.startsWith('aimc.')),
+      [],
+    );
   });
 
   test('valid messages act: side view buttons run the commands, log messages reach the log', async () => {
@@ -130,7 +153,10 @@ describe('results panel', () => {
     await p.webview.send({ type: 'sweep' });
     await p.webview.send({ type: 'cancel' });
     await p.webview.send({ type: 'log', level: 'warn', message: 'chart failed' });
-    assert.deepEqual(f.fake.executed.map((e) => e.id).filter((id) => id.startsWith('aimc.')), ['aimc.simulate', 'aimc.runSweep', 'aimc.cancel']);
+    assert.deepEqual(
+      f.fake.executed.map((e) => e.id).filter((id) => id.startsWith('aimc.')),
+      ['aimc.simulate', 'aimc.runSweep', 'aimc.cancel'],
+    );
     assert.ok(f.log.has('warn', /\[panel\] chart failed/));
   });
 
@@ -139,12 +165,27 @@ describe('results panel', () => {
     const p = panel();
     const charts = f.host.panel.collectCharts(5000);
     await p.webview.send({ type: 'ready', view: 'panel' });
-    const request = p.webview.posted.find((m) => (m as { type: string }).type === 'collectCharts') as { requestId: number };
+    const request = p.webview.posted.find((m) => (m as { type: string }).type === 'collectCharts') as {
+      requestId: number;
+    };
     assert.ok(request, 'collectCharts posted once the page is ready');
-    await p.webview.send({ type: 'export', format: 'png', requestId: request.requestId + 100, images: [{ name: 'other', dataUrl: PNG, width: 1, height: 1 }] });
+    await p.webview.send({
+      type: 'export',
+      format: 'png',
+      requestId: request.requestId + 100,
+      images: [{ name: 'other', dataUrl: PNG, width: 1, height: 1 }],
+    });
     assert.ok(f.log.has('warn', /nobody is waiting for/));
-    await p.webview.send({ type: 'export', format: 'png', requestId: request.requestId, images: [{ name: 'energy-by-layer', dataUrl: PNG, width: 1, height: 1 }] });
-    assert.deepEqual((await charts).map((i) => i.name), ['energy-by-layer']);
+    await p.webview.send({
+      type: 'export',
+      format: 'png',
+      requestId: request.requestId,
+      images: [{ name: 'energy-by-layer', dataUrl: PNG, width: 1, height: 1 }],
+    });
+    assert.deepEqual(
+      (await charts).map((i) => i.name),
+      ['energy-by-layer'],
+    );
   });
 
   test('closing the panel fails a pending chart request instead of leaving it hanging', async () => {
@@ -166,7 +207,10 @@ describe('side view', () => {
     f.host.ctx.store.setAccuracy({ name: 'acc', metrics: [], rows: [], overall: null, notes: [] });
     const view = f.fake.openSideView(SIDEBAR_VIEW_ID);
     assert.match(view.webview.html, /src="https:\/\/\/ext\/dist\/sidebar\.js"/);
-    assert.deepEqual(view.webview.options.localResourceRoots!.map((u) => u.path), ['/ext/dist', '/ext/media']);
+    assert.deepEqual(
+      view.webview.options.localResourceRoots!.map((u) => u.path),
+      ['/ext/dist', '/ext/media'],
+    );
     await view.webview.send({ type: 'ready', view: 'sidebar' });
     assert.deepEqual(view.webview.types(), ['showResult', 'status']);
     f.host.ctx.store.setStatus('running', 'Simulating…');

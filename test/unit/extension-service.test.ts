@@ -14,13 +14,23 @@ const GPT2 = example('gpt2-gaincell.aimc.yaml');
 
 function clock() {
   let t = 1_000_000;
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 function service(o: { size?: () => number | 'auto'; budget?: RestartBudget } = {}) {
   const log = new RecordingLog();
   InProcessPool.created = [];
-  const s = new SimulationService({ createPool: (size) => new InProcessPool(size), poolSize: o.size ?? (() => 2), log, budget: o.budget });
+  const s = new SimulationService({
+    createPool: (size) => new InProcessPool(size),
+    poolSize: o.size ?? (() => 2),
+    log,
+    budget: o.budget,
+  });
   return { s, log, pools: () => InProcessPool.created };
 }
 
@@ -59,7 +69,10 @@ describe('simulation service', () => {
     assert.equal(s.started, false);
     const r = await simulate(s);
     assert.ok(r.result && r.result.perToken.energyJ > 0);
-    assert.deepEqual(pools().map((p) => p.size), [3]);
+    assert.deepEqual(
+      pools().map((p) => p.size),
+      [3],
+    );
     await simulate(s);
     assert.equal(pools().length, 1, 'the pool is reused');
   });
@@ -68,7 +81,12 @@ describe('simulation service', () => {
     const { s, log, pools } = service();
     await simulate(s);
     pools()[0].crashes = 1;
-    await assert.rejects(simulate(s), (e: Error) => e instanceof WorkerCrashedError && /simulation worker crashed and was restarted: worker \d+ died \(exit code 1: out of memory\)/.test(e.message));
+    await assert.rejects(
+      simulate(s),
+      (e: Error) =>
+        e instanceof WorkerCrashedError &&
+        /simulation worker crashed and was restarted: worker \d+ died \(exit code 1: out of memory\)/.test(e.message),
+    );
     assert.ok(log.has('warn', /restart 1 of 5 allowed in 3 minutes/), log.lines.join('\n'));
     assert.ok((await simulate(s)).result);
   });
@@ -91,7 +109,13 @@ describe('simulation service', () => {
     const crashing = simulate(s);
     const bystander = simulate(s);
     pool.releaseOne();
-    await assert.rejects(crashing, (e: Error) => e instanceof SimulationStoppedError && /crashed 6 times within 3 minutes, so AIMC stopped restarting it/.test(e.message) && /Retry/.test(e.message));
+    await assert.rejects(
+      crashing,
+      (e: Error) =>
+        e instanceof SimulationStoppedError &&
+        /crashed 6 times within 3 minutes, so AIMC stopped restarting it/.test(e.message) &&
+        /Retry/.test(e.message),
+    );
     await assert.rejects(bystander, SimulationStoppedError);
     assert.ok(pool.disposed, 'the crashing pool is disposed');
     assert.match(s.stopped ?? '', /stopped restarting/);
@@ -128,14 +152,17 @@ describe('simulation service', () => {
     size = 4;
     s.resize();
     assert.ok((await simulate(s)).result);
-    assert.deepEqual(pools().map((p) => p.size), [2, 4]);
+    assert.deepEqual(
+      pools().map((p) => p.size),
+      [2, 4],
+    );
     assert.equal(old.disposed, false, 'not while a request runs on it');
     old.release();
     await running;
     assert.equal(old.disposed, true);
   });
 
-  test('Cancel aborts every run; the run\'s request ends cancelled', async () => {
+  test("Cancel aborts every run; the run's request ends cancelled", async () => {
     const { s, pools } = service();
     await simulate(s);
     pools()[0].hold = true;

@@ -17,8 +17,10 @@ for (const c of GOLDEN_CASES) {
       const a = actual.split('\n');
       const e = expected.split('\n');
       const line = a.findIndex((l, i) => l !== e[i]);
-      assert.fail(`${c.file} differs from the golden output at line ${line + 1}:\n  golden: ${e[line]}\n  now:    ${a[line]}\n` +
-        'If the change is on purpose, run `npm run golden` and give the reason in the commit message.');
+      assert.fail(
+        `${c.file} differs from the golden output at line ${line + 1}:\n  golden: ${e[line]}\n  now:    ${a[line]}\n` +
+          'If the change is on purpose, run `npm run golden` and give the reason in the commit message.',
+      );
     }
   });
 }

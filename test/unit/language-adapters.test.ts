@@ -9,10 +9,29 @@ import { beforeEach, describe, test } from 'node:test';
 import * as service from '../../src/engine/language/index';
 import { ConfigDiagnostics } from '../../src/extension/language/diagnostics';
 import { registerFeatures } from '../../src/extension/language/features';
-import type { ConfigCodeActionProvider, ConfigCodeLensProvider, ConfigCompletionProvider, ConfigHoverProvider, ConfigSymbolProvider } from '../../src/extension/language/providers';
+import type {
+  ConfigCodeActionProvider,
+  ConfigCodeLensProvider,
+  ConfigCompletionProvider,
+  ConfigHoverProvider,
+  ConfigSymbolProvider,
+} from '../../src/extension/language/providers';
 import type { Output } from '../../src/extension/language/vscodeApi';
 import {
-  CodeAction, CodeLens, CompletionItem, Diagnostic, DiagnosticSeverity, DocumentSymbol, FakeDocument, fakeVscode, Hover, MarkdownString, Position, Range, SnippetString, Uri,
+  CodeAction,
+  CodeLens,
+  CompletionItem,
+  Diagnostic,
+  DiagnosticSeverity,
+  DocumentSymbol,
+  FakeDocument,
+  fakeVscode,
+  Hover,
+  MarkdownString,
+  Position,
+  Range,
+  SnippetString,
+  Uri,
   WorkspaceEdit,
 } from './language-fake-vscode';
 import { cursor, gpt2, spanOf } from './language-text';
@@ -22,9 +41,15 @@ type Fake = ReturnType<typeof fakeVscode>;
 class Recorder implements Output {
   readonly lines: string[] = [];
   shown = 0;
-  info(m: string) { this.lines.push(m); }
-  error(m: string) { this.lines.push(`ERROR ${m}`); }
-  show() { this.shown++; }
+  info(m: string) {
+    this.lines.push(m);
+  }
+  error(m: string) {
+    this.lines.push(`ERROR ${m}`);
+  }
+  show() {
+    this.shown++;
+  }
 }
 
 /** Timers the test fires by hand, so debouncing is tested without waiting. */
@@ -32,8 +57,14 @@ class ManualTimers {
   private next = 0;
   readonly pending = new Map<number, () => void>();
   readonly delays: number[] = [];
-  set = (run: () => void, ms: number) => { this.delays.push(ms); this.pending.set(++this.next, run); return this.next; };
-  clear = (t: unknown) => { this.pending.delete(t as number); };
+  set = (run: () => void, ms: number) => {
+    this.delays.push(ms);
+    this.pending.set(++this.next, run);
+    return this.next;
+  };
+  clear = (t: unknown) => {
+    this.pending.delete(t as number);
+  };
   fireAll(): void {
     const runs = [...this.pending.values()];
     this.pending.clear();
@@ -62,8 +93,18 @@ function setup(): void {
   output = new Recorder();
   analyses = 0;
   subscriptions.length = 0;
-  const counting = { ...service, analyzeWithFiles: (...args: Parameters<typeof service.analyzeWithFiles>) => { analyses++; return service.analyzeWithFiles(...args); } };
-  diagnostics = registerFeatures(fake.api, subscriptions as never, async () => counting, output, { setTimer: timers.set, clearTimer: timers.clear, delayMs: 300 });
+  const counting = {
+    ...service,
+    analyzeWithFiles: (...args: Parameters<typeof service.analyzeWithFiles>) => {
+      analyses++;
+      return service.analyzeWithFiles(...args);
+    },
+  };
+  diagnostics = registerFeatures(fake.api, subscriptions as never, async () => counting, output, {
+    setTimer: timers.set,
+    clearTimer: timers.clear,
+    delayMs: 300,
+  });
 }
 
 const shown = (d: FakeDocument): Diagnostic[] | undefined => fake.collections.get('aimc')!.get(d.uri.toString());
@@ -128,7 +169,10 @@ describe('diagnostics', () => {
     timers.fireAll();
     await until(() => shown(d)!.some((x) => x.code === 'unknown-value'), 'revalidation');
     assert.equal(analyses, before + 1);
-    assert.deepEqual(shown(d)!.map((x) => x.range), [new Range(4, 10, 4, 14)]);
+    assert.deepEqual(
+      shown(d)!.map((x) => x.range),
+      [new Range(4, 10, 4, 14)],
+    );
   });
 
   test('a result for an older version is dropped', async () => {
@@ -154,34 +198,58 @@ describe('diagnostics', () => {
     const text = 'version: 1\nmodel:\n  huggingface: hf/config.json\n';
     const missing = fake.open('/work/m/a.aimc.yaml', text);
     await until(() => shown(missing) !== undefined, 'diagnostics');
-    assert.deepEqual(shown(missing)!.map((x) => x.code), ['huggingface-unreadable']);
-    fake.files.set('/work/m/hf/config.json', JSON.stringify({ model_type: 'gpt2', n_layer: 2, n_embd: 64, n_head: 4, vocab_size: 100, n_positions: 128 }));
+    assert.deepEqual(
+      shown(missing)!.map((x) => x.code),
+      ['huggingface-unreadable'],
+    );
+    fake.files.set(
+      '/work/m/hf/config.json',
+      JSON.stringify({ model_type: 'gpt2', n_layer: 2, n_embd: 64, n_head: 4, vocab_size: 100, n_positions: 128 }),
+    );
     const present = fake.open('/work/m/b.aimc.yaml', text);
     await until(() => shown(present) !== undefined, 'diagnostics');
     assert.ok(!shown(present)!.some((x) => x.severity === DiagnosticSeverity.Error), JSON.stringify(shown(present)));
   });
 
-  test('a JSON config shows the semantic problems only: its schema problems come from VS Code\'s JSON validation', async () => {
+  test("a JSON config shows the semantic problems only: its schema problems come from VS Code's JSON validation", async () => {
     const schemaProblem = fake.open('/work/s.aimc.json', '{ "version": 1, "model": { "preset": "gtp2" } }');
-    const semanticProblem = fake.open('/work/t.aimc.json', '{ "version": 1, "model": { "preset": "gpt2" }, "attention": { "window": 4096 } }');
+    const semanticProblem = fake.open(
+      '/work/t.aimc.json',
+      '{ "version": 1, "model": { "preset": "gpt2" }, "attention": { "window": 4096 } }',
+    );
     await until(() => shown(schemaProblem) !== undefined && shown(semanticProblem) !== undefined, 'diagnostics');
     assert.deepEqual(shown(schemaProblem), []);
-    assert.deepEqual(shown(semanticProblem)!.map((x) => x.code), ['window-exceeds-context']);
-    assert.deepEqual(diagnostics.current(schemaProblem as never)!.map((x) => x.code), ['unknown-value']);
+    assert.deepEqual(
+      shown(semanticProblem)!.map((x) => x.code),
+      ['window-exceeds-context'],
+    );
+    assert.deepEqual(
+      diagnostics.current(schemaProblem as never)!.map((x) => x.code),
+      ['unknown-value'],
+    );
   });
 
   test('a validator failure is logged and leaves no stale problems', async () => {
     let fail = false;
-    const flaky = new ConfigDiagnostics(fake.api, async () => ({
-      ...service, analyzeWithFiles: (...a: Parameters<typeof service.analyzeWithFiles>) => (fail ? Promise.reject(new Error('boom')) : service.analyzeWithFiles(...a)),
-    }), { onError: (m) => output.error(m) });
+    const flaky = new ConfigDiagnostics(
+      fake.api,
+      async () => ({
+        ...service,
+        analyzeWithFiles: (...a: Parameters<typeof service.analyzeWithFiles>) =>
+          fail ? Promise.reject(new Error('boom')) : service.analyzeWithFiles(...a),
+      }),
+      { onError: (m) => output.error(m) },
+    );
     const d = unannounced('/work/c.aimc.yaml', gpt2('weights:', '  adc_bits: 6'));
     await flaky.validate(d as never);
     assert.equal(fake.collections.get('aimc')!.get(d.uri.toString())?.length, 1);
     fail = true;
     await flaky.validate(d as never);
     assert.equal(fake.collections.get('aimc')!.get(d.uri.toString()), undefined);
-    assert.ok(output.lines.some((l) => l.startsWith('ERROR Validating file:///work/c.aimc.yaml failed: Error: boom')), output.lines.join('\n'));
+    assert.ok(
+      output.lines.some((l) => l.startsWith('ERROR Validating file:///work/c.aimc.yaml failed: Error: boom')),
+      output.lines.join('\n'),
+    );
     flaky.dispose();
   });
 });
@@ -192,7 +260,12 @@ describe('providers', () => {
   test('completion: items with snippet text, the replaced range and Markdown documentation', async () => {
     const { text, position } = cursor(gpt2('weights:', '  adc:', '    bi|'));
     const d = fake.open('/work/a.aimc.yaml', text);
-    const items = await fake.provider<ConfigCompletionProvider>('completion').provideCompletionItems(d as never, new Position(position.line, position.character) as never) as unknown as CompletionItem[];
+    const items = (await fake
+      .provider<ConfigCompletionProvider>('completion')
+      .provideCompletionItems(
+        d as never,
+        new Position(position.line, position.character) as never,
+      )) as unknown as CompletionItem[];
     const bits = items.find((i) => i.label === 'bits')!;
     assert.ok(bits.insertText instanceof SnippetString);
     assert.equal((bits.insertText as SnippetString).value, 'bits: ${1:8}');
@@ -207,11 +280,16 @@ describe('providers', () => {
   test('hover: Markdown documentation over the key', async () => {
     const text = gpt2('', 'technology:', '  clock_ghz: 1');
     const d = fake.open('/work/a.aimc.yaml', text);
-    const h = await fake.provider<ConfigHoverProvider>('hover').provideHover(d as never, new Position(5, 4) as never) as unknown as Hover;
+    const h = (await fake
+      .provider<ConfigHoverProvider>('hover')
+      .provideHover(d as never, new Position(5, 4) as never)) as unknown as Hover;
     assert.ok(h instanceof Hover);
     assert.deepEqual(h.range, new Range(5, 2, 5, 11));
     assert.match(h.contents.value, /Unit: GHz/);
-    assert.equal(await fake.provider<ConfigHoverProvider>('hover').provideHover(d as never, new Position(3, 0) as never), undefined);
+    assert.equal(
+      await fake.provider<ConfigHoverProvider>('hover').provideHover(d as never, new Position(3, 0) as never),
+      undefined,
+    );
   });
 
   test('quick fix: a workspace edit tied to the diagnostic it repairs', async () => {
@@ -219,7 +297,9 @@ describe('providers', () => {
     const d = fake.open('/work/a.aimc.yaml', text);
     await until(() => shown(d) !== undefined, 'diagnostics');
     const context = { diagnostics: shown(d)!, triggerKind: 1, only: undefined };
-    const actions = await fake.provider<ConfigCodeActionProvider>('codeActions').provideCodeActions(d as never, new Range(4, 3, 4, 3) as never, context as never) as unknown as CodeAction[];
+    const actions = (await fake
+      .provider<ConfigCodeActionProvider>('codeActions')
+      .provideCodeActions(d as never, new Range(4, 3, 4, 3) as never, context as never)) as unknown as CodeAction[];
     assert.equal(actions.length, 1);
     const [a] = actions;
     assert.equal(a.title, 'Write as `adc: { bits: 6 }`');
@@ -227,8 +307,13 @@ describe('providers', () => {
     assert.equal(a.isPreferred, true);
     assert.deepEqual(a.diagnostics, shown(d));
     assert.ok(a.edit instanceof WorkspaceEdit);
-    assert.deepEqual(a.edit.replacements.map((r) => [r.uri.toString(), r.range, r.newText]), [['file:///work/a.aimc.yaml', new Range(4, 2, 4, 13), 'adc: { bits: 6 }']]);
-    const elsewhere = await fake.provider<ConfigCodeActionProvider>('codeActions').provideCodeActions(d as never, new Range(0, 0, 0, 0) as never, context as never);
+    assert.deepEqual(
+      a.edit.replacements.map((r) => [r.uri.toString(), r.range, r.newText]),
+      [['file:///work/a.aimc.yaml', new Range(4, 2, 4, 13), 'adc: { bits: 6 }']],
+    );
+    const elsewhere = await fake
+      .provider<ConfigCodeActionProvider>('codeActions')
+      .provideCodeActions(d as never, new Range(0, 0, 0, 0) as never, context as never);
     assert.deepEqual(elsewhere, []);
   });
 
@@ -236,8 +321,17 @@ describe('providers', () => {
     const text = '{\n  "version": 1,\n  "model": { "preset": "gtp2" }\n}';
     const d = fake.open('/work/a.aimc.json', text);
     await until(() => diagnostics.current(d as never) !== undefined, 'analysis');
-    const actions = await fake.provider<ConfigCodeActionProvider>('codeActions').provideCodeActions(d as never, new Range(2, 25, 2, 25) as never, { diagnostics: [], triggerKind: 2 } as never) as unknown as CodeAction[];
-    assert.deepEqual(actions.map((a) => [a.title, a.edit!.replacements[0].newText]), [['Change to `gpt2`', '"gpt2"']]);
+    const actions = (await fake
+      .provider<ConfigCodeActionProvider>('codeActions')
+      .provideCodeActions(
+        d as never,
+        new Range(2, 25, 2, 25) as never,
+        { diagnostics: [], triggerKind: 2 } as never,
+      )) as unknown as CodeAction[];
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.edit!.replacements[0].newText]),
+      [['Change to `gpt2`', '"gpt2"']],
+    );
     assert.deepEqual(actions[0].edit!.replacements[0].range, new Range(2, 23, 2, 29));
   });
 
@@ -248,28 +342,58 @@ describe('providers', () => {
     const range = new Range(r.start.line, r.start.character, r.end.line, r.end.character);
     const provider = fake.provider<ConfigCodeActionProvider>('codeActions');
     const before = analyses;
-    assert.deepEqual(await provider.provideCodeActions(d as never, range as never, { diagnostics: [], triggerKind: 2 } as never), []);
+    assert.deepEqual(
+      await provider.provideCodeActions(d as never, range as never, { diagnostics: [], triggerKind: 2 } as never),
+      [],
+    );
     assert.equal(analyses, before);
-    const actions = await provider.provideCodeActions(d as never, range as never, { diagnostics: [], triggerKind: 1 } as never) as unknown as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ['Clamp to 10 GHz']);
+    const actions = (await provider.provideCodeActions(
+      d as never,
+      range as never,
+      { diagnostics: [], triggerKind: 1 } as never,
+    )) as unknown as CodeAction[];
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Clamp to 10 GHz'],
+    );
     assert.equal(analyses, before + 1);
   });
 
   test('CodeLens: Simulate · Sweep · Compare with GPUs above the first key, passing the document', async () => {
     const d = fake.open('/work/a.aimc.yaml', `# header\n${gpt2()}`);
-    const lenses = await fake.provider<ConfigCodeLensProvider>('codeLens').provideCodeLenses(d as never) as unknown as CodeLens[];
-    assert.deepEqual(lenses.map((l) => [l.command.title, l.command.command]), [['Simulate', 'aimc.simulate'], ['Sweep', 'aimc.runSweep'], ['Compare with GPUs', 'aimc.compareBaselines']]);
+    const lenses = (await fake
+      .provider<ConfigCodeLensProvider>('codeLens')
+      .provideCodeLenses(d as never)) as unknown as CodeLens[];
+    assert.deepEqual(
+      lenses.map((l) => [l.command.title, l.command.command]),
+      [
+        ['Simulate', 'aimc.simulate'],
+        ['Sweep', 'aimc.runSweep'],
+        ['Compare with GPUs', 'aimc.compareBaselines'],
+      ],
+    );
     assert.deepEqual(lenses[0].range, new Range(1, 0, 1, 0));
     assert.equal(lenses[0].command.arguments![0], d.uri);
   });
 
   test('outline: nested document symbols', async () => {
     const d = fake.open('/work/a.aimc.yaml', gpt2('weights:', '  adc: { bits: 8 }'));
-    const symbols = await fake.provider<ConfigSymbolProvider>('symbols').provideDocumentSymbols(d as never) as unknown as DocumentSymbol[];
-    assert.deepEqual(symbols.map((s) => s.name), ['version', 'model', 'weights']);
+    const symbols = (await fake
+      .provider<ConfigSymbolProvider>('symbols')
+      .provideDocumentSymbols(d as never)) as unknown as DocumentSymbol[];
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['version', 'model', 'weights'],
+    );
     const weights = symbols[2];
-    assert.deepEqual(weights.children.map((c) => c.name), ['adc']);
-    assert.deepEqual(weights.children[0].children.map((c) => [c.name, c.detail]), [['bits', '8']]);
+    assert.deepEqual(
+      weights.children.map((c) => c.name),
+      ['adc'],
+    );
+    assert.deepEqual(
+      weights.children[0].children.map((c) => [c.name, c.detail]),
+      [['bits', '8']],
+    );
     assert.deepEqual(weights.selectionRange, new Range(3, 0, 3, 7));
   });
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { analyzeConfig } from '../../src/engine/config/analyze';
+import { analyzeConfig } from '../../src/engine/analyze';
 import { complete, type CompletionItem } from '../../src/engine/language/index';
 import { applyEdits, cursor, gpt2 } from './language-text';
 
@@ -35,20 +35,37 @@ describe('keys', () => {
   test('at the top level: the sections not yet written, with documentation', () => {
     const items = at('version: 1\nmodel:\n  preset: gpt2\n|');
     const keys = items.filter((i) => i.kind !== 'snippet');
-    assert.deepEqual(labels(keys), ['name', 'description', 'workload', 'technology', 'weights', 'attention', 'digital', 'chip', 'components', 'nonidealities', 'functional', 'baselines', 'layers']);
+    assert.deepEqual(labels(keys), [
+      'name',
+      'description',
+      'workload',
+      'technology',
+      'weights',
+      'attention',
+      'digital',
+      'chip',
+      'components',
+      'nonidealities',
+      'functional',
+      'baselines',
+      'layers',
+    ]);
     const weights = items.find((i) => i.label === 'weights')!;
     assert.equal(weights.kind, 'section');
     assert.equal(weights.insertText, 'weights:\n  $0');
     assert.match(weights.documentation!, /How the static weight matrices run/);
   });
 
-  test('in a section, after a partial word: the section\'s other keys, replacing the word', () => {
+  test("in a section, after a partial word: the section's other keys, replacing the word", () => {
     const items = at('version: 1\nweights:\n  adc:\n    bits: 8\n    co|\n');
     assert.deepEqual(labels(items), ['columns_per_adc']);
     assert.deepEqual(items[0].range, { start: { line: 4, character: 4 }, end: { line: 4, character: 6 } });
     assert.equal(items[0].insertText, 'columns_per_adc: ${1:8}');
     assert.equal(items[0].detail, 'default 8 · 1 to 65536 columns');
-    assert.match(items[0].documentation!, /Source of the default: DNN\+NeuroSim V1\.4 default: 8 columns share one ADC/);
+    assert.match(
+      items[0].documentation!,
+      /Source of the default: DNN\+NeuroSim V1\.4 default: 8 columns share one ADC/,
+    );
   });
 
   test('an enum key completes with a choice of its values, the default first', () => {
@@ -77,7 +94,10 @@ describe('keys', () => {
 
   test('a key typed before an existing colon completes the name only', () => {
     const items = at('weights:\n  dev|: pcm\n');
-    assert.deepEqual(items.map((i) => i.insertText), ['implementation', 'device', 'array', 'bits_per_cell', 'weight_bits', 'mapping', 'dac', 'adc']);
+    assert.deepEqual(
+      items.map((i) => i.insertText),
+      ['implementation', 'device', 'array', 'bits_per_cell', 'weight_bits', 'mapping', 'dac', 'adc'],
+    );
   });
 
   test('keys of a new layer override, and a ready-made override', () => {
@@ -102,7 +122,7 @@ describe('values', () => {
     assert.match(items[2].documentation!, /^`bit-sliced`: ⌈weight_bits \/ bits_per_cell⌉ cells per weight/);
   });
 
-  test('preset names, with each model\'s size', () => {
+  test("preset names, with each model's size", () => {
     const items = at('model:\n  preset: ll|\n');
     const llama = items.find((i) => i.label === 'llama-2-70b')!;
     assert.equal(llama.detail, '69B parameters, 80 layers');
@@ -125,7 +145,10 @@ describe('values', () => {
 
   test('booleans, and the default of a number', () => {
     assert.deepEqual(labels(at('weights:\n  dac:\n    bit_serial: |\n')), ['false', 'true']);
-    assert.deepEqual(at('weights:\n  adc:\n    bits: |\n').map((i) => [i.label, i.detail]), [['8', 'default (bits)']]);
+    assert.deepEqual(
+      at('weights:\n  adc:\n    bits: |\n').map((i) => [i.label, i.detail]),
+      [['8', 'default (bits)']],
+    );
   });
 
   test('right after the colon, a value comes with the space YAML needs', () => {
@@ -167,7 +190,11 @@ describe('section snippets', () => {
       assert.ok(snippet, `no snippet for ${section}`);
       const written = accept(marked, snippet);
       const withSection = analyzeConfig(written);
-      assert.deepEqual(withSection.diagnostics.filter((d) => d.severity === 'error'), [], written);
+      assert.deepEqual(
+        withSection.diagnostics.filter((d) => d.severity === 'error'),
+        [],
+        written,
+      );
       const without = analyzeConfig(gpt2());
       assert.equal(withSection.result!.perToken.energyJ, without.result!.perToken.energyJ, written);
       assert.equal(withSection.result!.areaMm2, without.result!.areaMm2);
@@ -180,7 +207,11 @@ describe('section snippets', () => {
     assert.deepEqual(labels(items), ['model (preset)', 'model (explicit shape)', 'model (Hugging Face config.json)']);
     for (const item of items.slice(0, 2)) {
       const written = accept(marked, item);
-      assert.deepEqual(analyzeConfig(written).diagnostics.filter((d) => d.severity === 'error'), [], written);
+      assert.deepEqual(
+        analyzeConfig(written).diagnostics.filter((d) => d.severity === 'error'),
+        [],
+        written,
+      );
     }
   });
 
@@ -189,7 +220,11 @@ describe('section snippets', () => {
     const item = at(marked).find((i) => i.label === 'layers (first and last layers digital)')!;
     const written = accept(marked, item);
     const a = analyzeConfig(written);
-    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), [], written);
+    assert.deepEqual(
+      a.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+      written,
+    );
     assert.equal(a.design!.weightsFor(0, 'q_proj').implementation, 'digital');
     assert.equal(a.design!.weightsFor(5, 'q_proj').implementation, 'analog');
   });

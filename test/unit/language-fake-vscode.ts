@@ -9,7 +9,10 @@
 import type { ExtensionApi } from '../../src/extension/api';
 
 export class Position {
-  constructor(readonly line: number, readonly character: number) {}
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
 }
 
 export class Range {
@@ -22,7 +25,11 @@ export class Range {
 }
 
 export class Uri {
-  private constructor(readonly scheme: string, readonly path: string, readonly authority = '') {}
+  private constructor(
+    readonly scheme: string,
+    readonly path: string,
+    readonly authority = '',
+  ) {}
   static file(path: string): Uri {
     return new Uri('file', path);
   }
@@ -47,7 +54,9 @@ export class Uri {
     return new Uri(change.scheme ?? this.scheme, change.path ?? this.path, this.authority);
   }
   toString(): string {
-    return this.path.startsWith('/') || this.authority ? `${this.scheme}://${this.authority}${this.path}` : `${this.scheme}:${this.path}`;
+    return this.path.startsWith('/') || this.authority
+      ? `${this.scheme}://${this.authority}${this.path}`
+      : `${this.scheme}:${this.path}`;
   }
 }
 
@@ -56,7 +65,11 @@ export const DiagnosticSeverity = { Error: 0, Warning: 1, Information: 2, Hint: 
 export class Diagnostic {
   source?: string;
   code?: string | number;
-  constructor(readonly range: Range, readonly message: string, readonly severity: number) {}
+  constructor(
+    readonly range: Range,
+    readonly message: string,
+    readonly severity: number,
+  ) {}
 }
 
 export const CompletionItemKind = { Value: 11, Property: 9, Module: 8, EnumMember: 19, Snippet: 14 } as const;
@@ -78,11 +91,17 @@ export class CompletionItem {
   filterText?: string;
   sortText?: string;
   preselect?: boolean;
-  constructor(readonly label: string, readonly kind: number) {}
+  constructor(
+    readonly label: string,
+    readonly kind: number,
+  ) {}
 }
 
 export class Hover {
-  constructor(readonly contents: MarkdownString, readonly range: Range) {}
+  constructor(
+    readonly contents: MarkdownString,
+    readonly range: Range,
+  ) {}
 }
 
 export const CodeActionKind = { QuickFix: { value: 'quickfix' } } as const;
@@ -103,16 +122,28 @@ export class CodeAction {
   edit?: WorkspaceEdit;
   isPreferred?: boolean;
   diagnostics?: Diagnostic[];
-  constructor(readonly title: string, readonly kind: { value: string }) {}
+  constructor(
+    readonly title: string,
+    readonly kind: { value: string },
+  ) {}
 }
 
 export class CodeLens {
-  constructor(readonly range: Range, readonly command: { title: string; command: string; arguments?: unknown[] }) {}
+  constructor(
+    readonly range: Range,
+    readonly command: { title: string; command: string; arguments?: unknown[] },
+  ) {}
 }
 
 export class DocumentSymbol {
   children: DocumentSymbol[] = [];
-  constructor(readonly name: string, readonly detail: string, readonly kind: number, readonly range: Range, readonly selectionRange: Range) {}
+  constructor(
+    readonly name: string,
+    readonly detail: string,
+    readonly kind: number,
+    readonly range: Range,
+    readonly selectionRange: Range,
+  ) {}
 }
 
 type Listener<T> = (e: T) => void;
@@ -121,7 +152,11 @@ class Emitter<T> {
   private listeners: Array<Listener<T>> = [];
   readonly event = (l: Listener<T>) => {
     this.listeners.push(l);
-    return { dispose: () => { this.listeners = this.listeners.filter((x) => x !== l); } };
+    return {
+      dispose: () => {
+        this.listeners = this.listeners.filter((x) => x !== l);
+      },
+    };
   };
   fire(e: T): void {
     for (const l of this.listeners) l(e);
@@ -134,7 +169,11 @@ class Emitter<T> {
 export class FakeDocument {
   version = 1;
   isClosed = false;
-  constructor(readonly uri: Uri, public text: string, readonly languageId: string) {}
+  constructor(
+    readonly uri: Uri,
+    public text: string,
+    readonly languageId: string,
+  ) {}
   getText(): string {
     return this.text;
   }
@@ -151,10 +190,20 @@ export class FakeStatusBarItem {
   name: string | undefined;
   visible = false;
   disposed = false;
-  constructor(readonly id: string, readonly alignment: number, readonly priority: number) {}
-  show(): void { this.visible = true; }
-  hide(): void { this.visible = false; }
-  dispose(): void { this.disposed = true; }
+  constructor(
+    readonly id: string,
+    readonly alignment: number,
+    readonly priority: number,
+  ) {}
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
 }
 
 /** A webview: what the host posted, and a way to send it messages as the page would. */
@@ -192,7 +241,12 @@ export class FakeWebviewPanel {
   private readonly viewStateEmitter = new Emitter<unknown>();
   readonly onDidDispose = this.disposeEmitter.event;
   readonly onDidChangeViewState = this.viewStateEmitter.event;
-  constructor(readonly viewType: string, readonly title: string, public viewColumn: number | undefined, readonly createOptions: Record<string, unknown>) {}
+  constructor(
+    readonly viewType: string,
+    readonly title: string,
+    public viewColumn: number | undefined,
+    readonly createOptions: Record<string, unknown>,
+  ) {}
   reveal(column?: number, preserveFocus?: boolean): void {
     this.reveals.push({ column, preserveFocus });
     this.visible = true;
@@ -277,7 +331,11 @@ export function fakeVscode() {
   const serializers = new Map<string, { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }>();
   const viewProviders = new Map<string, { resolveWebviewView(view: unknown): void }>();
   const executed: Array<{ id: string; args: unknown[] }> = [];
-  const progress: Array<{ options: { location: number; title?: string; cancellable?: boolean }; reports: Array<{ message?: string; increment?: number }>; cancel(): void }> = [];
+  const progress: Array<{
+    options: { location: number; title?: string; cancellable?: boolean };
+    reports: Array<{ message?: string; increment?: number }>;
+    cancel(): void;
+  }> = [];
   const written = new Map<string, Uint8Array>();
   const settings = new Map<string, unknown>();
   const saved = new Emitter<FakeDocument>();
@@ -286,11 +344,17 @@ export function fakeVscode() {
   const shownDocuments: FakeDocument[] = [];
   const appliedEdits: WorkspaceEdit[] = [];
   let untitledCount = 0;
-  const message = (level: 'warning' | 'error' | 'info') => async (text: string, ...items: unknown[]) => {
-    messages.push({ level, text });
-    const choices = items.filter((i) => typeof i === 'string');
-    return user.next('message', { level, text, items: choices }, items.find((i) => typeof i === 'object'));
-  };
+  const message =
+    (level: 'warning' | 'error' | 'info') =>
+    async (text: string, ...items: unknown[]) => {
+      messages.push({ level, text });
+      const choices = items.filter((i) => typeof i === 'string');
+      return user.next(
+        'message',
+        { level, text, items: choices },
+        items.find((i) => typeof i === 'object'),
+      );
+    };
   const openDocument = (d: FakeDocument): FakeDocument => {
     documents.push(d);
     opened.fire(d);
@@ -303,8 +367,10 @@ export function fakeVscode() {
     showWarningMessage: message('warning'),
     showErrorMessage: message('error'),
     showInformationMessage: message('info'),
-    showQuickPick: async (items: unknown, options?: { canPickMany?: boolean }) => user.next('quickPick', await items, options),
-    showInputBox: async (options?: { value?: string; validateInput?(v: string): unknown }) => user.next('inputBox', options?.value, options),
+    showQuickPick: async (items: unknown, options?: { canPickMany?: boolean }) =>
+      user.next('quickPick', await items, options),
+    showInputBox: async (options?: { value?: string; validateInput?(v: string): unknown }) =>
+      user.next('inputBox', options?.value, options),
     showSaveDialog: async (options?: unknown) => user.next('saveDialog', undefined, options),
     showOpenDialog: async (options?: unknown) => user.next('openDialog', undefined, options),
     showTextDocument: async (doc: FakeDocument) => {
@@ -313,10 +379,20 @@ export function fakeVscode() {
       activeEditor.fire(window.activeTextEditor);
       return window.activeTextEditor;
     },
-    withProgress: async (options: { location: number; title?: string; cancellable?: boolean }, task: (p: unknown, token: unknown) => Promise<unknown>) => {
+    withProgress: async (
+      options: { location: number; title?: string; cancellable?: boolean },
+      task: (p: unknown, token: unknown) => Promise<unknown>,
+    ) => {
       const cancelled = new Emitter<void>();
       const token = { isCancellationRequested: false, onCancellationRequested: cancelled.event };
-      const entry = { options, reports: [] as Array<{ message?: string; increment?: number }>, cancel: () => { token.isCancellationRequested = true; cancelled.fire(); } };
+      const entry = {
+        options,
+        reports: [] as Array<{ message?: string; increment?: number }>,
+        cancel: () => {
+          token.isCancellationRequested = true;
+          cancelled.fire();
+        },
+      };
       progress.push(entry);
       return task({ report: (r: { message?: string; increment?: number }) => entry.reports.push(r) }, token);
     },
@@ -325,12 +401,25 @@ export function fakeVscode() {
       statusBarItems.push(item);
       return item;
     },
-    createWebviewPanel: (viewType: string, title: string, show: { viewColumn?: number }, options: Record<string, unknown>) => {
-      const panel = new FakeWebviewPanel(viewType, title, show.viewColumn === ViewColumn.Beside ? 2 : show.viewColumn, options);
+    createWebviewPanel: (
+      viewType: string,
+      title: string,
+      show: { viewColumn?: number },
+      options: Record<string, unknown>,
+    ) => {
+      const panel = new FakeWebviewPanel(
+        viewType,
+        title,
+        show.viewColumn === ViewColumn.Beside ? 2 : show.viewColumn,
+        options,
+      );
       panels.push(panel);
       return panel;
     },
-    registerWebviewPanelSerializer: (viewType: string, serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }) => {
+    registerWebviewPanelSerializer: (
+      viewType: string,
+      serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> },
+    ) => {
       serializers.set(viewType, serializer);
       return { dispose: () => serializers.delete(viewType) };
     },
@@ -339,24 +428,49 @@ export function fakeVscode() {
       return { dispose: () => viewProviders.delete(id) };
     },
   };
-  const register = (kind: string) => (selector: unknown, provider: unknown, ...extra: unknown[]) => {
-    registrations.push({ kind, selector, provider, extra });
-    return { dispose: () => undefined };
-  };
+  const register =
+    (kind: string) =>
+    (selector: unknown, provider: unknown, ...extra: unknown[]) => {
+      registrations.push({ kind, selector, provider, extra });
+      return { dispose: () => undefined };
+    };
 
   const api = {
-    Position, Range, Uri, Diagnostic, DiagnosticSeverity, CompletionItem, CompletionItemKind, SnippetString, MarkdownString, Hover,
-    CodeAction, CodeActionKind, CodeActionTriggerKind, WorkspaceEdit, CodeLens, DocumentSymbol, SymbolKind,
-    ProgressLocation, StatusBarAlignment, ViewColumn,
+    Position,
+    Range,
+    Uri,
+    Diagnostic,
+    DiagnosticSeverity,
+    CompletionItem,
+    CompletionItemKind,
+    SnippetString,
+    MarkdownString,
+    Hover,
+    CodeAction,
+    CodeActionKind,
+    CodeActionTriggerKind,
+    WorkspaceEdit,
+    CodeLens,
+    DocumentSymbol,
+    SymbolKind,
+    ProgressLocation,
+    StatusBarAlignment,
+    ViewColumn,
     languages: {
       createDiagnosticCollection: (name: string) => {
         const store = new Map<string, Diagnostic[]>();
         collections.set(name, store);
         return {
-          set: (uri: Uri, d: Diagnostic[]) => { store.set(uriKey(uri), d); },
-          delete: (uri: Uri) => { store.delete(uriKey(uri)); },
+          set: (uri: Uri, d: Diagnostic[]) => {
+            store.set(uriKey(uri), d);
+          },
+          delete: (uri: Uri) => {
+            store.delete(uriKey(uri));
+          },
           get: (uri: Uri) => store.get(uriKey(uri)),
-          dispose: () => { disposedCollections++; },
+          dispose: () => {
+            disposedCollections++;
+          },
         };
       },
       registerCompletionItemProvider: register('completion'),
@@ -369,12 +483,15 @@ export function fakeVscode() {
       onDidOpenTextDocument: opened.event,
       onDidChangeTextDocument: changed.event,
       onDidCloseTextDocument: closed.event,
-      get textDocuments() { return documents; },
+      get textDocuments() {
+        return documents;
+      },
       onDidSaveTextDocument: saved.event,
       onDidChangeConfiguration: configurationChanged.event,
       workspaceFolders: [{ uri: Uri.file('/work'), name: 'work', index: 0 }],
       getConfiguration: (section: string) => ({
-        get: <T>(key: string, fallback?: T) => (settings.has(`${section}.${key}`) ? settings.get(`${section}.${key}`) as T : fallback),
+        get: <T>(key: string, fallback?: T) =>
+          settings.has(`${section}.${key}`) ? (settings.get(`${section}.${key}`) as T) : fallback,
       }),
       fs: {
         readFile: async (uri: Uri) => {
@@ -384,10 +501,14 @@ export function fakeVscode() {
           if (text === undefined) throw new Error(`ENOENT ${uri.path}`);
           return new TextEncoder().encode(text);
         },
-        writeFile: async (uri: Uri, bytes: Uint8Array) => { written.set(uri.path, bytes); },
+        writeFile: async (uri: Uri, bytes: Uint8Array) => {
+          written.set(uri.path, bytes);
+        },
         readDirectory: async (uri: Uri) => {
           const prefix = `${uri.path}/`;
-          const names = [...files.keys(), ...written.keys()].filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/'));
+          const names = [...files.keys(), ...written.keys()].filter(
+            (f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/'),
+          );
           if (names.length === 0) throw new Error(`ENOENT ${uri.path}`);
           return names.map((f) => [f.slice(prefix.length), 1] as const);
         },
@@ -395,11 +516,18 @@ export function fakeVscode() {
       /** Like VS Code: an open document, else the file read from disk, else a new untitled one. */
       openTextDocument: async (what: Uri | { language?: string; content?: string }) => {
         if (!(what instanceof Uri)) {
-          return openDocument(new FakeDocument(Uri.parse(`untitled:Untitled-${++untitledCount}`), what.content ?? '', what.language ?? 'plaintext'));
+          return openDocument(
+            new FakeDocument(
+              Uri.parse(`untitled:Untitled-${++untitledCount}`),
+              what.content ?? '',
+              what.language ?? 'plaintext',
+            ),
+          );
         }
         const d = documents.find((x) => x.uri.toString() === what.toString());
         if (d) return d;
-        const language = (p: string) => (p.endsWith('.json') ? 'json' : /\.aimc\.ya?ml$/.test(p) ? 'aimc' : 'plaintext');
+        const language = (p: string) =>
+          p.endsWith('.json') ? 'json' : /\.aimc\.ya?ml$/.test(p) ? 'aimc' : 'plaintext';
         if (what.scheme === 'untitled') return openDocument(new FakeDocument(what, '', language(what.path)));
         const bytes = written.get(what.path);
         const text = bytes ? new TextDecoder().decode(bytes) : files.get(what.path);
@@ -435,8 +563,24 @@ export function fakeVscode() {
 
   return {
     api: api as unknown as ExtensionApi,
-    registrations, collections, files, commands, messages, documents, window,
-    user, statusBarItems, panels, serializers, viewProviders, executed, progress, written, settings, shownDocuments, appliedEdits,
+    registrations,
+    collections,
+    files,
+    commands,
+    messages,
+    documents,
+    window,
+    user,
+    statusBarItems,
+    panels,
+    serializers,
+    viewProviders,
+    executed,
+    progress,
+    written,
+    settings,
+    shownDocuments,
+    appliedEdits,
     /** The text of a file the extension wrote. */
     writtenText(path: string): string | undefined {
       const bytes = written.get(path);
@@ -453,7 +597,9 @@ export function fakeVscode() {
     },
     setting(key: string, value: unknown): void {
       settings.set(key, value);
-      configurationChanged.fire({ affectsConfiguration: (section: string) => key === section || key.startsWith(`${section}.`) });
+      configurationChanged.fire({
+        affectsConfiguration: (section: string) => key === section || key.startsWith(`${section}.`),
+      });
     },
     /** Resolves the side view as VS Code does when the user opens it. */
     openSideView(id: string): FakeWebviewView {
@@ -463,7 +609,9 @@ export function fakeVscode() {
       provider.resolveWebviewView(view);
       return view;
     },
-    get disposedCollections() { return disposedCollections; },
+    get disposedCollections() {
+      return disposedCollections;
+    },
     listenerCount: () => opened.size + changed.size + closed.size,
     /** Opens a document the way VS Code does: it joins `textDocuments`, then the open event fires. */
     open(path: string, text: string, languageId = path.endsWith('.json') ? 'json' : 'aimc'): FakeDocument {

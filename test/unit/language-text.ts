@@ -7,7 +7,10 @@ export function cursor(marked: string): { text: string; position: { line: number
   if (offset < 0) throw new Error('no | in text');
   const text = marked.slice(0, offset) + marked.slice(offset + 1);
   const before = text.slice(0, offset);
-  return { text, position: { line: before.split('\n').length - 1, character: offset - (before.lastIndexOf('\n') + 1) } };
+  return {
+    text,
+    position: { line: before.split('\n').length - 1, character: offset - (before.lastIndexOf('\n') + 1) },
+  };
 }
 
 /**
@@ -36,7 +39,8 @@ function offsetOf(text: string, p: { line: number; character: number }): number 
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => offsetOf(text, b.range.start) - offsetOf(text, a.range.start));
   let out = text;
-  for (const e of sorted) out = out.slice(0, offsetOf(out, e.range.start)) + e.newText + out.slice(offsetOf(out, e.range.end));
+  for (const e of sorted)
+    out = out.slice(0, offsetOf(out, e.range.start)) + e.newText + out.slice(offsetOf(out, e.range.end));
   return out;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeConfig } from '../../src/engine/config/analyze';
+import { analyzeConfig } from '../../src/engine/analyze';
 import { mapDesign } from '../../src/engine/mapping/map';
 import { arrayAt, groupUsedCells } from '../../src/shared/tileMap';
 import { makeGroup, weightLayout } from '../../src/engine/mapping/tiles';
@@ -20,7 +20,23 @@ test('cells per weight follow the mapping scheme', () => {
 });
 
 test('a 768 × 3072 matrix on 256 × 256 differential arrays', () => {
-  const g = makeGroup({ kind: 'weight', layer: 0, matrix: 'ffn_up', copies: 1, kvHeads: 1, rows: 256, cols: 256, slices: 2, polarities: 2, logicalRows: 768, logicalCols: 3072 }, 0, 0);
+  const g = makeGroup(
+    {
+      kind: 'weight',
+      layer: 0,
+      matrix: 'ffn_up',
+      copies: 1,
+      kvHeads: 1,
+      rows: 256,
+      cols: 256,
+      slices: 2,
+      polarities: 2,
+      logicalRows: 768,
+      logicalCols: 3072,
+    },
+    0,
+    0,
+  );
   assert.equal(g.blockRows, 3);
   assert.equal(g.blockCols, 12);
   assert.equal(g.arrayCount, 3 * 12 * 4);
@@ -28,7 +44,23 @@ test('a 768 × 3072 matrix on 256 × 256 differential arrays', () => {
 });
 
 test('edge tiles report partial utilisation; reference columns count as used', () => {
-  const g = makeGroup({ kind: 'weight', layer: 2, matrix: 'q_proj', copies: 1, kvHeads: 1, rows: 512, cols: 512, slices: 1, polarities: 1, logicalRows: 600, logicalCols: 1000 }, 1, 100);
+  const g = makeGroup(
+    {
+      kind: 'weight',
+      layer: 2,
+      matrix: 'q_proj',
+      copies: 1,
+      kvHeads: 1,
+      rows: 512,
+      cols: 512,
+      slices: 1,
+      polarities: 1,
+      logicalRows: 600,
+      logicalCols: 1000,
+    },
+    1,
+    100,
+  );
   assert.equal(g.usableCols, 511);
   assert.equal(g.blockRows, 2);
   assert.equal(g.blockCols, 2);
@@ -43,7 +75,9 @@ test('edge tiles report partial utilisation; reference columns count as used', (
 });
 
 test('arrayAt decodes every array of a design and agrees with the totals', () => {
-  const m = mapDesign(designOf(config('gpt2', 'weights: { array: { rows: 256, cols: 256 } }\nattention: { window: 1024 }\n')));
+  const m = mapDesign(
+    designOf(config('gpt2', 'weights: { array: { rows: 256, cols: 256 } }\nattention: { window: 1024 }\n')),
+  );
   assert.equal(m.arrays, m.weightArrays + m.kvArrays);
   let used = 0;
   for (let i = 0; i < m.arrays; i++) {
@@ -56,7 +90,9 @@ test('arrayAt decodes every array of a design and agrees with the totals', () =>
 });
 
 test('the KV cache takes window × head_dim gain-cell arrays per KV head, layer and sequence', () => {
-  const m = mapDesign(designOf(config('gpt2', 'workload: { batch: 3 }\nattention: { window: 1024, array: { rows: 64, cols: 64 } }\n')));
+  const m = mapDesign(
+    designOf(config('gpt2', 'workload: { batch: 3 }\nattention: { window: 1024, array: { rows: 64, cols: 64 } }\n')),
+  );
   // K and V: 1024/64 sub-tiles each, 12 heads, 12 layers, 3 sequences.
   assert.equal(m.kvArrays, 2 * 16 * 12 * 12 * 3);
   // The last array of layer 0's V cache belongs to the last KV head of the last sequence.
@@ -69,7 +105,14 @@ test('the KV cache takes window × head_dim gain-cell arrays per KV head, layer 
 
 test('digital layers and digital attention take no arrays', () => {
   const all = mapDesign(designOf(config('gpt2')));
-  const hybrid = mapDesign(designOf(config('gpt2', 'layers:\n  - layers: [0, -1]\n    weights: { implementation: digital }\n    attention: { implementation: digital }\n')));
+  const hybrid = mapDesign(
+    designOf(
+      config(
+        'gpt2',
+        'layers:\n  - layers: [0, -1]\n    weights: { implementation: digital }\n    attention: { implementation: digital }\n',
+      ),
+    ),
+  );
   const perLayerWeights = all.matrices.filter((m) => m.layer === 0).reduce((n, m) => n + (m.group?.arrayCount ?? 0), 0);
   const perLayerKv = all.kv[0].groups.reduce((n, g) => n + g.arrayCount, 0);
   assert.equal(hybrid.arrays, all.arrays - 2 * (perLayerWeights + perLayerKv));

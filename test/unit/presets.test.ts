@@ -34,14 +34,27 @@ test('a Llama config.json gives the same shape as the preset', () => {
   assert.ok(r.ok);
   if (!r.ok) return;
   const p = MODEL_PRESETS['llama-3-8b'].shape;
-  for (const k of ['layers', 'dModel', 'heads', 'kvHeads', 'headDim', 'dFf', 'ffn', 'vocab', 'context', 'tiedEmbeddings'] as const) {
+  for (const k of [
+    'layers',
+    'dModel',
+    'heads',
+    'kvHeads',
+    'headDim',
+    'dFf',
+    'ffn',
+    'vocab',
+    'context',
+    'tiedEmbeddings',
+  ] as const) {
     assert.equal(r.shape[k], p[k], k);
   }
   assert.equal(countParameters(r.shape).total, 8_030_261_248);
 });
 
 test('GPT-2 key names are read, with n_inner defaulting to 4·n_embd', () => {
-  const r = shapeFromHuggingFace(JSON.stringify({ model_type: 'gpt2', n_layer: 24, n_embd: 1024, n_head: 16, vocab_size: 50257, n_positions: 1024 }));
+  const r = shapeFromHuggingFace(
+    JSON.stringify({ model_type: 'gpt2', n_layer: 24, n_embd: 1024, n_head: 16, vocab_size: 50257, n_positions: 1024 }),
+  );
   assert.ok(r.ok);
   if (r.ok) assert.equal(countParameters(r.shape).total, 354_823_168);
 });

@@ -45,14 +45,20 @@ describe('aimc sweep and aimc merge', () => {
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.deepEqual(report.shard, { index: 1, count: 4 });
-    assert.deepEqual(report.points.map((p: { index: number }) => p.index), [1, 5, 9]);
+    assert.deepEqual(
+      report.points.map((p: { index: number }) => p.index),
+      [1, 5, 9],
+    );
   });
 
   test('--samples runs a seeded random subset; CSV has one row per point with the varied keys', () => {
     const r = aimc(['sweep', EXAMPLE, ...VARY, '--samples', '5', '--seed', '42', '--csv']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
-    assert.equal(lines[0], 'index,weights.adc.bits,attention.window,status,energy_per_token_j,latency_per_token_s,area_mm2,arrays,error,pareto_energy_latency,message');
+    assert.equal(
+      lines[0],
+      'index,weights.adc.bits,attention.window,status,energy_per_token_j,latency_per_token_s,area_mm2,arrays,error,pareto_energy_latency,message',
+    );
     assert.equal(lines.length, 6);
     for (const line of lines.slice(1)) {
       const cells = line.split(',');
@@ -72,7 +78,10 @@ describe('aimc sweep and aimc merge', () => {
 
   test('--error adds the functional error and fronts against it', () => {
     const tiny = join(dir, 'tiny.aimc.yaml');
-    writeFileSync(tiny, 'version: 1\nmodel:\n  shape: { layers: 2, d_model: 64, heads: 4, d_ff: 256, ffn: gelu, vocab: 256, context: 128 }\nfunctional: { tokens: 16 }\n');
+    writeFileSync(
+      tiny,
+      'version: 1\nmodel:\n  shape: { layers: 2, d_model: 64, heads: 4, d_ff: 256, ffn: gelu, vocab: 256, context: 128 }\nfunctional: { tokens: 16 }\n',
+    );
     const r = aimc(['sweep', tiny, '--vary', 'weights.adc.bits=3,8', '--error', '--csv']);
     assert.equal(r.code, 0, r.stderr);
     const [head, ...rows] = r.stdout.trim().split('\n');

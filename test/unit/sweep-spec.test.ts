@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyAxisValues, parseVaries, parseVary, SweepSpecError } from '../../src/engine/sweep/axes';
+import { applyOverrides } from '../../src/engine/design/overrides';
+import { axisOverrides, parseVaries, parseVary, SweepSpecError } from '../../src/engine/sweep/axes';
 import { parseShard, planSweep, shardPoints } from '../../src/engine/sweep/plan';
 
 describe('--vary parsing', () => {
@@ -47,7 +48,10 @@ describe('--vary parsing', () => {
   ];
   for (const [spec, message] of refusals) {
     test(`refuses ${spec} with a message naming the key`, () => {
-      assert.throws(() => parseVary(spec), (e: Error) => e instanceof SweepSpecError && message.test(e.message));
+      assert.throws(
+        () => parseVary(spec),
+        (e: Error) => e instanceof SweepSpecError && message.test(e.message),
+      );
     });
   }
 
@@ -59,8 +63,13 @@ describe('--vary parsing', () => {
   test('values are set on a copy, creating missing sections', () => {
     const base = { version: 1, model: { preset: 'gpt2' }, weights: { adc: { bits: 8 } } };
     const axes = parseVaries(['weights.adc.bits=4', 'attention.window=256']);
-    const out = applyAxisValues(base, axes, [4, 256]);
-    assert.deepEqual(out, { version: 1, model: { preset: 'gpt2' }, weights: { adc: { bits: 4 } }, attention: { window: 256 } });
+    const out = applyOverrides(base, axisOverrides(axes, [4, 256]));
+    assert.deepEqual(out, {
+      version: 1,
+      model: { preset: 'gpt2' },
+      weights: { adc: { bits: 4 } },
+      attention: { window: 256 },
+    });
     assert.equal(base.weights.adc.bits, 8);
   });
 });
@@ -73,7 +82,14 @@ describe('grid and random plans', () => {
     assert.equal(plan.mode, 'grid');
     assert.equal(plan.pointCount, 6);
     const points = Array.from({ length: plan.pointCount }, (_, i) => plan.valuesAt(i));
-    assert.deepEqual(points, [[4, 256], [4, 512], [5, 256], [5, 512], [6, 256], [6, 512]]);
+    assert.deepEqual(points, [
+      [4, 256],
+      [4, 512],
+      [5, 256],
+      [5, 512],
+      [6, 256],
+      [6, 512],
+    ]);
   });
 
   test('random search draws distinct grid points, the same ones for the same seed', () => {
@@ -96,7 +112,9 @@ describe('grid and random plans', () => {
   test('random samples cover the grid without favouring its start', () => {
     const one = parseVaries(['attention.window=1..10000']);
     const plan = planSweep(one, { samples: 2000, seed: 3 });
-    const mean = Array.from({ length: plan.pointCount }, (_, i) => plan.valuesAt(i)[0] as number).reduce((s, v) => s + v, 0) / plan.pointCount;
+    const mean =
+      Array.from({ length: plan.pointCount }, (_, i) => plan.valuesAt(i)[0] as number).reduce((s, v) => s + v, 0) /
+      plan.pointCount;
     // Uniform on 1..10000: mean 5000.5, standard error of the mean ≈ 2887/√2000 ≈ 65.
     assert.ok(Math.abs(mean - 5000.5) < 5 * 65, `mean ${mean}`);
   });
@@ -111,7 +129,10 @@ describe('grid and random plans', () => {
     const all = shardPoints(23, null);
     const shards = [0, 1, 2, 3, 4].map((index) => shardPoints(23, { index, count: 5 }));
     assert.deepEqual(shards[1], [1, 6, 11, 16, 21]);
-    assert.deepEqual(shards.flat().sort((x, y) => x - y), all);
+    assert.deepEqual(
+      shards.flat().sort((x, y) => x - y),
+      all,
+    );
   });
 });
 
@@ -124,9 +145,23 @@ describe('--shard', () => {
   });
 
   test('auto reads a Slurm job array, whatever its first task id', () => {
-    assert.deepEqual(parseShard('auto', { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '10', SLURM_ARRAY_TASK_MIN: '0' }), { index: 3, count: 10 });
-    assert.deepEqual(parseShard('auto', { SLURM_ARRAY_TASK_ID: '10', SLURM_ARRAY_TASK_COUNT: '10', SLURM_ARRAY_TASK_MIN: '1' }), { index: 9, count: 10 });
-    assert.deepEqual(parseShard('auto', { SLURM_ARRAY_TASK_ID: '4', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_STEP: '2' }), { index: 2, count: 3 });
+    assert.deepEqual(
+      parseShard('auto', { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '10', SLURM_ARRAY_TASK_MIN: '0' }),
+      { index: 3, count: 10 },
+    );
+    assert.deepEqual(
+      parseShard('auto', { SLURM_ARRAY_TASK_ID: '10', SLURM_ARRAY_TASK_COUNT: '10', SLURM_ARRAY_TASK_MIN: '1' }),
+      { index: 9, count: 10 },
+    );
+    assert.deepEqual(
+      parseShard('auto', {
+        SLURM_ARRAY_TASK_ID: '4',
+        SLURM_ARRAY_TASK_COUNT: '3',
+        SLURM_ARRAY_TASK_MIN: '0',
+        SLURM_ARRAY_TASK_STEP: '2',
+      }),
+      { index: 2, count: 3 },
+    );
   });
 
   test('auto/N reads a Kubernetes Indexed Job, which does not tell the pod N', () => {

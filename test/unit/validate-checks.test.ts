@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { analyzeConfig } from '../../src/engine/config/analyze';
+import { analyzeConfig } from '../../src/engine/analyze';
 import type { Diagnostic, Range } from '../../src/shared/diagnostics';
 import { applyEdits, gpt2, spanOf } from './language-text';
 
@@ -16,7 +16,11 @@ function analyze(text: string, files: Record<string, string> = {}) {
 /** The one diagnostic with `code`, failing if there is none or several. */
 function only(text: string, code: string, files: Record<string, string> = {}): Diagnostic {
   const found = analyze(text, files).diagnostics.filter((d) => d.code === code);
-  assert.equal(found.length, 1, `expected one ${code}, got ${JSON.stringify(analyze(text, files).diagnostics.map((d) => `${d.code}: ${d.message}`))}`);
+  assert.equal(
+    found.length,
+    1,
+    `expected one ${code}, got ${JSON.stringify(analyze(text, files).diagnostics.map((d) => `${d.code}: ${d.message}`))}`,
+  );
   return found[0];
 }
 
@@ -30,8 +34,14 @@ function fixed(text: string, d: Diagnostic, files: Record<string, string> = {}):
   assert.ok(d.fix, `${d.code} has no fix`);
   const after = applyEdits(text, d.fix.edits);
   const left = analyze(after, files).diagnostics;
-  assert.ok(!left.some((x) => x.code === d.code && x.message === d.message), `still there after "${d.fix.title}":\n${after}`);
-  assert.ok(!left.some((x) => x.severity === 'error'), `errors after "${d.fix.title}": ${left.map((x) => x.message).join('; ')}\n${after}`);
+  assert.ok(
+    !left.some((x) => x.code === d.code && x.message === d.message),
+    `still there after "${d.fix.title}":\n${after}`,
+  );
+  assert.ok(
+    !left.some((x) => x.severity === 'error'),
+    `errors after "${d.fix.title}": ${left.map((x) => x.message).join('; ')}\n${after}`,
+  );
   return after;
 }
 
@@ -48,13 +58,19 @@ describe('syntax', () => {
   test('a repeated key is a syntax error on the second occurrence', () => {
     const text = gpt2('weights:', '  device: pcm', 'weights:', '  device: rram');
     const d = analyze(text).diagnostics;
-    assert.deepEqual(d.map((x) => [x.code, x.range.start.line, x.range.start.character]), [['syntax', 5, 0]]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.range.start.line, x.range.start.character]),
+      [['syntax', 5, 0]],
+    );
     assert.match(d[0].message, /unique/);
   });
 
   test('a file that is not a map of sections says what a config looks like', () => {
     const d = analyze('- version: 1\n').diagnostics;
-    assert.deepEqual(d.map((x) => x.code), ['not-a-config']);
+    assert.deepEqual(
+      d.map((x) => x.code),
+      ['not-a-config'],
+    );
     assert.match(d[0].message, /version: 1/);
   });
 });
@@ -119,7 +135,18 @@ describe('schema', () => {
   });
 
   test('missing required key inside a section: on the section key; fixed when the key has a default', () => {
-    const text = ['version: 1', 'model:', '  shape:', '    layers: 2', '    d_model: 64', '    heads: 4', '    d_ff: 256', '    vocab: 100', '    context: 64', ''].join('\n');
+    const text = [
+      'version: 1',
+      'model:',
+      '  shape:',
+      '    layers: 2',
+      '    d_model: 64',
+      '    heads: 4',
+      '    d_ff: 256',
+      '    vocab: 100',
+      '    context: 64',
+      '',
+    ].join('\n');
     const d = only(text, 'missing-key');
     assertAt(d, spanOf(text, 2, 'shape'), 'error');
     assert.equal(d.message, 'Missing required key `ffn` in `model.shape`.');
@@ -137,8 +164,14 @@ describe('schema', () => {
   test('wrong type with an obvious meaning is fixed: quoted number, quoted boolean, single item for a list', () => {
     const text = gpt2('weights:', '  bits_per_cell: "4"', '  dac: { bit_serial: "true" }', 'baselines: h100');
     const found = analyze(text).diagnostics.filter((d) => d.code === 'wrong-type');
-    assert.deepEqual(found.map((d) => d.fix?.edits[0].newText), ['4', 'true', '[h100]']);
-    assert.deepEqual(found.map((d) => d.range), [spanOf(text, 4, '"4"'), spanOf(text, 5, '"true"'), spanOf(text, 6, 'h100')]);
+    assert.deepEqual(
+      found.map((d) => d.fix?.edits[0].newText),
+      ['4', 'true', '[h100]'],
+    );
+    assert.deepEqual(
+      found.map((d) => d.range),
+      [spanOf(text, 4, '"4"'), spanOf(text, 5, '"true"'), spanOf(text, 6, 'h100')],
+    );
     let repaired = text;
     for (const d of found) repaired = applyEdits(repaired, d.fix!.edits);
     assert.equal(analyze(repaired).diagnostics.filter((d) => d.severity === 'error').length, 0);
@@ -181,7 +214,10 @@ describe('schema', () => {
     const text = gpt2('weights:', '  device: rarm');
     const d = only(text, 'unknown-value');
     assertAt(d, spanOf(text, 4, 'rarm'), 'error');
-    assert.equal(d.message, '`weights.device` is "rarm", which is not one of: pcm, rram, sram, ideal. Did you mean `rram`?');
+    assert.equal(
+      d.message,
+      '`weights.device` is "rarm", which is not one of: pcm, rram, sram, ideal. Did you mean `rram`?',
+    );
     fixed(text, d);
   });
 
@@ -236,10 +272,21 @@ describe('schema', () => {
 });
 
 describe('consistency', () => {
-  const shape = (heads: number, kvHeads?: number, dModel = 768) => [
-    'version: 1', 'model:', '  shape:', '    layers: 2', `    d_model: ${dModel}`, `    heads: ${heads}`,
-    ...(kvHeads === undefined ? [] : [`    kv_heads: ${kvHeads}`]), '    d_ff: 3072', '    ffn: gelu', '    vocab: 100', '    context: 512', '',
-  ].join('\n');
+  const shape = (heads: number, kvHeads?: number, dModel = 768) =>
+    [
+      'version: 1',
+      'model:',
+      '  shape:',
+      '    layers: 2',
+      `    d_model: ${dModel}`,
+      `    heads: ${heads}`,
+      ...(kvHeads === undefined ? [] : [`    kv_heads: ${kvHeads}`]),
+      '    d_ff: 3072',
+      '    ffn: gelu',
+      '    vocab: 100',
+      '    context: 512',
+      '',
+    ].join('\n');
 
   test('heads must divide d_model', () => {
     const text = shape(5);
@@ -285,7 +332,14 @@ describe('consistency', () => {
   });
 
   test('a readable Hugging Face file gives the model', () => {
-    const hf = JSON.stringify({ model_type: 'gpt2', n_layer: 2, n_embd: 64, n_head: 4, vocab_size: 100, n_positions: 128 });
+    const hf = JSON.stringify({
+      model_type: 'gpt2',
+      n_layer: 2,
+      n_embd: 64,
+      n_head: 4,
+      vocab_size: 100,
+      n_positions: 128,
+    });
     const a = analyze('version: 1\nmodel:\n  huggingface: config.json\n', { 'config.json': hf });
     assert.equal(a.diagnostics.filter((d) => d.severity === 'error').length, 0);
     assert.equal(a.design?.shape.layers, 2);
@@ -295,7 +349,10 @@ describe('consistency', () => {
     const text = gpt2('attention:', '  window: 2048');
     const d = only(text, 'window-exceeds-context');
     assertAt(d, spanOf(text, 4, '2048'), 'error');
-    assert.equal(d.message, '`attention.window` (2048 tokens) exceeds the model context (1024 tokens); a window can hold at most the context.');
+    assert.equal(
+      d.message,
+      '`attention.window` (2048 tokens) exceeds the model context (1024 tokens); a window can hold at most the context.',
+    );
     assert.equal(d.fix?.edits[0].newText, '1024');
   });
 
@@ -311,8 +368,14 @@ describe('consistency', () => {
   test('layer overrides name existing layers: index, negative index, range', () => {
     const text = gpt2('layers:', '  - layers: [0, 12, -13, "10-14"]', '    weights: { implementation: digital }');
     const found = analyze(text).diagnostics.filter((d) => d.code === 'unknown-layer');
-    assert.deepEqual(found.map((d) => d.range), [spanOf(text, 4, '12'), spanOf(text, 4, '-13'), spanOf(text, 4, '"10-14"')]);
-    assert.equal(found[0].message, 'Layer 12 does not exist: the model has 12 layers (0 to 11, or -1 to -12 from the end).');
+    assert.deepEqual(
+      found.map((d) => d.range),
+      [spanOf(text, 4, '12'), spanOf(text, 4, '-13'), spanOf(text, 4, '"10-14"')],
+    );
+    assert.equal(
+      found[0].message,
+      'Layer 12 does not exist: the model has 12 layers (0 to 11, or -1 to -12 from the end).',
+    );
     assert.equal(found[2].message, 'Layer range "10-14" goes past the last layer (11).');
   });
 
@@ -327,12 +390,21 @@ describe('consistency', () => {
     const text = gpt2('layers:', '  - matrices: [qkv, ffn_gate]', '    weights: { implementation: digital }');
     const d = only(text, 'unknown-matrix');
     assertAt(d, spanOf(text, 4, 'ffn_gate'), 'error');
-    const llama = 'version: 1\nmodel:\n  preset: llama-2-7b\nlayers:\n  - matrices: [ffn_gate]\n    weights: { implementation: digital }\n';
+    const llama =
+      'version: 1\nmodel:\n  preset: llama-2-7b\nlayers:\n  - matrices: [ffn_gate]\n    weights: { implementation: digital }\n';
     assert.equal(analyze(llama).diagnostics.filter((x) => x.code === 'unknown-matrix').length, 0);
   });
 
   test('layers on an LM-head-only override, and matrices on an attention override, are ignored: warnings', () => {
-    const text = gpt2('layers:', '  - layers: [0]', '    matrices: [lm_head]', '    weights: { implementation: digital }', '  - layers: [1]', '    matrices: [qkv]', '    attention: { implementation: digital }');
+    const text = gpt2(
+      'layers:',
+      '  - layers: [0]',
+      '    matrices: [lm_head]',
+      '    weights: { implementation: digital }',
+      '  - layers: [1]',
+      '    matrices: [qkv]',
+      '    attention: { implementation: digital }',
+    );
     assertAt(only(text, 'lm-head-layers'), spanOf(text, 4, 'layers'), 'warning');
     assertAt(only(text, 'attention-with-matrices'), spanOf(text, 9, 'attention'), 'warning');
   });
@@ -345,7 +417,12 @@ describe('consistency', () => {
   });
 
   test('a layer override inherits the global mapping it does not set', () => {
-    const text = gpt2('weights: { mapping: offset, bits_per_cell: 8 }', 'layers:', '  - layers: [0]', '    weights: { bits_per_cell: 4 }');
+    const text = gpt2(
+      'weights: { mapping: offset, bits_per_cell: 8 }',
+      'layers:',
+      '  - layers: [0]',
+      '    weights: { bits_per_cell: 4 }',
+    );
     const d = only(text, 'weight-precision-lost');
     assertAt(d, spanOf(text, 6, 'weights'), 'warning');
     assert.match(d.message, /one cell of 4 bits/);
@@ -354,20 +431,44 @@ describe('consistency', () => {
 
 describe('physics', () => {
   test('ADC bits below the column sum: says the bits lost, fixed to the lossless count', () => {
-    const text = gpt2('weights:', '  array: { rows: 64, cols: 64 }', '  bits_per_cell: 2', '  dac: { bits: 4 }', '  adc: { bits: 6 }');
+    const text = gpt2(
+      'weights:',
+      '  array: { rows: 64, cols: 64 }',
+      '  bits_per_cell: 2',
+      '  dac: { bits: 4 }',
+      '  adc: { bits: 6 }',
+    );
     const d = only(text, 'adc-bits-lossy');
     assertAt(d, spanOf(text, 7, '6'), 'warning');
-    assert.equal(d.message, 'The ADC has 6 bits, but a column sum of 64 rows × 4-bit inputs × 2-bit cells spans 12 bits: the 6 least significant bits are lost. 12 bits would be lossless.');
+    assert.equal(
+      d.message,
+      'The ADC has 6 bits, but a column sum of 64 rows × 4-bit inputs × 2-bit cells spans 12 bits: the 6 least significant bits are lost. 12 bits would be lossless.',
+    );
     assert.equal(d.fix?.title, 'Set the ADC to 12 bits (lossless)');
-    assert.equal(fixed(text, d), gpt2('weights:', '  array: { rows: 64, cols: 64 }', '  bits_per_cell: 2', '  dac: { bits: 4 }', '  adc: { bits: 12 }'));
+    assert.equal(
+      fixed(text, d),
+      gpt2(
+        'weights:',
+        '  array: { rows: 64, cols: 64 }',
+        '  bits_per_cell: 2',
+        '  dac: { bits: 4 }',
+        '  adc: { bits: 12 }',
+      ),
+    );
   });
 
   test('an ADC left at its default is given the lossless bits by adding the key', () => {
     const text = gpt2('weights:', '  array:', '    rows: 64', '  dac:', '    bit_serial: true');
     const d = only(text, 'adc-bits-lossy');
     assertAt(d, spanOf(text, 3, 'weights'), 'warning');
-    assert.match(d.message, /^The ADC has 8 bits, but a column sum of 64 rows × 1-bit \(bit-serial\) inputs × 4-bit cells spans 11 bits: the 3 least/);
-    assert.equal(fixed(text, d), gpt2('weights:', '  array:', '    rows: 64', '  dac:', '    bit_serial: true', '  adc:', '    bits: 11'));
+    assert.match(
+      d.message,
+      /^The ADC has 8 bits, but a column sum of 64 rows × 1-bit \(bit-serial\) inputs × 4-bit cells spans 11 bits: the 3 least/,
+    );
+    assert.equal(
+      fixed(text, d),
+      gpt2('weights:', '  array:', '    rows: 64', '  dac:', '    bit_serial: true', '  adc:', '    bits: 11'),
+    );
   });
 
   test('beyond 16 bits no ADC setting is lossless: advice, no fix', () => {
@@ -379,7 +480,16 @@ describe('physics', () => {
   });
 
   test('an override that sets converters is checked on its own', () => {
-    const text = gpt2('weights:', '  adc: { bits: 16 }', '  array: { rows: 64, cols: 64 }', '  dac: { bit_serial: true }', 'layers:', '  - layers: [0]', '    weights:', '      adc: { bits: 4 }');
+    const text = gpt2(
+      'weights:',
+      '  adc: { bits: 16 }',
+      '  array: { rows: 64, cols: 64 }',
+      '  dac: { bit_serial: true }',
+      'layers:',
+      '  - layers: [0]',
+      '    weights:',
+      '      adc: { bits: 4 }',
+    );
     const d = only(text, 'adc-bits-lossy');
     assertAt(d, spanOf(text, 10, '4'), 'warning');
     assert.match(d.message, /^The ADC has 4 bits, .* spans 11 bits: the 7 least significant bits are lost/);
@@ -396,7 +506,10 @@ describe('physics', () => {
     const text = gpt2('attention:', '  window: 1024', '  retention_s: 0.001');
     const d = only(text, 'retention-short');
     assertAt(d, spanOf(text, 5, '0.001'), 'warning');
-    assert.match(d.message, /^The oldest of the 1024 tokens in the window was written [\d.]+ ms ago \(1024 tokens × [\d.]+ µs per token\), longer than the 1 ms retention: it keeps exp\(−[\d.]+\)/);
+    assert.match(
+      d.message,
+      /^The oldest of the 1024 tokens in the window was written [\d.]+ ms ago \(1024 tokens × [\d.]+ µs per token\), longer than the 1 ms retention: it keeps exp\(−[\d.]+\)/,
+    );
     assert.match(d.message, /(= [\d.]+%|less than 0\.1%) of its value/);
   });
 
@@ -406,7 +519,10 @@ describe('physics', () => {
   });
 
   test('long retention or a short window: no retention warning', () => {
-    assert.equal(analyze(gpt2('attention:', '  retention_s: 10')).diagnostics.filter((d) => d.code === 'retention-short').length, 0);
+    assert.equal(
+      analyze(gpt2('attention:', '  retention_s: 10')).diagnostics.filter((d) => d.code === 'retention-short').length,
+      0,
+    );
   });
 
   test('arrays beyond the chip budget', () => {
@@ -421,7 +537,12 @@ describe('physics', () => {
     const d = only(text, 'low-utilization');
     assertAt(d, spanOf(text, 5, '4096'), 'information');
     assert.match(d.message, /^Only [\d.]+% of the cells hold data/);
-    assert.equal(analyze(gpt2('weights:', '  array: { rows: 256, cols: 256 }')).diagnostics.filter((x) => x.code === 'low-utilization').length, 0);
+    assert.equal(
+      analyze(gpt2('weights:', '  array: { rows: 256, cols: 256 }')).diagnostics.filter(
+        (x) => x.code === 'low-utilization',
+      ).length,
+      0,
+    );
   });
 });
 
@@ -432,13 +553,17 @@ describe('drift', () => {
     const text = drift('  drift_compensation: false', '  t_inference_s: 86400');
     const d = only(text, 'drift-uncompensated');
     assertAt(d, spanOf(text, 7, '86400'), 'information');
-    assert.equal(d.message, 'Weights are read 24 h after programming with drift compensation off: PCM conductances drift to (t/t0)^−ν = 43% to 66% of their programmed values (t0 20 s, ν 0.049 to 0.100), and nothing rescales the outputs. Set `drift_compensation: true` unless the uncompensated loss is what you want to see.');
+    assert.equal(
+      d.message,
+      'Weights are read 24 h after programming with drift compensation off: PCM conductances drift to (t/t0)^−ν = 43% to 66% of their programmed values (t0 20 s, ν 0.049 to 0.100), and nothing rescales the outputs. Set `drift_compensation: true` unless the uncompensated loss is what you want to see.',
+    );
     assert.equal(d.fix?.title, 'Turn on drift compensation');
     assert.equal(fixed(text, d), drift('  drift_compensation: true', '  t_inference_s: 86400'));
   });
 
   test('no note with compensation on (the default), drift off, no drift time, or no PCM', () => {
-    const none = (text: string) => assert.equal(analyze(text).diagnostics.filter((x) => x.code === 'drift-uncompensated').length, 0, text);
+    const none = (text: string) =>
+      assert.equal(analyze(text).diagnostics.filter((x) => x.code === 'drift-uncompensated').length, 0, text);
     none(drift('  t_inference_s: 86400'));
     none(drift('  drift_compensation: false', '  drift: false', '  t_inference_s: 86400'));
     none(drift('  drift_compensation: false'));
@@ -446,7 +571,16 @@ describe('drift', () => {
   });
 
   test('PCM in a layer override counts', () => {
-    const text = gpt2('weights:', '  implementation: digital', 'layers:', '  - layers: [3]', '    weights: { implementation: analog, device: pcm }', 'nonidealities:', '  drift_compensation: false', '  t_inference_s: 3600');
+    const text = gpt2(
+      'weights:',
+      '  implementation: digital',
+      'layers:',
+      '  - layers: [3]',
+      '    weights: { implementation: analog, device: pcm }',
+      'nonidealities:',
+      '  drift_compensation: false',
+      '  t_inference_s: 3600',
+    );
     assert.match(only(text, 'drift-uncompensated').message, /^Weights are read 1 h after programming/);
   });
 });
@@ -455,10 +589,13 @@ describe('JSON configs', () => {
   test('are checked like YAML, with fixes that keep JSON valid', () => {
     const text = '{\n  "version": 1,\n  "model": { "preset": "gtp2" },\n  "weights": { "adc_bits": 3 }\n}\n';
     const found = analyze(text).diagnostics;
-    assert.deepEqual(found.map((d) => [d.code, d.range]), [
-      ['unknown-value', spanOf(text, 2, '"gtp2"')],
-      ['unknown-key', spanOf(text, 3, '"adc_bits"')],
-    ]);
+    assert.deepEqual(
+      found.map((d) => [d.code, d.range]),
+      [
+        ['unknown-value', spanOf(text, 2, '"gtp2"')],
+        ['unknown-key', spanOf(text, 3, '"adc_bits"')],
+      ],
+    );
     let repaired = text;
     for (const d of found) repaired = applyEdits(repaired, d.fix!.edits);
     assert.doesNotThrow(() => JSON.parse(repaired));
@@ -473,7 +610,8 @@ describe('JSON configs', () => {
   });
 
   test('a lossless-ADC fix inserts into a JSON object', () => {
-    const text = '{\n  "version": 1,\n  "model": { "preset": "gpt2" },\n  "weights": {\n    "array": { "rows": 64, "cols": 64 },\n    "dac": { "bit_serial": true }\n  }\n}\n';
+    const text =
+      '{\n  "version": 1,\n  "model": { "preset": "gpt2" },\n  "weights": {\n    "array": { "rows": 64, "cols": 64 },\n    "dac": { "bit_serial": true }\n  }\n}\n';
     const d = only(text, 'adc-bits-lossy');
     const after = fixed(text, d);
     assert.deepEqual(JSON.parse(after).weights.adc, { bits: 11 });

@@ -8,14 +8,17 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { analyzeConfig } from '../../src/engine/config/analyze';
+import { analyzeConfig } from '../../src/engine/analyze';
 import type { Diagnostic } from '../../src/shared/diagnostics';
 
 const DIR = join(import.meta.dirname, '../fixtures/invalid');
-const files = readdirSync(DIR).filter((f) => /\.aimc\.(ya?ml|json)$/.test(f)).sort();
+const files = readdirSync(DIR)
+  .filter((f) => /\.aimc\.(ya?ml|json)$/.test(f))
+  .sort();
 
 function expected(file: string, text: string): string[] {
-  if (file.endsWith('.json')) return JSON.parse(readFileSync(file.replace(/\.aimc\.json$/, '.expect.json'), 'utf8')) as string[];
+  if (file.endsWith('.json'))
+    return JSON.parse(readFileSync(file.replace(/\.aimc\.json$/, '.expect.json'), 'utf8')) as string[];
   return text.split('\n').flatMap((l) => (l.startsWith('# expect: ') ? [l.slice('# expect: '.length).trim()] : []));
 }
 
@@ -26,8 +29,22 @@ function format(d: Diagnostic): string {
 
 test('the corpus covers the kinds of mistakes people make', () => {
   assert.ok(files.length >= 12, `only ${files.length} fixtures`);
-  const codes = new Set(files.flatMap((f) => expected(join(DIR, f), readFileSync(join(DIR, f), 'utf8')).map((e) => e.split(' ')[2])));
-  for (const code of ['syntax', 'unknown-key', 'wrong-type', 'out-of-range', 'unknown-value', 'heads-divide-d-model', 'kv-heads-divide-heads', 'huggingface-unreadable', 'window-exceeds-context', 'unknown-layer', 'unknown-matrix']) {
+  const codes = new Set(
+    files.flatMap((f) => expected(join(DIR, f), readFileSync(join(DIR, f), 'utf8')).map((e) => e.split(' ')[2])),
+  );
+  for (const code of [
+    'syntax',
+    'unknown-key',
+    'wrong-type',
+    'out-of-range',
+    'unknown-value',
+    'heads-divide-d-model',
+    'kv-heads-divide-heads',
+    'huggingface-unreadable',
+    'window-exceeds-context',
+    'unknown-layer',
+    'unknown-matrix',
+  ]) {
     assert.ok(codes.has(code), `no fixture for ${code}`);
   }
 });
@@ -44,6 +61,9 @@ for (const name of files) {
     };
     const got = analyzeConfig(text, { readFile }).diagnostics;
     assert.deepEqual(got.map(format), want);
-    assert.ok(got.some((d) => d.severity === 'error'), 'every fixture here is invalid');
+    assert.ok(
+      got.some((d) => d.severity === 'error'),
+      'every fixture here is invalid',
+    );
   });
 }

@@ -9,13 +9,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { analyzeConfig } from '../../src/engine/config/analyze';
+import { analyzeConfig } from '../../src/engine/analyze';
 import { hasErrors, type Range } from '../../src/shared/diagnostics';
-import { codeActions, codeLenses, complete, documentSymbols, hover, type DocumentSymbol } from '../../src/engine/language/index';
+import {
+  codeActions,
+  codeLenses,
+  complete,
+  documentSymbols,
+  hover,
+  type DocumentSymbol,
+} from '../../src/engine/language/index';
 import { applyEdits } from './language-text';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples');
-const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith('.aimc.yaml')).sort().map((f) => readFileSync(join(EXAMPLES, f), 'utf8'));
+const examples = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.aimc.yaml'))
+  .sort()
+  .map((f) => readFileSync(join(EXAMPLES, f), 'utf8'));
 const readFile = (p: string) => {
   try {
     return readFileSync(resolve(EXAMPLES, p), 'utf8');
@@ -27,14 +37,20 @@ const readFile = (p: string) => {
 function assertInside(text: string, r: Range, what: string): void {
   const lines = text.split('\n');
   const ok = (p: { line: number; character: number }) =>
-    Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.line < lines.length && p.character >= 0 && p.character <= lines[p.line].length;
+    Number.isInteger(p.line) &&
+    Number.isInteger(p.character) &&
+    p.line >= 0 &&
+    p.line < lines.length &&
+    p.character >= 0 &&
+    p.character <= lines[p.line].length;
   assert.ok(ok(r.start) && ok(r.end), `${what}: ${JSON.stringify(r)} is outside the document`);
   const ordered = r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character);
   assert.ok(ordered, `${what}: ${JSON.stringify(r)} ends before it starts`);
 }
 
 function contains(outer: Range, inner: Range): boolean {
-  const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  const le = (a: Range['start'], b: Range['start']) =>
+    a.line < b.line || (a.line === b.line && a.character <= b.character);
   return le(outer.start, inner.start) && le(inner.end, outer.end);
 }
 
@@ -94,38 +110,96 @@ function onLine(t: string, i: number, change: (line: string) => string): string 
 
 const lineIndex = fc.nat();
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  lineIndex.map((i) => named(`delete line ${i}`, (t) => { const l = t.split('\n'); l.splice(i % l.length, 1); return l.join('\n'); })),
-  lineIndex.map((i) => named(`repeat line ${i}`, (t) => { const l = t.split('\n'); const k = i % l.length; l.splice(k, 0, l[k]); return l.join('\n'); })),
-  fc.tuple(lineIndex, fc.stringMatching(/^[a-z_]{1,12}$/)).map(([i, name]) => named(`rename the key on line ${i} to ${name}`, (t) => onLine(t, i, (x) => x.replace(KEY_LINE, `$1${name}$3`)))),
-  fc.tuple(lineIndex, fc.oneof(fc.string(), fc.integer().map(String), fc.double().map(String), fc.constantFrom('true', 'null', '[]', '{}', '[1, x]', '~', '&a x', '*a', '!!str 3', '|', '"unterminated')))
-    .map(([i, v]) => named(`set the value on line ${i} to ${JSON.stringify(v)}`, (t) => onLine(t, i, (x) => x.replace(/:\s.*$/, `: ${v}`)))),
+  lineIndex.map((i) =>
+    named(`delete line ${i}`, (t) => {
+      const l = t.split('\n');
+      l.splice(i % l.length, 1);
+      return l.join('\n');
+    }),
+  ),
+  lineIndex.map((i) =>
+    named(`repeat line ${i}`, (t) => {
+      const l = t.split('\n');
+      const k = i % l.length;
+      l.splice(k, 0, l[k]);
+      return l.join('\n');
+    }),
+  ),
+  fc
+    .tuple(lineIndex, fc.stringMatching(/^[a-z_]{1,12}$/))
+    .map(([i, name]) =>
+      named(`rename the key on line ${i} to ${name}`, (t) => onLine(t, i, (x) => x.replace(KEY_LINE, `$1${name}$3`))),
+    ),
+  fc
+    .tuple(
+      lineIndex,
+      fc.oneof(
+        fc.string(),
+        fc.integer().map(String),
+        fc.double().map(String),
+        fc.constantFrom('true', 'null', '[]', '{}', '[1, x]', '~', '&a x', '*a', '!!str 3', '|', '"unterminated'),
+      ),
+    )
+    .map(([i, v]) =>
+      named(`set the value on line ${i} to ${JSON.stringify(v)}`, (t) =>
+        onLine(t, i, (x) => x.replace(/:\s.*$/, `: ${v}`)),
+      ),
+    ),
   fc.nat().map((n) => named(`cut the text at ${n}`, (t) => t.slice(0, n % (t.length + 1)))),
-  fc.tuple(fc.nat(), fc.string({ unit: 'binary', maxLength: 8 })).map(([n, str]) => named(`insert ${JSON.stringify(str)} at ${n}`, (t) => { const at = n % (t.length + 1); return t.slice(0, at) + str + t.slice(at); })),
-  fc.tuple(lineIndex, fc.integer({ min: -3, max: 3 })).map(([i, d]) => named(`indent line ${i} by ${d}`, (t) => onLine(t, i, (x) => (d > 0 ? ' '.repeat(d) + x : x.slice(Math.min(-d, x.length - x.trimStart().length)))))),
+  fc.tuple(fc.nat(), fc.string({ unit: 'binary', maxLength: 8 })).map(([n, str]) =>
+    named(`insert ${JSON.stringify(str)} at ${n}`, (t) => {
+      const at = n % (t.length + 1);
+      return t.slice(0, at) + str + t.slice(at);
+    }),
+  ),
+  fc
+    .tuple(lineIndex, fc.integer({ min: -3, max: 3 }))
+    .map(([i, d]) =>
+      named(`indent line ${i} by ${d}`, (t) =>
+        onLine(t, i, (x) => (d > 0 ? ' '.repeat(d) + x : x.slice(Math.min(-d, x.length - x.trimStart().length)))),
+      ),
+    ),
 );
 
 const probes = fc.array(fc.nat(), { minLength: 1, maxLength: 4 });
 
 test('random text: nothing throws, every range lies inside the document', () => {
-  fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: fc.constantFrom(...'{}[]:,-#"\' \n\tab1') , maxLength: 120 })), probes, (text, p) => {
-    exercise(text, p);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.string({ unit: fc.constantFrom(...'{}[]:,-#"\' \n\tab1'), maxLength: 120 }),
+      ),
+      probes,
+      (text, p) => {
+        exercise(text, p);
+      },
+    ),
+    { numRuns: 300 },
+  );
 });
 
 test('mutated examples: nothing throws, every range lies inside the document, no silent failure', () => {
-  fc.assert(fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), probes, (which, mutations, p) => {
-    const text = mutations.reduce((t, m) => m(t), examples[which % examples.length]);
-    exercise(text, p);
-  }), { numRuns: 200 });
+  fc.assert(
+    fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), probes, (which, mutations, p) => {
+      const text = mutations.reduce((t, m) => m(t), examples[which % examples.length]);
+      exercise(text, p);
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('quick fixes applied to mutated examples leave text the validator still handles', () => {
-  fc.assert(fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 2 }), (which, mutations) => {
-    const text = mutations.reduce((t, m) => m(t), examples[which % examples.length]);
-    for (const d of analyzeConfig(text, { readFile }).diagnostics) {
-      if (d.fix) exercise(applyEdits(text, d.fix.edits), [0]);
-    }
-  }), { numRuns: 100 });
+  fc.assert(
+    fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 2 }), (which, mutations) => {
+      const text = mutations.reduce((t, m) => m(t), examples[which % examples.length]);
+      for (const d of analyzeConfig(text, { readFile }).diagnostics) {
+        if (d.fix) exercise(applyEdits(text, d.fix.edits), [0]);
+      }
+    }),
+    { numRuns: 100 },
+  );
 });
 
 test('an example with a renamed key, a number written as a word, or no version gets at least one error', () => {
@@ -139,19 +213,25 @@ test('an example with a renamed key, a number written as a word, or no version g
     }),
     fc.nat().map((i) => (t: string) => {
       const l = t.split('\n');
-      const numberLines = l.flatMap((x, k) => { const m = NUMBER_VALUE.exec(x); return m && !FREE_TEXT_KEYS.has(m[2]) ? [k] : []; });
+      const numberLines = l.flatMap((x, k) => {
+        const m = NUMBER_VALUE.exec(x);
+        return m && !FREE_TEXT_KEYS.has(m[2]) ? [k] : [];
+      });
       const k = numberLines[i % numberLines.length];
       l[k] = l[k].replace(NUMBER_VALUE, '$1eight$4');
       return l.join('\n');
     }),
     fc.constant((t: string) => t.replace(/^version: 1\n/m, '')),
   );
-  fc.assert(fc.property(fc.nat(), invalidating, (which, m) => {
-    const original = examples[which % examples.length];
-    const text = m(original);
-    assert.notEqual(text, original);
-    assert.ok(exercise(text, [0]), `no error for:\n${text}`);
-  }), { numRuns: 150 });
+  fc.assert(
+    fc.property(fc.nat(), invalidating, (which, m) => {
+      const original = examples[which % examples.length];
+      const text = m(original);
+      assert.notEqual(text, original);
+      assert.ok(exercise(text, [0]), `no error for:\n${text}`);
+    }),
+    { numRuns: 150 },
+  );
 });
 
 test('the examples themselves are valid (the mutation tests start from valid files)', () => {

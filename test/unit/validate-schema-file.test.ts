@@ -28,12 +28,19 @@ test('package.json wires the schema to *.aimc.json and the aimc language to *.ai
   assert.deepEqual(lang?.extensions, ['.aimc.yaml', '.aimc.yml']);
   const grammar = c.grammars.find((g) => g.language === 'aimc');
   assert.ok(grammar);
-  const tm = JSON.parse(readFileSync(join(ROOT, grammar.path), 'utf8')) as { scopeName: string; patterns: Array<{ include: string }> };
+  const tm = JSON.parse(readFileSync(join(ROOT, grammar.path), 'utf8')) as {
+    scopeName: string;
+    patterns: Array<{ include: string }>;
+  };
   assert.equal(tm.scopeName, grammar.scopeName);
   assert.deepEqual(tm.patterns, [{ include: 'source.yaml' }]);
-  const config = JSON.parse(readFileSync(join(ROOT, lang!.configuration), 'utf8')) as { comments: { lineComment: string } };
+  const config = JSON.parse(readFileSync(join(ROOT, lang!.configuration), 'utf8')) as {
+    comments: { lineComment: string };
+  };
   assert.equal(config.comments.lineComment, '#');
-  const titles = Object.fromEntries(c.commands.map((x) => [x.command, `${x.category ? `${x.category}: ` : ''}${x.title}`]));
+  const titles = Object.fromEntries(
+    c.commands.map((x) => [x.command, `${x.category ? `${x.category}: ` : ''}${x.title}`]),
+  );
   assert.equal(titles['aimc.simulate'], 'AIMC: Simulate Current Config');
   assert.equal(titles['aimc.runSweep'], 'AIMC: Run Sweep');
   assert.equal(titles['aimc.compareBaselines'], 'AIMC: Compare with GPU Baselines');

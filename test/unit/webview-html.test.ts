@@ -29,7 +29,8 @@ test('the CSP allows nothing by default and nothing inline or remote', () => {
   assert.deepEqual(csp.get('img-src'), [CSP_SOURCE, 'data:']);
   assert.deepEqual(csp.get('font-src'), [CSP_SOURCE]);
   const all = [...csp.values()].flat().join(' ');
-  for (const loose of ["'unsafe-inline'", "'unsafe-eval'", '*', 'http:', 'https:']) assert.ok(!all.split(' ').includes(loose), `CSP contains ${loose}`);
+  for (const loose of ["'unsafe-inline'", "'unsafe-eval'", '*', 'http:', 'https:'])
+    assert.ok(!all.split(' ').includes(loose), `CSP contains ${loose}`);
   assert.deepEqual([...csp.keys()].sort(), ['default-src', 'font-src', 'img-src', 'script-src', 'style-src']);
 });
 

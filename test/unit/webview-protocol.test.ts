@@ -3,8 +3,15 @@ import { test } from 'node:test';
 import { MESSAGE_LIMITS, parseWebviewMessage } from '../../src/shared/webviewProtocol';
 
 // A real 1 × 1 PNG: the validator checks the signature, so a fake would not do.
-const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
-const image = (over: Record<string, unknown> = {}) => ({ name: 'energy-by-component', dataUrl: PNG, width: 1200, height: 600, ...over });
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const image = (over: Record<string, unknown> = {}) => ({
+  name: 'energy-by-component',
+  dataUrl: PNG,
+  width: 1200,
+  height: 600,
+  ...over,
+});
 
 function accepts(m: unknown) {
   const r = parseWebviewMessage(m);
@@ -55,8 +62,14 @@ test('non-objects and unknown types are refused', () => {
 test('fields the protocol does not define are refused, even on otherwise valid messages', () => {
   rejects({ type: 'simulate', configPath: '/tmp/x.yaml' }, /unexpected field "configPath"/);
   rejects({ type: 'ready', view: 'panel', extra: 1 }, /unexpected field "extra"/);
-  rejects({ type: 'openDesignPoint', sweepId: 's', pointId: 'p', values: { 'weights.rows': 1 } }, /unexpected field "values"/);
-  rejects({ type: 'export', format: 'png', requestId: null, images: [image({ path: '../x.png' })] }, /unexpected field "path"/);
+  rejects(
+    { type: 'openDesignPoint', sweepId: 's', pointId: 'p', values: { 'weights.rows': 1 } },
+    /unexpected field "values"/,
+  );
+  rejects(
+    { type: 'export', format: 'png', requestId: null, images: [image({ path: '../x.png' })] },
+    /unexpected field "path"/,
+  );
   rejects(JSON.parse('{"type":"cancel","__proto__":{"polluted":true}}'), /unexpected field "__proto__"/);
 });
 
@@ -87,17 +100,29 @@ test('export: format, request id and images are each checked', () => {
   rejects({ ...base, images: [] }, /needs at least one image/);
   rejects({ ...base, format: 'json' }, /JSON export carries no images/);
   rejects({ ...base, images: [image(), image()] }, /unique/);
-  rejects({ ...base, images: Array.from({ length: MESSAGE_LIMITS.images + 1 }, (_, i) => image({ name: `c${i}` })) }, /more than/);
+  rejects(
+    { ...base, images: Array.from({ length: MESSAGE_LIMITS.images + 1 }, (_, i) => image({ name: `c${i}` })) },
+    /more than/,
+  );
 });
 
 test('export images: safe names, real PNG data URLs, sane sizes', () => {
-  const withImage = (over: Record<string, unknown>) => ({ type: 'export', format: 'png', requestId: null, images: [image(over)] });
-  for (const name of ['../../etc/passwd', 'Energy', 'a b', 'x/y', '-lead', '', 'a'.repeat(65)]) rejects(withImage({ name }), /images\[0\]\.name/);
+  const withImage = (over: Record<string, unknown>) => ({
+    type: 'export',
+    format: 'png',
+    requestId: null,
+    images: [image(over)],
+  });
+  for (const name of ['../../etc/passwd', 'Energy', 'a b', 'x/y', '-lead', '', 'a'.repeat(65)])
+    rejects(withImage({ name }), /images\[0\]\.name/);
   rejects(withImage({ dataUrl: 'https://example.com/x.png' }), /base64 PNG data URL/);
   rejects(withImage({ dataUrl: 'data:image/svg+xml;base64,PHN2Zz4=' }), /base64 PNG data URL/);
   rejects(withImage({ dataUrl: 'data:image/png;base64,<script>' }), /base64 PNG data URL/);
   rejects(withImage({ dataUrl: 'data:image/png;base64,R0lGODlhAQABAAAAACw=' }), /not a PNG image/);
-  rejects(withImage({ dataUrl: `data:image/png;base64,iVBORw0KGgo${'A'.repeat(MESSAGE_LIMITS.dataUrlChars)}` }), /longer than/);
+  rejects(
+    withImage({ dataUrl: `data:image/png;base64,iVBORw0KGgo${'A'.repeat(MESSAGE_LIMITS.dataUrlChars)}` }),
+    /longer than/,
+  );
   rejects(withImage({ width: 0 }), /width/);
   rejects(withImage({ height: MESSAGE_LIMITS.imageSidePx + 1 }), /height/);
   rejects(withImage({ width: '1200' }), /width/);

@@ -19,7 +19,12 @@ import {
 } from '../../webview/tilemap/raster';
 import { config, simulateText } from '../helpers/design';
 
-const gpt2 = simulateText(config('gpt2', 'weights: { array: { rows: 256, cols: 256 } }\nattention: { implementation: gain-cell, window: 1024 }\n'));
+const gpt2 = simulateText(
+  config(
+    'gpt2',
+    'weights: { array: { rows: 256, cols: 256 } }\nattention: { implementation: gain-cell, window: 1024 }\n',
+  ),
+);
 const groups = gpt2.mapping.tileGroups;
 
 /** A design small enough to check pixel by pixel: three layers of uneven size. */
@@ -27,7 +32,23 @@ function tinyGroups(): TileGroup[] {
   const out: TileGroup[] = [];
   let next = 0;
   const add = (layer: number, matrix: TileGroup['matrix'], rows: number, cols: number) => {
-    const g = makeGroup({ kind: 'weight', layer, matrix, copies: 1, kvHeads: 1, rows: 4, cols: 4, slices: 1, polarities: 1, logicalRows: rows, logicalCols: cols }, 0, next);
+    const g = makeGroup(
+      {
+        kind: 'weight',
+        layer,
+        matrix,
+        copies: 1,
+        kvHeads: 1,
+        rows: 4,
+        cols: 4,
+        slices: 1,
+        polarities: 1,
+        logicalRows: rows,
+        logicalCols: cols,
+      },
+      0,
+      next,
+    );
     out.push(g);
     next += g.arrayCount;
   };
@@ -42,7 +63,10 @@ test('each layer is one band starting on a fresh row, and every array has exactl
   const layout = buildTileLayout(groups);
   assert.equal(layout.arrays, gpt2.mapping.arrays);
   assert.equal(layout.bands.length, gpt2.model.layers + 1, 'a band per block and one for the LM head');
-  assert.deepEqual(layout.bands.map((b) => b.layer), [...Array.from({ length: gpt2.model.layers }, (_, i) => i), -1]);
+  assert.deepEqual(
+    layout.bands.map((b) => b.layer),
+    [...Array.from({ length: gpt2.model.layers }, (_, i) => i), -1],
+  );
   let row = 0;
   for (const b of layout.bands) {
     assert.equal(b.firstRow, row);
@@ -57,10 +81,16 @@ test('each layer is one band starting on a fresh row, and every array has exactl
       if (i < 0) continue;
       seen[i]++;
       assert.deepEqual(cellOfArray(layout, i), { col: c, row: r });
-      assert.equal(arrayAt(groups, i)!.layer, layout.bands.find((b) => r >= b.firstRow && r < b.firstRow + b.rowCount)!.layer);
+      assert.equal(
+        arrayAt(groups, i)!.layer,
+        layout.bands.find((b) => r >= b.firstRow && r < b.firstRow + b.rowCount)!.layer,
+      );
     }
   }
-  assert.ok(seen.every((n) => n === 1), 'every array drawn once');
+  assert.ok(
+    seen.every((n) => n === 1),
+    'every array drawn once',
+  );
   assert.equal(arrayAtCell(layout, -1, 0), -1);
   assert.equal(arrayAtCell(layout, layout.columns, 0), -1);
   assert.equal(arrayAtCell(layout, 0, layout.rows), -1);
@@ -82,7 +112,9 @@ test('a 70B-parameter design lays out with a band per layer, and cells map back 
   assert.ok(big.mapping.arrays > 1e6);
   assert.equal(layout.arrays, big.mapping.arrays);
   assert.equal(layout.bands.length, 81);
-  t.diagnostic(`layout of ${big.mapping.arrays} arrays took ${ms.toFixed(1)} ms (timings: test/bench/tilemap.bench.ts)`);
+  t.diagnostic(
+    `layout of ${big.mapping.arrays} arrays took ${ms.toFixed(1)} ms (timings: test/bench/tilemap.bench.ts)`,
+  );
   // Spot checks across the map: the cell's array is the one the engine's decoder names.
   for (const i of [0, 1, 123_457, big.mapping.arrays >> 1, big.mapping.arrays - 1]) {
     const cell = cellOfArray(layout, i)!;
@@ -91,17 +123,42 @@ test('a 70B-parameter design lays out with a band per layer, and cells map back 
 });
 
 test('layer runs merge only contiguous groups of the same layer', () => {
-  assert.deepEqual(layerRuns(tinyGroups()).map((r) => [r.layer, r.firstArray, r.endArray]), [[0, 0, 8], [1, 8, 9], [-1, 9, 15]]);
+  assert.deepEqual(
+    layerRuns(tinyGroups()).map((r) => [r.layer, r.firstArray, r.endArray]),
+    [
+      [0, 0, 8],
+      [1, 8, 9],
+      [-1, 9, 15],
+    ],
+  );
 });
 
 test('utilisation keys agree with decoding every array, for every group of a real design', () => {
   const layout = buildTileLayout(groups);
   const keys = colourKeys(groups, layout, 'utilization').keys;
-  for (let i = 0; i < layout.arrays; i++) assert.equal(keys[i], utilizationKey(arrayAt(groups, i)!.utilization), `array ${i}`);
+  for (let i = 0; i < layout.arrays; i++)
+    assert.equal(keys[i], utilizationKey(arrayAt(groups, i)!.utilization), `array ${i}`);
   // Edge blocks in both directions, slices, polarities and repeated copies:
-  const g = makeGroup({ kind: 'weight', layer: 0, matrix: 'q_proj', copies: 3, kvHeads: 3, rows: 64, cols: 64, slices: 2, polarities: 2, logicalRows: 100, logicalCols: 150 }, 1, 0);
+  const g = makeGroup(
+    {
+      kind: 'weight',
+      layer: 0,
+      matrix: 'q_proj',
+      copies: 3,
+      kvHeads: 3,
+      rows: 64,
+      cols: 64,
+      slices: 2,
+      polarities: 2,
+      logicalRows: 100,
+      logicalCols: 150,
+    },
+    1,
+    0,
+  );
   const one = colourKeys([g], buildTileLayout([g]), 'utilization').keys;
-  for (let i = 0; i < g.arrayCount; i++) assert.equal(one[i], utilizationKey(arrayInGroup(g, i).utilization), `edge group array ${i}`);
+  for (let i = 0; i < g.arrayCount; i++)
+    assert.equal(one[i], utilizationKey(arrayInGroup(g, i).utilization), `edge group array ${i}`);
   assert.ok(new Set(one).size >= 3, 'full, edge-row, edge-column and corner blocks differ');
 });
 
@@ -120,7 +177,18 @@ test('layer and matrix keys name the group each array belongs to', () => {
   assert.equal(utilizationKey(2), UTILIZATION_STEPS);
 });
 
-const theme = { foreground: [204, 204, 204, 1], background: [31, 31, 31, 1], chartColours: [[55, 148, 255, 1], [209, 134, 22, 1], [137, 209, 133, 1], [177, 128, 215, 1], [241, 76, 76, 1], [204, 167, 0, 1]] } as const;
+const theme = {
+  foreground: [204, 204, 204, 1],
+  background: [31, 31, 31, 1],
+  chartColours: [
+    [55, 148, 255, 1],
+    [209, 134, 22, 1],
+    [137, 209, 133, 1],
+    [177, 128, 215, 1],
+    [241, 76, 76, 1],
+    [204, 167, 0, 1],
+  ],
+} as const;
 
 test('the raster paints each array in its key colour, empty cells and the outside distinctly', () => {
   const g = tinyGroups();
@@ -135,7 +203,8 @@ test('the raster paints each array in its key colour, empty cells and the outsid
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
       const i = arrayAtCell(layout, c, r);
-      const expected = c >= layout.columns ? colours.background : i < 0 ? colours.palette[0] : colours.palette[keys.keys[i]];
+      const expected =
+        c >= layout.columns ? colours.background : i < 0 ? colours.palette[0] : colours.palette[keys.keys[i]];
       assert.equal(out[r * width + c], expected, `pixel (${c}, ${r})`);
     }
   }
@@ -203,7 +272,11 @@ test('view: fit shows the whole map; zoom keeps the point under the pointer; pan
   const panned = panBy(layout, w, h, fitViewState(layout), 10 * fitScale(layout, w, h), 0);
   assert.ok(Math.abs(panned.cx - (layout.columns / 2 - 10)) < 1e-9);
   assert.equal(panBy(layout, w, h, fitViewState(layout), 1e6, 0).cx, 0);
-  assert.deepEqual(clampViewState(layout, w, h, { zoom: NaN, cx: NaN, cy: NaN }), { zoom: 1, cx: layout.columns / 2, cy: layout.rows / 2 });
+  assert.deepEqual(clampViewState(layout, w, h, { zoom: NaN, cx: NaN, cy: NaN }), {
+    zoom: 1,
+    cx: layout.columns / 2,
+    cy: layout.rows / 2,
+  });
 });
 
 test('hover text names layer, matrix, block, slice and polarity', () => {

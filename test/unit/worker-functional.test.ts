@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parseVaries } from '../../src/engine/sweep/axes';
-import { planSweep } from '../../src/engine/sweep/plan';
-import { textReader } from '../../src/worker/handlers';
-import { deviceCurvesOfConfig, FUNCTIONAL_ERROR_METRIC, runFunctionalOfConfig } from '../../src/worker/functional';
+import {
+  deviceCurvesOf,
+  FUNCTIONAL_ERROR_METRIC,
+  loadDesign,
+  NO_FILES,
+  parseVaries,
+  planSweep,
+  runAccuracy,
+} from '../../src/engine';
 import { RequestCancelledError, WorkerPool } from '../../src/worker/pool';
 import { buildWorkerBundle } from '../helpers/workerBundle';
 
@@ -15,13 +20,19 @@ functional: { tokens: 16, seed: 3 }
 `;
 
 let pool: WorkerPool;
-before(async () => { pool = new WorkerPool({ workerFile: await buildWorkerBundle(), size: 1 }); });
+before(async () => {
+  pool = new WorkerPool({ workerFile: await buildWorkerBundle(), size: 1 });
+});
 after(() => pool.dispose());
 
 test('a functional run in the worker equals the same run in this thread', async () => {
   const progress: string[] = [];
-  const inWorker = await pool.request('functional-run', { configText: TINY, files: {} }, { onProgress: (p) => progress.push(p.detail ?? '') }).result;
-  const here = await runFunctionalOfConfig(TINY, { readFile: textReader({}), files: {}, shouldStop: () => false });
+  const inWorker = await pool.request(
+    'functional-run',
+    { configText: TINY, files: {} },
+    { onProgress: (p) => progress.push(p.detail ?? '') },
+  ).result;
+  const here = await runAccuracy(await loadDesign(TINY, NO_FILES));
   assert.deepEqual(inWorker, here);
   assert.ok(Number.isFinite(inWorker.endToEnd.logitsVsSoftmaxModel.relativeError));
   assert.ok(progress.length > 0);
@@ -29,20 +40,39 @@ test('a functional run in the worker equals the same run in this thread', async 
 
 test('buffers listed in `transfer` move to the worker instead of being copied', async () => {
   const bytes = new Uint8Array(1 << 20);
-  const job = pool.request('functional-run', { configText: TINY, files: { 'unused.safetensors': bytes } }, { transfer: [bytes.buffer] });
+  const job = pool.request(
+    'functional-run',
+    { configText: TINY, files: { 'unused.safetensors': bytes } },
+    { transfer: [bytes.buffer] },
+  );
   assert.equal(bytes.byteLength, 0, 'the sender no longer holds the bytes');
   assert.ok(await job.result);
 });
 
 test('a config error in a functional run is reported with its message', async () => {
-  await assert.rejects(pool.request('functional-run', { configText: 'version: 1\nmodel:\n  preset: gpt3\n', files: {} }).result, /config: .*gpt3/);
+  await assert.rejects(
+    pool.request('functional-run', { configText: 'version: 1\nmodel:\n  preset: gpt3\n', files: {} }).result,
+    /config: .*gpt3/,
+  );
 });
 
 test('a running functional simulation stops promptly when cancelled', async () => {
-  const long = TINY.replace('tokens: 16', 'tokens: 128').replace('layers: 2', 'layers: 8').replace('functional: {', 'functional: { blocks: 8, samples: 8,');
+  const long = TINY.replace('tokens: 16', 'tokens: 128')
+    .replace('layers: 2', 'layers: 8')
+    .replace('functional: {', 'functional: { blocks: 8, samples: 8,');
   let running!: () => void;
-  const started = new Promise<void>((resolve) => { running = resolve; });
-  const job = pool.request('functional-run', { configText: long, files: {} }, { onProgress: (p) => { if (p.done > 0) running(); } });
+  const started = new Promise<void>((resolve) => {
+    running = resolve;
+  });
+  const job = pool.request(
+    'functional-run',
+    { configText: long, files: {} },
+    {
+      onProgress: (p) => {
+        if (p.done > 0) running();
+      },
+    },
+  );
   await started;
   const t0 = performance.now();
   job.cancel();
@@ -56,7 +86,10 @@ test('a running functional simulation stops promptly when cancelled', async () =
 test('a sweep with error reports it per point and trades it against cost', async () => {
   const plan = planSweep(parseVaries(['weights.adc.bits=3,8']));
   const r = await pool.request('sweep-chunk', {
-    baseConfigText: TINY, files: {}, axes: plan.axes, withError: true,
+    baseConfigText: TINY,
+    files: {},
+    axes: plan.axes,
+    withError: true,
     points: [0, 1].map((index) => ({ index, values: plan.valuesAt(index) })),
   }).result;
   assert.equal(r.errorMetric, FUNCTIONAL_ERROR_METRIC);
@@ -68,6 +101,6 @@ test('a sweep with error reports it per point and trades it against cost', async
 test('device curves in the worker follow the config sent with the request', async () => {
   const configText = `${TINY}nonidealities: { pcm: { drift_scale: 2 } }\n`;
   const curves = await pool.request('device-curves', { model: 'pcm', configText, files: {} }).result;
-  assert.deepEqual(curves, deviceCurvesOfConfig('pcm', { text: configText, readFile: textReader({}) }));
-  assert.notDeepEqual(curves.drift, deviceCurvesOfConfig('pcm').drift);
+  assert.deepEqual(curves, deviceCurvesOf('pcm', await loadDesign(configText, NO_FILES)));
+  assert.notDeepEqual(curves.drift, deviceCurvesOf('pcm').drift);
 });

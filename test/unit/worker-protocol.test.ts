@@ -5,7 +5,14 @@ import { transferablesIn } from '../../src/shared/protocol';
 test('typed arrays that own their buffer are moved, wherever they sit in a result', () => {
   const a = new Float64Array(4);
   const b = new Float32Array(8);
-  const found = transferablesIn({ curves: [{ g: a }], nested: { deeper: [[b]] }, again: a, n: 3, s: 'x', nothing: null });
+  const found = transferablesIn({
+    curves: [{ g: a }],
+    nested: { deeper: [[b]] },
+    again: a,
+    n: 3,
+    s: 'x',
+    nothing: null,
+  });
   assert.deepEqual(new Set(found), new Set([a.buffer, b.buffer]));
   assert.equal(found.length, 2);
 });

@@ -16,7 +16,9 @@ test('decode matrices hold every attention and FFN weight once, plus the LM head
   for (const name of ['llama-2-7b', 'llama-2-70b', 'mistral-7b'] as const) {
     const s = MODEL_PRESETS[name].shape;
     const w = buildWorkload(s, { mode: 'decode', batch: 1, contextTokens: 100, generateTokens: 1, window: 4096 });
-    const weights = w.operations.filter((o): o is MatrixOp => o.kind === 'matrix').reduce((n, o) => n + o.inFeatures * o.outFeatures, 0);
+    const weights = w.operations
+      .filter((o): o is MatrixOp => o.kind === 'matrix')
+      .reduce((n, o) => n + o.inFeatures * o.outFeatures, 0);
     const p = countParameters(s);
     // Llama-family blocks have no biases, so attention + FFN parameters are exactly the matrices.
     assert.equal(weights, p.attention + p.ffn + s.vocab * s.dModel, name);
@@ -49,8 +51,14 @@ test('decode attention is bounded by the window; prefill is causal', () => {
 });
 
 test('SwiGLU blocks have three FFN matrices, GELU blocks two', () => {
-  const count = (n: 'gpt2' | 'llama-2-7b') => buildWorkload(MODEL_PRESETS[n].shape, { mode: 'decode', batch: 1, contextTokens: 1, generateTokens: 1, window: 10 })
-    .operations.filter((o) => o.kind === 'matrix' && o.group === 'ffn' && o.layer === 0).length;
+  const count = (n: 'gpt2' | 'llama-2-7b') =>
+    buildWorkload(MODEL_PRESETS[n].shape, {
+      mode: 'decode',
+      batch: 1,
+      contextTokens: 1,
+      generateTokens: 1,
+      window: 10,
+    }).operations.filter((o) => o.kind === 'matrix' && o.group === 'ffn' && o.layer === 0).length;
   assert.equal(count('gpt2'), 2);
   assert.equal(count('llama-2-7b'), 3);
 });

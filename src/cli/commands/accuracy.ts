@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeConfig } from '../../engine/config/analyze';
-import { formatDiagnostic, hasErrors } from '../../shared/diagnostics';
+import { runAccuracy } from '../../engine';
 import type { ErrorMetrics, FunctionalResult } from '../../shared/functionalResult';
-import { runFunctionalOfConfig } from '../../worker/functional';
-import { emit, EXIT_INVALID_INPUT, EXIT_OK, fileReaderFor, InputError, readConfigText, UsageError } from '../io';
+import { analyzeFile, emit, EXIT_INVALID_INPUT, EXIT_OK, reportDiagnostics, UsageError } from '../io';
 import { table } from '../summary';
 import type { CliCommand } from './types';
 
@@ -16,7 +12,8 @@ const topk = (m: ErrorMetrics) => (m.topKAgreement === null ? '' : `${(100 * m.t
 
 export function formatAccuracy(r: FunctionalResult): string {
   const rows: string[][] = [['where', 'against', 'rel. error', 'cosine', 'SNR', `top-${r.topK}`]];
-  const row = (where: string, against: string, m: ErrorMetrics) => rows.push([where, against, pct(m), cos(m), db(m), topk(m)]);
+  const row = (where: string, against: string, m: ErrorMetrics) =>
+    rows.push([where, against, pct(m), cos(m), db(m), topk(m)]);
   for (const l of r.layers) {
     for (const m of l.matrices) row(`layer ${l.layer} ${m.matrix}`, `float (${m.implementation})`, m.metrics);
     if (l.attention) {
@@ -44,31 +41,23 @@ export const accuracyCommand: CliCommand = {
   summary: 'Functional simulation: error per layer and end to end against float references',
   async run(args) {
     const { values, positionals } = parseArgs({
-      args, allowPositionals: true, strict: true,
+      args,
+      allowPositionals: true,
+      strict: true,
       options: { json: { type: 'boolean' }, out: { type: 'string' } },
     });
     if (positionals.length !== 1) throw new UsageError('accuracy takes exactly one config file');
     const file = positionals[0];
-    const text = readConfigText(file);
-    const readFile = fileReaderFor(file);
-    const analysis = analyzeConfig(text, { readFile, simulate: false });
-    for (const d of analysis.diagnostics) if (d.severity === 'error') process.stderr.write(`${formatDiagnostic(file, d)}\n`);
-    if (hasErrors(analysis.diagnostics) || !analysis.config) return EXIT_INVALID_INPUT;
-    const files: Record<string, Uint8Array> = {};
-    const checkpoint = analysis.config.functional?.checkpoint;
-    if (checkpoint !== undefined) {
-      try {
-        files[checkpoint] = new Uint8Array(readFileSync(resolve(dirname(resolve(file)), checkpoint)));
-      } catch (e) {
-        throw new InputError(`${file}: cannot read functional.checkpoint \`${checkpoint}\` (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      }
-    }
+    const loaded = await analyzeFile(file, { simulate: false, withCheckpoint: true });
+    if (reportDiagnostics(file, loaded)) return EXIT_INVALID_INPUT;
     const tty = process.stderr.isTTY;
     let result: FunctionalResult;
     try {
-      result = await runFunctionalOfConfig(text, {
-        readFile, files, shouldStop: () => false,
-        onProgress: tty ? (f, stage) => process.stderr.write(`\r${(100 * f).toFixed(0).padStart(3)}% ${stage.slice(0, 60).padEnd(60)}`) : undefined,
+      result = await runAccuracy(loaded, {
+        onProgress: tty
+          ? (f, stage) =>
+              process.stderr.write(`\r${(100 * f).toFixed(0).padStart(3)}% ${stage.slice(0, 60).padEnd(60)}`)
+          : undefined,
       });
     } finally {
       if (tty) process.stderr.write('\r\x1b[K');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { asSweepReport, mergeReports, SweepMergeError } from '../../engine/sweep/report';
+import { asSweepReport, mergeReports, SweepMergeError } from '../../engine';
 import { EXIT_OK, InputError, UsageError } from '../io';
 import { checkOutputFlags, writeSweepReport } from './sweep';
 import type { CliCommand } from './types';
@@ -15,7 +15,9 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${file}: not JSON (${(e as Error).message}); merge reads the output of \`aimc sweep --json\``);
+    throw new InputError(
+      `${file}: not JSON (${(e as Error).message}); merge reads the output of \`aimc sweep --json\``,
+    );
   }
 }
 
@@ -25,13 +27,18 @@ export const mergeCommand: CliCommand = {
   summary: 'Merge the shard outputs of `aimc sweep --shard i/n --json` into one sweep',
   run(args) {
     const { values, positionals } = parseArgs({
-      args, allowPositionals: true, strict: true,
+      args,
+      allowPositionals: true,
+      strict: true,
       options: { json: { type: 'boolean' }, csv: { type: 'boolean' }, out: { type: 'string' } },
     });
-    if (positionals.length === 0) throw new UsageError('merge takes at least one sweep output (from aimc sweep --json)');
+    if (positionals.length === 0)
+      throw new UsageError('merge takes at least one sweep output (from aimc sweep --json)');
     checkOutputFlags(values);
     try {
-      const merged = mergeReports(positionals.map((file) => ({ source: file, report: asSweepReport(readJson(file), file) })));
+      const merged = mergeReports(
+        positionals.map((file) => ({ source: file, report: asSweepReport(readJson(file), file) })),
+      );
       writeSweepReport(merged, values);
     } catch (e) {
       if (e instanceof SweepMergeError) throw new InputError(e.message);

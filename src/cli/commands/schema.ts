@@ -1,4 +1,4 @@
-import { configJsonSchema } from '../../engine/config/schema';
+import { configJsonSchema } from '../../engine';
 import { EXIT_OK, UsageError } from '../io';
 import type { CliCommand } from './types';
 

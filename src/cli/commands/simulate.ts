@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
-import { analyzeConfig } from '../../engine/config/analyze';
-import { formatDiagnostic, hasErrors } from '../../shared/diagnostics';
-import { emit, EXIT_INVALID_INPUT, EXIT_OK, fileReaderFor, readConfigText, UsageError } from '../io';
+import { analyzeFile, emit, EXIT_INVALID_INPUT, EXIT_OK, reportDiagnostics, UsageError } from '../io';
 import { formatCsv, formatSummary } from '../summary';
 import type { CliCommand } from './types';
 
@@ -9,19 +7,18 @@ export const simulateCommand: CliCommand = {
   name: 'simulate',
   usage: 'aimc simulate FILE [--json | --csv] [--out FILE]',
   summary: 'Energy, latency, area and GPU comparison of a design',
-  run(args) {
+  async run(args) {
     const { values, positionals } = parseArgs({
-      args, allowPositionals: true, strict: true,
+      args,
+      allowPositionals: true,
+      strict: true,
       options: { json: { type: 'boolean' }, csv: { type: 'boolean' }, out: { type: 'string' } },
     });
     if (positionals.length !== 1) throw new UsageError('simulate takes exactly one config file');
     if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');
     const file = positionals[0];
-    const analysis = analyzeConfig(readConfigText(file), { readFile: fileReaderFor(file) });
-    for (const d of analysis.diagnostics) {
-      if (d.severity !== 'information') process.stderr.write(`${formatDiagnostic(file, d)}\n`);
-    }
-    if (hasErrors(analysis.diagnostics) || !analysis.result) return EXIT_INVALID_INPUT;
+    const analysis = await analyzeFile(file);
+    if (reportDiagnostics(file, analysis, ['error', 'warning']) || !analysis.result) return EXIT_INVALID_INPUT;
     const r = analysis.result;
     emit(values.json ? JSON.stringify(r, null, 2) : values.csv ? formatCsv(r) : formatSummary(r), values.out);
     return EXIT_OK;

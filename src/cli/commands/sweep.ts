@@ -1,17 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeConfig } from '../../engine/config/analyze';
-import { formatDiagnostic, hasErrors } from '../../shared/diagnostics';
+import {
+  buildReport,
+  FUNCTIONAL_ERROR_METRIC,
+  loadDesign,
+  parseShard,
+  parseVaries,
+  planSweep,
+  shardPoints,
+  sweepIdentity,
+  SweepSpecError,
+  type Shard,
+  type SweepReport,
+} from '../../engine';
 import { formatEngineering } from '../../shared/format';
-import { parseVaries, SweepSpecError } from '../../engine/sweep/axes';
+import type { ReferencedFiles } from '../../shared/protocol';
 import type { SweepPointResult } from '../../shared/sweep';
-import { parseShard, planSweep, shardPoints, type Shard } from '../../engine/sweep/plan';
-import { buildReport, sweepIdentity, type SweepReport } from '../../engine/sweep/report';
-import { FUNCTIONAL_ERROR_METRIC } from '../../worker/functional';
 import { defaultPoolSize, WorkerPool } from '../../worker/pool';
 import { runSweepPoints, sweepWorkers, type SweepRunInput } from '../../worker/sweepRun';
-import { emit, EXIT_OK, fileReaderFor, InputError, readConfigText, UsageError } from '../io';
+import { emit, EXIT_OK, fileReaderFor, InputError, readConfigText, reportDiagnostics, UsageError } from '../io';
 import { csvCell, table } from '../summary';
 import type { CliCommand } from './types';
 
@@ -35,30 +42,63 @@ function formatValue(v: unknown): string {
 function formatTable(r: SweepReport): string {
   const keys = r.sweep.axes.map((a) => a.key);
   const withError = r.sweep.errorMetric !== null;
-  const head = ['#', ...keys, 'energy/token', 'latency/token', 'area', 'arrays', ...(withError ? [r.sweep.errorMetric!] : []), 'pareto'];
+  const head = [
+    '#',
+    ...keys,
+    'energy/token',
+    'latency/token',
+    'area',
+    'arrays',
+    ...(withError ? [r.sweep.errorMetric!] : []),
+    'pareto',
+  ];
   const rows = r.points.map((p) => {
     const c = p.cost;
     return [
-      String(p.index), ...keys.map((k) => formatValue(p.values[k])),
-      c ? formatEngineering(c.energyPerTokenJ, 'J') : '', c ? formatEngineering(c.latencyPerTokenS, 's') : '',
-      c ? `${Number(c.areaMm2.toPrecision(4))} mm²` : '', c ? c.arrays.toLocaleString('en-US') : '',
+      String(p.index),
+      ...keys.map((k) => formatValue(p.values[k])),
+      c ? formatEngineering(c.energyPerTokenJ, 'J') : '',
+      c ? formatEngineering(c.latencyPerTokenS, 's') : '',
+      c ? `${Number(c.areaMm2.toPrecision(4))} mm²` : '',
+      c ? c.arrays.toLocaleString('en-US') : '',
       ...(withError ? [p.error === null ? '' : Number(p.error.toPrecision(4)).toString()] : []),
       p.status === 'ok' ? p.pareto.join(' ') : `${p.status}: ${p.message ?? ''}`,
     ];
   });
   const shard = r.shard ? `, shard ${r.shard.index}/${r.shard.count}` : '';
-  const mode = r.sweep.mode === 'grid' ? `grid of ${r.sweep.gridSize}` : `${r.sweep.pointCount} random of ${r.sweep.gridSize} (seed ${r.sweep.seed})`;
+  const mode =
+    r.sweep.mode === 'grid'
+      ? `grid of ${r.sweep.gridSize}`
+      : `${r.sweep.pointCount} random of ${r.sweep.gridSize} (seed ${r.sweep.seed})`;
   return `${r.sweep.base}: ${mode} points${shard}; pareto fronts: ${r.fronts.join(', ')}\n\n${table([head, ...rows])}`;
 }
 
 /** One row per point: `index`, the varied keys, figures, then one 0/1 column per front (docs/sweeps.md). */
 function formatCsv(r: SweepReport): string {
   const keys = r.sweep.axes.map((a) => a.key);
-  const head = ['index', ...keys, 'status', 'energy_per_token_j', 'latency_per_token_s', 'area_mm2', 'arrays', 'error', ...r.fronts.map((f) => `pareto_${f.replace('-', '_')}`), 'message'];
+  const head = [
+    'index',
+    ...keys,
+    'status',
+    'energy_per_token_j',
+    'latency_per_token_s',
+    'area_mm2',
+    'arrays',
+    'error',
+    ...r.fronts.map((f) => `pareto_${f.replace('-', '_')}`),
+    'message',
+  ];
   const rows = r.points.map((p) => [
-    p.index, ...keys.map((k) => String(p.values[k])), p.status,
-    p.cost?.energyPerTokenJ ?? '', p.cost?.latencyPerTokenS ?? '', p.cost?.areaMm2 ?? '', p.cost?.arrays ?? '',
-    p.error ?? '', ...r.fronts.map((f) => (p.pareto.includes(f) ? 1 : 0)), p.message ?? '',
+    p.index,
+    ...keys.map((k) => String(p.values[k])),
+    p.status,
+    p.cost?.energyPerTokenJ ?? '',
+    p.cost?.latencyPerTokenS ?? '',
+    p.cost?.areaMm2 ?? '',
+    p.cost?.arrays ?? '',
+    p.error ?? '',
+    ...r.fronts.map((f) => (p.pareto.includes(f) ? 1 : 0)),
+    p.message ?? '',
   ]);
   return `${[head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
 }
@@ -69,41 +109,18 @@ export function writeSweepReport(report: SweepReport, flags: OutputFlags): void 
 }
 
 /**
- * A checkpoint's bytes in shared memory: every sweep request carries the files, and a shared
- * buffer is handed to each worker as is, where a plain one would be copied once per request.
- */
-function readShared(file: string): Uint8Array {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new InputError(`${file}: cannot read the checkpoint (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
-  shared.set(bytes);
-  return shared;
-}
-
-/**
  * Config text plus every file the engine reads for it (the checkpoint only when the functional
  * simulation runs), for workers that cannot read files.
  */
-function loadBase(file: string, withCheckpoint: boolean): { text: string; name: string; files: Record<string, string | Uint8Array> } {
+async function loadBase(
+  file: string,
+  withCheckpoint: boolean,
+): Promise<{ text: string; name: string; files: ReferencedFiles }> {
   const text = readConfigText(file);
-  const read = fileReaderFor(file);
-  const files: Record<string, string | Uint8Array> = {};
-  const analysis = analyzeConfig(text, {
-    readFile: (p) => {
-      const content = read(p);
-      if (content !== undefined) files[p] = content;
-      return content;
-    },
-  });
-  for (const d of analysis.diagnostics) if (d.severity === 'error') process.stderr.write(`${formatDiagnostic(file, d)}\n`);
-  if (hasErrors(analysis.diagnostics)) throw new InputError(`${file}: the base config has errors; fix them before sweeping`);
-  const checkpoint = analysis.config?.functional?.checkpoint;
-  if (withCheckpoint && checkpoint !== undefined) files[checkpoint] = readShared(resolve(dirname(file), checkpoint));
-  return { text, name: analysis.config?.name ?? basename(file), files };
+  const loaded = await loadDesign(text, fileReaderFor(file), { withCheckpoint });
+  if (reportDiagnostics(file, loaded))
+    throw new InputError(`${file}: the base config has errors; fix them before sweeping`);
+  return { text, name: loaded.config?.name ?? basename(file), files: loaded.files };
 }
 
 function progressLine(done: number, total: number, workers: number, startMs: number): string {
@@ -139,49 +156,70 @@ async function runOnPool(o: SweepRunInput): Promise<SweepPointResult[] | null> {
 
 function positiveInteger(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${flag} takes a whole number ≥ 1, not \`${text}\``);
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`${flag} takes a whole number ≥ 1, not \`${text}\``);
   return Number(text);
 }
 
 export const sweepCommand: CliCommand = {
   name: 'sweep',
-  usage: 'aimc sweep FILE --vary KEY=VALUES... [--samples N] [--seed S] [--shard i/n|auto] [--error] [--workers N] [--json | --csv] [--out FILE]',
+  usage:
+    'aimc sweep FILE --vary KEY=VALUES... [--samples N] [--seed S] [--shard i/n|auto] [--error] [--workers N] [--json | --csv] [--out FILE]',
   summary: 'Design-space sweep (grid or random) with Pareto fronts; shardable for array jobs',
   async run(args) {
     const { values, positionals } = parseArgs({
-      args, allowPositionals: true, strict: true,
+      args,
+      allowPositionals: true,
+      strict: true,
       options: {
-        vary: { type: 'string', multiple: true }, samples: { type: 'string' }, seed: { type: 'string' },
-        shard: { type: 'string' }, error: { type: 'boolean' }, workers: { type: 'string' },
-        json: { type: 'boolean' }, csv: { type: 'boolean' }, out: { type: 'string' },
+        vary: { type: 'string', multiple: true },
+        samples: { type: 'string' },
+        seed: { type: 'string' },
+        shard: { type: 'string' },
+        error: { type: 'boolean' },
+        workers: { type: 'string' },
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        out: { type: 'string' },
       },
     });
     if (positionals.length !== 1) throw new UsageError('sweep takes exactly one base config file');
     checkOutputFlags(values);
     const samples = positiveInteger('--samples', values.samples);
     const workers = positiveInteger('--workers', values.workers) ?? defaultPoolSize();
-    if (values.seed !== undefined && !/^\d+$/.test(values.seed)) throw new UsageError(`--seed takes a whole number ≥ 0, not \`${values.seed}\``);
+    if (values.seed !== undefined && !/^\d+$/.test(values.seed))
+      throw new UsageError(`--seed takes a whole number ≥ 0, not \`${values.seed}\``);
     let plan;
     let shard: Shard | null = null;
     try {
-      plan = planSweep(parseVaries(values.vary ?? []), { samples, seed: values.seed === undefined ? undefined : Number(values.seed) });
+      plan = planSweep(parseVaries(values.vary ?? []), {
+        samples,
+        seed: values.seed === undefined ? undefined : Number(values.seed),
+      });
       if (values.shard !== undefined) shard = parseShard(values.shard, process.env);
     } catch (e) {
       if (e instanceof SweepSpecError) throw new UsageError(e.message);
       throw e;
     }
     const file = positionals[0];
-    const base = loadBase(file, values.error === true);
+    const base = await loadBase(file, values.error === true);
     const points = shardPoints(plan.pointCount, shard).map((index) => ({ index, values: plan.valuesAt(index) }));
     const results = await runOnPool({ base, axes: plan.axes, points, withError: values.error === true, workers });
     if (!results) {
       process.stderr.write('aimc sweep: interrupted; nothing written\n');
       return EXIT_INTERRUPTED;
     }
-    const report = buildReport(sweepIdentity(plan, { name: base.name, configText: base.text }, values.error ? FUNCTIONAL_ERROR_METRIC : null), shard, results);
+    const report = buildReport(
+      sweepIdentity(plan, { name: base.name, configText: base.text }, values.error ? FUNCTIONAL_ERROR_METRIC : null),
+      shard,
+      results,
+    );
     writeSweepReport(report, values);
     const bad = results.filter((p) => p.status !== 'ok');
-    if (bad.length) process.stderr.write(`aimc sweep: ${bad.length} of ${results.length} points did not simulate (status invalid or failed); first: point ${bad[0].index}: ${bad[0].message ?? ''}\n`);
+    if (bad.length)
+      process.stderr.write(
+        `aimc sweep: ${bad.length} of ${results.length} points did not simulate (status invalid or failed); first: point ${bad[0].index}: ${bad[0].message ?? ''}\n`,
+      );
     return EXIT_OK;
   },
 };

@@ -10,7 +10,8 @@
  */
 import type { ModelShape } from '../../shared/modelShape';
 import type { Workload } from '../workload/operations';
-import { GPUS, type GpuId } from './gpus';
+import { GPUS } from './gpus';
+import type { GpuId } from '../../shared/gpuIds';
 
 export interface GpuEstimate {
   readonly id: GpuId;
@@ -25,9 +26,14 @@ export interface GpuEstimate {
   readonly source: string;
 }
 
-export const GPU_METHOD = 'Roofline on datasheet peak FP16 tensor FLOP/s and memory bandwidth (FP16 weights and KV cache, read once per step); energy = board power × time.';
+export const GPU_METHOD =
+  'Roofline on datasheet peak FP16 tensor FLOP/s and memory bandwidth (FP16 weights and KV cache, read once per step); energy = board power × time.';
 
-export function workloadTraffic(shape: ModelShape, w: Workload, parameters: number): { flops: number; bytes: number; memoryBytes: number } {
+export function workloadTraffic(
+  shape: ModelShape,
+  w: Workload,
+  parameters: number,
+): { flops: number; bytes: number; memoryBytes: number } {
   let flops = 0;
   let kvReadBytes = 0;
   let kvWriteBytes = 0;
@@ -37,7 +43,10 @@ export function workloadTraffic(shape: ModelShape, w: Workload, parameters: numb
       flops += 4 * op.heads * op.attendedKeys * op.headDim;
       // Decode reads the whole window for its one query; prefill tiles attention (FlashAttention)
       // so each layer's K and V are read about once.
-      kvReadBytes += w.mode === 'decode' ? 2 * op.kvHeads * op.attendedKeys * op.headDim * 2 : 2 * op.kvHeads * op.kvWrites * op.headDim * 2;
+      kvReadBytes +=
+        w.mode === 'decode'
+          ? 2 * op.kvHeads * op.attendedKeys * op.headDim * 2
+          : 2 * op.kvHeads * op.kvWrites * op.headDim * 2;
       kvWriteBytes += 2 * op.kvHeads * op.headDim * op.kvWrites * 2;
     }
   }
@@ -56,9 +65,15 @@ export function estimateGpu(id: GpuId, shape: ModelShape, w: Workload, parameter
   const energyJ = gpu.boardPowerW * devices * latencyS;
   const perSequenceTokens = w.mode === 'decode' ? 1 : w.tokensPerStep / w.batch;
   return {
-    id, name: gpu.name, devices, bound: memoryS >= computeS ? 'memory' : 'compute',
+    id,
+    name: gpu.name,
+    devices,
+    bound: memoryS >= computeS ? 'memory' : 'compute',
     perStep: { energyJ, latencyS },
     perToken: { energyJ: energyJ / w.tokensPerStep, latencyS: latencyS / perSequenceTokens },
-    flopsPerStep: t.flops, bytesPerStep: t.bytes, method: GPU_METHOD, source: gpu.source,
+    flopsPerStep: t.flops,
+    bytesPerStep: t.bytes,
+    method: GPU_METHOD,
+    source: gpu.source,
   };
 }

@@ -45,7 +45,10 @@ export function parseConfigDocument(text: string): ConfigDocument {
     }
     return { line: low, character: clamped - lineStarts[low] };
   };
-  const rangeOf = (start: number, end: number): Range => ({ start: positionAt(start), end: positionAt(Math.max(start, end)) });
+  const rangeOf = (start: number, end: number): Range => ({
+    start: positionAt(start),
+    end: positionAt(Math.max(start, end)),
+  });
   const wholeFirstLine = (): Range => {
     const nl = text.indexOf('\n');
     return rangeOf(0, nl < 0 ? text.length : nl);
@@ -62,7 +65,9 @@ export function parseConfigDocument(text: string): ConfigDocument {
     });
   }
 
-  const walk = (path: JsonPath): { node: Node | undefined; pair: Pair<Node, Node | null> | undefined; depth: number } => {
+  const walk = (
+    path: JsonPath,
+  ): { node: Node | undefined; pair: Pair<Node, Node | null> | undefined; depth: number } => {
     let node: unknown = doc.contents;
     let pair: Pair<Node, Node | null> | undefined;
     let depth = 0;
@@ -113,15 +118,31 @@ export function parseConfigDocument(text: string): ConfigDocument {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
       syntaxDiagnostics.push({
-        range: wholeFirstLine(), severity: 'error', code: 'syntax',
+        range: wholeFirstLine(),
+        severity: 'error',
+        code: 'syntax',
         message: `YAML: ${(e as Error).message}`,
       });
     }
   }
 
   return {
-    text, format: /^\s*\{/.test(text) ? 'json' : 'yaml', doc, value, syntaxDiagnostics, positionAt, rangeOf, valueRange, keyRange,
-    nodeAt: (path) => { const w = walk(path); return w.depth === path.length ? w.node : undefined; },
-    pairAt: (path) => { const w = walk(path); return w.depth === path.length ? w.pair : undefined; },
+    text,
+    format: /^\s*\{/.test(text) ? 'json' : 'yaml',
+    doc,
+    value,
+    syntaxDiagnostics,
+    positionAt,
+    rangeOf,
+    valueRange,
+    keyRange,
+    nodeAt: (path) => {
+      const w = walk(path);
+      return w.depth === path.length ? w.node : undefined;
+    },
+    pairAt: (path) => {
+      const w = walk(path);
+      return w.depth === path.length ? w.pair : undefined;
+    },
   };
 }

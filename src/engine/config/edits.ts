@@ -13,7 +13,11 @@ type Value = string | number | boolean | { readonly [key: string]: Value };
 const YAML_SPECIAL = /^(?:true|false|yes|no|on|off|y|n|null|~)$/i;
 
 /** A scalar as YAML or JSON source; `quote` forces the quoting of the scalar it replaces. */
-export function scalarSource(value: string | number | boolean, format: 'yaml' | 'json', quote?: 'double' | 'single' | 'plain'): string {
+export function scalarSource(
+  value: string | number | boolean,
+  format: 'yaml' | 'json',
+  quote?: 'double' | 'single' | 'plain',
+): string {
   if (typeof value !== 'string') return String(value);
   if (quote === 'single') return `'${value.replace(/'/g, "''")}'`;
   if (quote === 'double' || format === 'json') return JSON.stringify(value);
@@ -36,7 +40,10 @@ function inlineSource(value: Value, format: 'yaml' | 'json'): string {
 function blockEntry(key: string, value: Value, indent: number): string {
   const pad = ' '.repeat(indent);
   if (typeof value !== 'object') return `${pad}${scalarSource(key, 'yaml')}: ${scalarSource(value, 'yaml')}`;
-  return [`${pad}${scalarSource(key, 'yaml')}:`, ...Object.entries(value).map(([k, v]) => blockEntry(k, v, indent + 2))].join('\n');
+  return [
+    `${pad}${scalarSource(key, 'yaml')}:`,
+    ...Object.entries(value).map(([k, v]) => blockEntry(k, v, indent + 2)),
+  ].join('\n');
 }
 
 /** Replaces the scalar at `path`, keeping its quoting. */
@@ -48,7 +55,10 @@ export function replaceScalarEdit(cfg: ConfigDocument, path: JsonPath, value: st
 /** Renames the key of `path` (a map key), keeping its quoting. */
 export function renameKeyEdit(cfg: ConfigDocument, path: JsonPath, newKey: string): TextEdit {
   const pair = cfg.pairAt(path);
-  return { range: cfg.keyRange(path), newText: scalarSource(newKey, cfg.format, quoteOf(pair?.key as Node | undefined)) };
+  return {
+    range: cfg.keyRange(path),
+    newText: scalarSource(newKey, cfg.format, quoteOf(pair?.key as Node | undefined)),
+  };
 }
 
 export function fix(title: string, ...edits: TextEdit[]): Fix {
@@ -71,7 +81,13 @@ function contentEnd(text: string, start: number, end: number): number {
  * written out whole. `first` puts the key before the others (for `version`), else it goes last.
  * Returns undefined when there is no map at `mapPath` to add to.
  */
-export function insertKeyEdit(cfg: ConfigDocument, mapPath: JsonPath, key: string, value: Value, first = false): TextEdit | undefined {
+export function insertKeyEdit(
+  cfg: ConfigDocument,
+  mapPath: JsonPath,
+  key: string,
+  value: Value,
+  first = false,
+): TextEdit | undefined {
   const node = mapPath.length === 0 ? (cfg.doc.contents as Node | null) : cfg.nodeAt(mapPath);
   if (!isMap(node) || !node.range) return undefined;
   const map = node as YAMLMap<Node, Node | null>;
@@ -112,7 +128,11 @@ export function insertKeyEdit(cfg: ConfigDocument, mapPath: JsonPath, key: strin
  * Sets the value at `path`: replaces it when present, else adds it to the deepest map that exists,
  * creating the missing sections on the way (`adc: { bits: 10 }`).
  */
-export function setValueEdit(cfg: ConfigDocument, path: JsonPath, value: string | number | boolean): TextEdit | undefined {
+export function setValueEdit(
+  cfg: ConfigDocument,
+  path: JsonPath,
+  value: string | number | boolean,
+): TextEdit | undefined {
   if (cfg.nodeAt(path) !== undefined && isScalar(cfg.nodeAt(path))) return replaceScalarEdit(cfg, path, value);
   for (let depth = path.length - 1; depth >= 0; depth--) {
     const parent = path.slice(0, depth);
@@ -138,7 +158,8 @@ export function removeItemEdit(cfg: ConfigDocument, seqPath: JsonPath, index: nu
   if (seq.flow) {
     const prev = index > 0 ? items[index - 1]?.range : undefined;
     // `[a, b, c]` loses `, b`; the first item loses `a, ` up to the next item.
-    if (prev) return { range: cfg.rangeOf(contentEnd(text, 0, prev[1]), contentEnd(text, 0, item.range[1])), newText: '' };
+    if (prev)
+      return { range: cfg.rangeOf(contentEnd(text, 0, prev[1]), contentEnd(text, 0, item.range[1])), newText: '' };
     const next = items[index + 1]?.range;
     return { range: cfg.rangeOf(item.range[0], next ? next[0] : contentEnd(text, 0, item.range[1])), newText: '' };
   }

@@ -26,7 +26,12 @@ function typeOf(s: Json): string {
 }
 
 function rangeOf(s: Json): string {
-  const lo = s.minimum !== undefined ? `≥ ${String(s.minimum)}` : s.exclusiveMinimum !== undefined ? `> ${String(s.exclusiveMinimum)}` : '';
+  const lo =
+    s.minimum !== undefined
+      ? `≥ ${String(s.minimum)}`
+      : s.exclusiveMinimum !== undefined
+        ? `> ${String(s.exclusiveMinimum)}`
+        : '';
   const hi = s.maximum !== undefined ? `≤ ${String(s.maximum)}` : '';
   return [lo, hi].filter(Boolean).join(', ');
 }
@@ -36,7 +41,16 @@ const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function walk(s: Json, path: string, rows: Row[]): void {
   const props = s.properties as Record<string, Json> | undefined;
   if (s.type === 'object' && props) {
-    if (path) rows.push({ key: path, type: 'section', unit: '', default: '', range: '', description: String(s.description ?? ''), source: '' });
+    if (path)
+      rows.push({
+        key: path,
+        type: 'section',
+        unit: '',
+        default: '',
+        range: '',
+        description: String(s.description ?? ''),
+        source: '',
+      });
     for (const [k, v] of Object.entries(props)) {
       if (k === '$schema' || (path === '' && k === 'components')) continue;
       walk(v, path ? `${path}.${k}` : k, rows);
@@ -44,13 +58,26 @@ function walk(s: Json, path: string, rows: Row[]): void {
     return;
   }
   if (s.type === 'array' && (s.items as Json | undefined)?.type === 'object') {
-    rows.push({ key: `${path}[]`, type: 'list of sections', unit: '', default: '', range: '', description: String(s.description ?? ''), source: '' });
+    rows.push({
+      key: `${path}[]`,
+      type: 'list of sections',
+      unit: '',
+      default: '',
+      range: '',
+      description: String(s.description ?? ''),
+      source: '',
+    });
     walk(s.items as Json, `${path}[]`, rows);
     return;
   }
   rows.push({
-    key: path, type: typeOf(s), unit: String(s.unit ?? ''), default: s.default !== undefined ? `\`${JSON.stringify(s.default)}\`` : '',
-    range: rangeOf(s), description: String(s.description ?? ''), source: String(s.source ?? ''),
+    key: path,
+    type: typeOf(s),
+    unit: String(s.unit ?? ''),
+    default: s.default !== undefined ? `\`${JSON.stringify(s.default)}\`` : '',
+    range: rangeOf(s),
+    description: String(s.description ?? ''),
+    source: String(s.source ?? ''),
   });
 }
 
@@ -65,7 +92,10 @@ export function configReferenceMarkdown(): string {
     '',
     '| key | type | unit | default | range | description | source of the default |',
     '|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| \`${r.key}\` | ${cell(r.type)} | ${cell(r.unit)} | ${cell(r.default)} | ${cell(r.range)} | ${cell(r.description)} | ${cell(r.source)} |`),
+    ...rows.map(
+      (r) =>
+        `| \`${r.key}\` | ${cell(r.type)} | ${cell(r.unit)} | ${cell(r.default)} | ${cell(r.range)} | ${cell(r.description)} | ${cell(r.source)} |`,
+    ),
     '',
     '## `components`: component parameters',
     '',
@@ -75,9 +105,18 @@ export function configReferenceMarkdown(): string {
   ];
   for (const id of COMPONENT_IDS) {
     const c = COMPONENT_LIBRARY[id];
-    out.push(`### \`${id}\`: ${c.name}`, '', c.description, '', '| parameter | unit | default | description | source |', '|---|---|---|---|---|');
+    out.push(
+      `### \`${id}\`: ${c.name}`,
+      '',
+      c.description,
+      '',
+      '| parameter | unit | default | description | source |',
+      '|---|---|---|---|---|',
+    );
     for (const [name, p] of Object.entries(c.parameters)) {
-      out.push(`| \`${name}\` | ${cell(p.unit)} | ${p.default === null ? 'derived' : `\`${String(Number(p.default.toPrecision(6)))}\``} | ${cell(p.description)} | ${cell(p.source)} |`);
+      out.push(
+        `| \`${name}\` | ${cell(p.unit)} | ${p.default === null ? 'derived' : `\`${String(Number(p.default.toPrecision(6)))}\``} | ${cell(p.description)} | ${cell(p.source)} |`,
+      );
     }
     out.push('');
   }

@@ -2,7 +2,7 @@
  * Applies defaults and per-layer overrides to a schema-valid config, giving the settings every
  * later stage (workload, mapping, cost) reads. Defaults here are the ones documented in schema.ts.
  */
-import type { GpuId } from '../baselines/gpus';
+import { DEFAULT_BASELINES, type GpuId } from '../../shared/gpuIds';
 import { resolveComponentParameters, type ComponentParameters } from '../components/index';
 import type { ModelShape } from '../../shared/modelShape';
 import type { WorkloadSettings } from '../workload/build';
@@ -78,8 +78,17 @@ export function mergeWeights(base: ResolvedWeights, w: WeightsConfig | undefined
 }
 
 export const DEFAULT_WEIGHTS: ResolvedWeights = {
-  implementation: 'analog', device: 'pcm', rows: 512, cols: 512, bitsPerCell: 4, weightBits: 8, mapping: 'differential',
-  dacBits: 8, bitSerial: false, adcBits: 8, columnsPerAdc: 8,
+  implementation: 'analog',
+  device: 'pcm',
+  rows: 512,
+  cols: 512,
+  bitsPerCell: 4,
+  weightBits: 8,
+  mapping: 'differential',
+  dacBits: 8,
+  bitSerial: false,
+  adcBits: 8,
+  columnsPerAdc: 8,
 };
 
 /** Layer indices named by a selector list; negative indices count from the end. Out-of-range entries are dropped. */
@@ -114,7 +123,9 @@ export function expandMatrices(selectors: readonly MatrixSelector[]): Set<Matrix
 export function resolveDesign(config: AimcConfig, shape: ModelShape): ResolvedDesign {
   const weights = mergeWeights(DEFAULT_WEIGHTS, config.weights);
   const a = config.attention ?? {};
-  const components = resolveComponentParameters(config.components as Record<string, Record<string, number>> | undefined);
+  const components = resolveComponentParameters(
+    config.components as Record<string, Record<string, number>> | undefined,
+  );
   const window = a.window ?? shape.slidingWindow ?? shape.context;
   const attention: ResolvedAttention = {
     implementation: a.implementation ?? 'gain-cell',
@@ -130,7 +141,8 @@ export function resolveDesign(config: AimcConfig, shape: ModelShape): ResolvedDe
   const w = config.workload ?? {};
   const mode = w.mode ?? 'decode';
   const generateTokens = w.generate_tokens ?? 1;
-  const contextTokens = w.context_tokens ?? (mode === 'decode' ? Math.max(1, shape.context - generateTokens) : shape.context);
+  const contextTokens =
+    w.context_tokens ?? (mode === 'decode' ? Math.max(1, shape.context - generateTokens) : shape.context);
   const workload: WorkloadSettings = { mode, batch: w.batch ?? 1, contextTokens, generateTokens, window };
 
   const compiled = (config.layers ?? []).map((o) => ({
@@ -156,7 +168,7 @@ export function resolveDesign(config: AimcConfig, shape: ModelShape): ResolvedDe
     arraysPerChip: config.chip?.arrays_per_chip ?? null,
     chipBudget: config.chip?.chips ?? null,
     components,
-    baselines: config.baselines ?? ['h100'],
+    baselines: config.baselines ?? [...DEFAULT_BASELINES],
     weightsFor(layer, matrix) {
       let out = weights;
       for (const o of compiled) {

@@ -50,13 +50,20 @@ function describeValue(v: unknown): string {
 
 function typeName(t: unknown): string {
   switch (t) {
-    case 'integer': return 'a whole number';
-    case 'number': return 'a number';
-    case 'string': return 'text';
-    case 'boolean': return 'true or false';
-    case 'object': return 'a section of keys';
-    case 'array': return 'a list';
-    default: return String(t);
+    case 'integer':
+      return 'a whole number';
+    case 'number':
+      return 'a number';
+    case 'string':
+      return 'text';
+    case 'boolean':
+      return 'true or false';
+    case 'object':
+      return 'a section of keys';
+    case 'array':
+      return 'a list';
+    default:
+      return String(t);
   }
 }
 
@@ -86,7 +93,11 @@ function topLevelRange(cfg: ConfigDocument): Range {
  * Only when the section is not written yet and the value is a scalar; otherwise renaming or
  * moving by hand is clearer than an edit that merges maps.
  */
-function nestedKeyRepair(cfg: ConfigDocument, keyPath: JsonPath, siblings: Record<string, Record<string, unknown>>): { section: string; child: string; fix: Fix } | undefined {
+function nestedKeyRepair(
+  cfg: ConfigDocument,
+  keyPath: JsonPath,
+  siblings: Record<string, Record<string, unknown>>,
+): { section: string; child: string; fix: Fix } | undefined {
   const key = String(keyPath[keyPath.length - 1]);
   for (const [section, s] of Object.entries(siblings)) {
     if (s.type !== 'object' || !key.startsWith(`${section}_`)) continue;
@@ -94,21 +105,43 @@ function nestedKeyRepair(cfg: ConfigDocument, keyPath: JsonPath, siblings: Recor
     const pair = cfg.pairAt(keyPath);
     const keyNode = pair?.key as { range?: [number, number, number] } | undefined;
     const value = pair?.value as ({ range?: [number, number, number] } & object) | null | undefined;
-    if (!child || !keyNode?.range || !value?.range || !isScalar(value) || cfg.nodeAt([...keyPath.slice(0, -1), section]) !== undefined) continue;
+    if (
+      !child ||
+      !keyNode?.range ||
+      !value?.range ||
+      !isScalar(value) ||
+      cfg.nodeAt([...keyPath.slice(0, -1), section]) !== undefined
+    )
+      continue;
     const valueText = cfg.text.slice(value.range[0], value.range[1]);
     const q = (k: string) => scalarSource(k, cfg.format);
     return {
-      section, child,
-      fix: fix(`Write as \`${section}: { ${child}: ${valueText} }\``, { range: cfg.rangeOf(keyNode.range[0], value.range[1]), newText: `${q(section)}: { ${q(child)}: ${valueText} }` }),
+      section,
+      child,
+      fix: fix(`Write as \`${section}: { ${child}: ${valueText} }\``, {
+        range: cfg.rangeOf(keyNode.range[0], value.range[1]),
+        newText: `${q(section)}: { ${q(child)}: ${valueText} }`,
+      }),
     };
   }
   return undefined;
 }
 
 /** A repair for a value of the wrong type whose meaning is still clear (`"8"` for 8, `h100` for `[h100]`). */
-function typeRepair(cfg: ConfigDocument, path: JsonPath, expected: string, data: unknown, schema: Record<string, unknown>): Fix | undefined {
+function typeRepair(
+  cfg: ConfigDocument,
+  path: JsonPath,
+  expected: string,
+  data: unknown,
+  schema: Record<string, unknown>,
+): Fix | undefined {
   const where = formatPath(path);
-  if ((expected === 'integer' || expected === 'number') && typeof data === 'string' && data.trim() !== '' && Number.isFinite(Number(data))) {
+  if (
+    (expected === 'integer' || expected === 'number') &&
+    typeof data === 'string' &&
+    data.trim() !== '' &&
+    Number.isFinite(Number(data))
+  ) {
     const n = Number(data);
     if (expected === 'integer' && !Number.isInteger(n)) return undefined;
     return replaceValue(cfg, path, `Write ${n} as a number`, n);
@@ -117,7 +150,12 @@ function typeRepair(cfg: ConfigDocument, path: JsonPath, expected: string, data:
     return replaceValue(cfg, path, `Round to ${Math.round(data)}`, Math.round(data));
   }
   if (expected === 'boolean' && typeof data === 'string' && /^(true|false)$/i.test(data.trim())) {
-    return replaceValue(cfg, path, `Write ${data.trim().toLowerCase()} without quotes`, data.trim().toLowerCase() === 'true');
+    return replaceValue(
+      cfg,
+      path,
+      `Write ${data.trim().toLowerCase()} without quotes`,
+      data.trim().toLowerCase() === 'true',
+    );
   }
   if (expected === 'array' && (typeof data === 'string' || typeof data === 'number') && schema.items) {
     const item = typeof data === 'string' ? (cfg.format === 'json' ? JSON.stringify(data) : data) : String(data);
@@ -161,37 +199,74 @@ function toDiagnostic(cfg: ConfigDocument, e: ErrorObject): Diagnostic | undefin
       const keyPath = [...path, key];
       const range = cfg.keyRange(keyPath);
       const inWhat = path.length ? ` in \`${where}\`` : '';
-      const nested = nestedKeyRepair(cfg, keyPath, (schema.properties ?? {}) as Record<string, Record<string, unknown>>);
+      const nested = nestedKeyRepair(
+        cfg,
+        keyPath,
+        (schema.properties ?? {}) as Record<string, Record<string, unknown>>,
+      );
       if (nested) {
-        return err(range, 'unknown-key', `Unknown key \`${key}\`${inWhat}. Did you mean \`${nested.section}.${nested.child}\`?`, nested.fix);
+        return err(
+          range,
+          'unknown-key',
+          `Unknown key \`${key}\`${inWhat}. Did you mean \`${nested.section}.${nested.child}\`?`,
+          nested.fix,
+        );
       }
       // A key already written is no rename target: the rename would repeat it.
-      const suggestion = closestMatch(key, allowed.filter((k) => cfg.nodeAt([...path, k]) === undefined));
+      const suggestion = closestMatch(
+        key,
+        allowed.filter((k) => cfg.nodeAt([...path, k]) === undefined),
+      );
       if (suggestion) {
-        return err(range, 'unknown-key', `Unknown key \`${key}\`${inWhat}. Did you mean \`${suggestion}\`?`,
-          fix(`Rename to \`${suggestion}\``, renameKeyEdit(cfg, keyPath, suggestion)));
+        return err(
+          range,
+          'unknown-key',
+          `Unknown key \`${key}\`${inWhat}. Did you mean \`${suggestion}\`?`,
+          fix(`Rename to \`${suggestion}\``, renameKeyEdit(cfg, keyPath, suggestion)),
+        );
       }
       return err(range, 'unknown-key', `Unknown key \`${key}\`${inWhat}. Allowed keys: ${allowed.join(', ')}.`);
     }
     case 'required': {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
       const range = path.length ? cfg.keyRange(path) : topLevelRange(cfg);
-      const hint = missing === 'model'
-        ? ' Add a `model` section with a `preset` (e.g. `preset: gpt2`), a `shape` or a `huggingface` path.'
-        : missing === 'version' ? ' Add `version: 1` at the top of the file.' : '';
+      const hint =
+        missing === 'model'
+          ? ' Add a `model` section with a `preset` (e.g. `preset: gpt2`), a `shape` or a `huggingface` path.'
+          : missing === 'version'
+            ? ' Add `version: 1` at the top of the file.'
+            : '';
       const propertySchema = ((schema.properties ?? {}) as Record<string, Record<string, unknown>>)[missing] ?? {};
       // Only what has an obvious value is added: the two required sections, and keys with a default.
-      const value = missing === 'version' ? 1 : missing === 'model' && path.length === 0 ? { preset: 'gpt2' }
-        : typeof propertySchema.default === 'string' || typeof propertySchema.default === 'number' ? propertySchema.default : undefined;
+      const value =
+        missing === 'version'
+          ? 1
+          : missing === 'model' && path.length === 0
+            ? { preset: 'gpt2' }
+            : typeof propertySchema.default === 'string' || typeof propertySchema.default === 'number'
+              ? propertySchema.default
+              : undefined;
       const edit = value === undefined ? undefined : insertKeyEdit(cfg, path, missing, value, missing === 'version');
-      const title = missing === 'model' ? 'Add a `model` section (preset gpt2)' : `Add \`${missing}: ${String(value)}\``;
-      return err(range, 'missing-key', `Missing required key \`${missing}\`${path.length ? ` in \`${where}\`` : ''}.${hint}`, edit ? fix(title, edit) : undefined);
+      const title =
+        missing === 'model' ? 'Add a `model` section (preset gpt2)' : `Add \`${missing}: ${String(value)}\``;
+      return err(
+        range,
+        'missing-key',
+        `Missing required key \`${missing}\`${path.length ? ` in \`${where}\`` : ''}.${hint}`,
+        edit ? fix(title, edit) : undefined,
+      );
     }
     case 'type': {
       const expected = (e.params as { type: string }).type;
       // An empty value (`weights:` with nothing under it) has no text of its own to underline.
-      const range = e.data === null && typeof path[path.length - 1] === 'string' ? cfg.keyRange(path) : cfg.valueRange(path);
-      return err(range, 'wrong-type', `\`${where}\` must be ${typeName(expected)}; got ${describeValue(e.data)}.`, typeRepair(cfg, path, expected, e.data, schema));
+      const range =
+        e.data === null && typeof path[path.length - 1] === 'string' ? cfg.keyRange(path) : cfg.valueRange(path);
+      return err(
+        range,
+        'wrong-type',
+        `\`${where}\` must be ${typeName(expected)}; got ${describeValue(e.data)}.`,
+        typeRepair(cfg, path, expected, e.data, schema),
+      );
     }
     case 'minimum':
     case 'exclusiveMinimum':
@@ -200,10 +275,11 @@ function toDiagnostic(cfg: ConfigDocument, e: ErrorObject): Diagnostic | undefin
       const limit = (e.params as { limit: number }).limit;
       const isMin = e.keyword.endsWith('inimum');
       const exclusive = e.keyword.startsWith('exclusive');
-      const bound = isMin ? (exclusive ? 'greater than' : 'at least') : (exclusive ? 'less than' : 'at most');
+      const bound = isMin ? (exclusive ? 'greater than' : 'at least') : exclusive ? 'less than' : 'at most';
       const clampTo = exclusive ? undefined : limit;
       const message = `\`${where}\` is ${withUnit(Number(e.data), unit)}; it must be ${bound} ${withUnit(limit, unit)}.`;
-      const clamp = clampTo !== undefined ? replaceValue(cfg, path, `Clamp to ${withUnit(clampTo, unit)}`, clampTo) : undefined;
+      const clamp =
+        clampTo !== undefined ? replaceValue(cfg, path, `Clamp to ${withUnit(clampTo, unit)}`, clampTo) : undefined;
       return err(cfg.valueRange(path), 'out-of-range', message, clamp);
     }
     case 'enum': {
@@ -216,21 +292,37 @@ function toDiagnostic(cfg: ConfigDocument, e: ErrorObject): Diagnostic | undefin
     }
     case 'const': {
       const allowed = (e.params as { allowedValue: string | number | boolean }).allowedValue;
-      return err(cfg.valueRange(path), 'wrong-value', `\`${where}\` must be ${String(allowed)}; got ${describeValue(e.data)}.`,
-        replaceValue(cfg, path, `Set to ${String(allowed)}`, allowed));
+      return err(
+        cfg.valueRange(path),
+        'wrong-value',
+        `\`${where}\` must be ${String(allowed)}; got ${describeValue(e.data)}.`,
+        replaceValue(cfg, path, `Set to ${String(allowed)}`, allowed),
+      );
     }
     case 'anyOf':
     case 'pattern':
-      return err(cfg.valueRange(path), 'wrong-value', `\`${where}\` is ${describeValue(e.data)}; it must be a layer index (negative counts from the end) or a range such as "2-9".`);
+      return err(
+        cfg.valueRange(path),
+        'wrong-value',
+        `\`${where}\` is ${describeValue(e.data)}; it must be a layer index (negative counts from the end) or a range such as "2-9".`,
+      );
     case 'minItems':
-      return err(cfg.valueRange(path), 'empty-list', `\`${where}\` must list at least ${String((e.params as { limit: number }).limit)} item(s).`);
+      return err(
+        cfg.valueRange(path),
+        'empty-list',
+        `\`${where}\` must list at least ${String((e.params as { limit: number }).limit)} item(s).`,
+      );
     case 'uniqueItems': {
       const { i, j } = e.params as { i: number; j: number };
       const [first, again] = [Math.min(i, j), Math.max(i, j)];
       const data = e.data as unknown[];
       const remove = removeItemEdit(cfg, path, again);
-      return err(cfg.valueRange([...path, again]), 'duplicate-item', `\`${where}\` lists ${describeValue(data[again])} twice (items ${first + 1} and ${again + 1}); remove one.`,
-        remove ? fix('Remove the repeated item', remove) : undefined);
+      return err(
+        cfg.valueRange([...path, again]),
+        'duplicate-item',
+        `\`${where}\` lists ${describeValue(data[again])} twice (items ${first + 1} and ${again + 1}); remove one.`,
+        remove ? fix('Remove the repeated item', remove) : undefined,
+      );
     }
     case 'minLength':
       return err(cfg.valueRange(path), 'empty-value', `\`${where}\` must not be empty.`);

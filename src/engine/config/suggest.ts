@@ -8,7 +8,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[m][n];
@@ -26,7 +27,8 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
     const cn = c.toLowerCase().replace(/[-\s]/g, '_');
     let score = editDistance(w, cn);
     if (score > Math.max(2, Math.ceil(Math.max(w.length, cn.length) / 3))) {
-      if ((w.includes(cn) || cn.includes(w)) && Math.min(w.length, cn.length) >= 3) score = Math.abs(w.length - cn.length) / 10 + 2;
+      if ((w.includes(cn) || cn.includes(w)) && Math.min(w.length, cn.length) >= 3)
+        score = Math.abs(w.length - cn.length) / 10 + 2;
       else continue;
     }
     if (score < bestScore) {

@@ -1,30 +1,17 @@
 /**
- * The analyzer reads the files a config names (a Hugging Face config.json) synchronously. Where
- * files can only be read asynchronously (the editor's file system, a browser), this reads each
- * file the analysis asks for, then analyzes again with it, until nothing new is asked for.
+ * The editor's validation: `analyzeDesign` over the files the editor reads, keeping the parse for
+ * the outline, CodeLens and hover requests that follow it.
  */
-import { analyzeConfig, type Analysis, type AnalyzeOptions } from '../config/analyze';
+import { analyzeDesign, type Analysis, type AnalyzeOptions } from '../analyze';
+import type { DesignFileReader } from '../design/files';
 import { remember } from './parsed';
 
-export type ReadFileAsync = (path: string) => Promise<string | undefined>;
-
-export async function analyzeWithFiles(text: string, readFile: ReadFileAsync, options: Omit<AnalyzeOptions, 'readFile'> = {}): Promise<Analysis> {
-  const files = new Map<string, string | undefined>();
-  for (;;) {
-    const wanted: string[] = [];
-    const analysis = analyzeConfig(text, {
-      ...options,
-      readFile: (p) => {
-        if (files.has(p)) return files.get(p);
-        wanted.push(p);
-        return undefined;
-      },
-    });
-    if (wanted.length === 0) {
-      // Outline, CodeLens and hover for this text come next; they reuse this parse.
-      remember(analysis.document);
-      return analysis;
-    }
-    for (const p of wanted) files.set(p, await readFile(p).catch(() => undefined));
-  }
+export async function analyzeWithFiles(
+  text: string,
+  reader: DesignFileReader,
+  options: AnalyzeOptions = {},
+): Promise<Analysis> {
+  const analysis = await analyzeDesign(text, reader, options);
+  remember(analysis.document);
+  return analysis;
 }

@@ -58,14 +58,21 @@ function indentOfLine(text: string, lineStart: number): number {
   return i - lineStart;
 }
 
-interface Bracket { readonly char: '{' | '['; readonly offset: number }
+interface Bracket {
+  readonly char: '{' | '[';
+  readonly offset: number;
+}
 
 /**
  * Open flow brackets before `end`, skipping comments and quoted strings. In YAML a bracket opens a
  * flow collection only where a value starts (`name: a [b` is plain text), so the same scan serves
  * both formats.
  */
-function openBrackets(text: string, end: number, json: boolean): { stack: Bracket[]; inComment: boolean; inString: boolean } {
+function openBrackets(
+  text: string,
+  end: number,
+  json: boolean,
+): { stack: Bracket[]; inComment: boolean; inString: boolean } {
   const stack: Bracket[] = [];
   let prev = '\n';
   for (let i = 0; i < end; i++) {
@@ -90,7 +97,11 @@ function openBrackets(text: string, end: number, json: boolean): { stack: Bracke
     if (c === '\n') {
       prev = '\n';
       // YAML ends an unclosed flow collection at a line indented no deeper than the line it opened on.
-      if (!json && stack.length > 0 && indentOfLine(text, i + 1) <= indentOfLine(text, text.lastIndexOf('\n', stack[0].offset) + 1)) {
+      if (
+        !json &&
+        stack.length > 0 &&
+        indentOfLine(text, i + 1) <= indentOfLine(text, text.lastIndexOf('\n', stack[0].offset) + 1)
+      ) {
         const next = text.slice(i + 1, text.indexOf('\n', i + 1) < 0 ? undefined : text.indexOf('\n', i + 1));
         if (next.trim() !== '' && !/^\s*[}\]]/.test(next)) stack.length = 0;
       }
@@ -105,7 +116,11 @@ function lastNonSpace(text: string, from: number): string {
   return '\n';
 }
 
-interface Found { readonly kind: 'key' | 'value'; readonly path: JsonPath; readonly siblings: readonly string[] }
+interface Found {
+  readonly kind: 'key' | 'value';
+  readonly path: JsonPath;
+  readonly siblings: readonly string[];
+}
 
 function findMarker(node: unknown, path: Array<string | number>): Found | undefined {
   if (isMap(node)) {
@@ -113,7 +128,9 @@ function findMarker(node: unknown, path: Array<string | number>): Found | undefi
       if (!isPair(item)) continue;
       const key = isScalar(item.key) ? String(item.key.value) : undefined;
       if (key?.includes(MARK)) {
-        const siblings = node.items.flatMap((p) => (isPair(p) && isScalar(p.key) && !String(p.key.value).includes(MARK) ? [String(p.key.value)] : []));
+        const siblings = node.items.flatMap((p) =>
+          isPair(p) && isScalar(p.key) && !String(p.key.value).includes(MARK) ? [String(p.key.value)] : [],
+        );
         return { kind: 'key', path: [...path], siblings };
       }
       if (key === undefined) continue;
@@ -172,7 +189,8 @@ export function cursorContext(text: string, offset: number): CursorContext | und
   }
 
   // `key:value` with no space is one plain scalar in YAML, so a value marker keeps its distance.
-  const marker = typing === 'value' ? `${text[replaceStart - 1] === ':' ? ' ' : ''}${MARK}` : colonFollows ? MARK : `${MARK}: null`;
+  const marker =
+    typing === 'value' ? `${text[replaceStart - 1] === ':' ? ' ' : ''}${MARK}` : colonFollows ? MARK : `${MARK}: null`;
   const patched = text.slice(0, replaceStart) + marker + text.slice(replaceEnd);
   const doc = parseDocument(patched, { uniqueKeys: false, strict: false, prettyErrors: false });
   const found = findMarker(doc.contents, []);
@@ -180,8 +198,15 @@ export function cursorContext(text: string, offset: number): CursorContext | und
 
   const range = { start: positionOf(text, replaceStart), end: positionOf(text, replaceEnd) };
   return {
-    kind: found.kind, path: found.path, existingKeys: found.siblings, range, prefix,
-    style: inner ? 'flow' : 'block', format, colonFollows, afterColon: text[replaceStart - 1] === ':',
+    kind: found.kind,
+    path: found.path,
+    existingKeys: found.siblings,
+    range,
+    prefix,
+    style: inner ? 'flow' : 'block',
+    format,
+    colonFollows,
+    afterColon: text[replaceStart - 1] === ':',
   };
 }
 

@@ -3,7 +3,8 @@
  * default, range, source) and from the libraries the schema names: components, model presets, GPUs.
  * Hover and completion show the same text.
  */
-import { GPUS, type GpuId } from '../baselines/gpus';
+import { GPUS } from '../baselines/gpus';
+import type { GpuId } from '../../shared/gpuIds';
 import { COMPONENT_LIBRARY, type ComponentId } from '../components/index';
 import type { JsonPath } from '../config/document';
 import { formatPath } from '../config/schemaCheck';
@@ -25,8 +26,18 @@ function plainValue(v: unknown): string {
 /** `1 to 16 bits`, `more than 0, at most 10 GHz`, `at least 0 s`. */
 export function validRange(s: JsonSchema): string | undefined {
   const unit = s.unit ? ` ${s.unit}` : '';
-  const low = s.exclusiveMinimum !== undefined ? `more than ${s.exclusiveMinimum}` : s.minimum !== undefined ? `at least ${s.minimum}` : undefined;
-  const high = s.exclusiveMaximum !== undefined ? `less than ${s.exclusiveMaximum}` : s.maximum !== undefined ? `at most ${s.maximum}` : undefined;
+  const low =
+    s.exclusiveMinimum !== undefined
+      ? `more than ${s.exclusiveMinimum}`
+      : s.minimum !== undefined
+        ? `at least ${s.minimum}`
+        : undefined;
+  const high =
+    s.exclusiveMaximum !== undefined
+      ? `less than ${s.exclusiveMaximum}`
+      : s.maximum !== undefined
+        ? `at most ${s.maximum}`
+        : undefined;
   if (s.minimum !== undefined && s.maximum !== undefined) return `${s.minimum} to ${s.maximum}${unit}`;
   if (low && high) return `${low}, ${high}${unit}`;
   if (low || high) return `${low ?? high}${unit}`;
@@ -35,9 +46,11 @@ export function validRange(s: JsonSchema): string | undefined {
 
 /** The default as written in a config, or how it is derived when it has no fixed value. */
 export function defaultText(path: JsonPath, s: JsonSchema): string | undefined {
-  if (s.default !== undefined) return `${plainValue(s.default)}${s.unit && typeof s.default === 'number' ? ` ${s.unit}` : ''}`;
+  if (s.default !== undefined)
+    return `${plainValue(s.default)}${s.unit && typeof s.default === 'number' ? ` ${s.unit}` : ''}`;
   const p = componentParameter(path);
-  if (p && COMPONENT_LIBRARY[p.id].parameters[p.name].default === null) return 'derived from the other settings (see above)';
+  if (p && COMPONENT_LIBRARY[p.id].parameters[p.name].default === null)
+    return 'derived from the other settings (see above)';
   return undefined;
 }
 
@@ -94,7 +107,8 @@ function presetDocumentation(name: ModelPresetName): { detail: string; documenta
   return {
     detail,
     documentation: [
-      `**${name}**: ${formatCount(p.publishedParameters)} parameters`, '',
+      `**${name}**: ${formatCount(p.publishedParameters)} parameters`,
+      '',
       `- ${s.layers} layers, d_model ${s.dModel}, ${heads}, head_dim ${s.headDim}`,
       `- FFN ${s.dFf} (${s.ffn}), vocabulary ${s.vocab}, context ${s.context} tokens${s.slidingWindow ? `, sliding window ${s.slidingWindow}` : ''}`,
       `- Source: ${p.source}`,
@@ -107,7 +121,8 @@ function gpuDocumentation(id: GpuId): { detail: string; documentation: string } 
   return {
     detail: g.name,
     documentation: [
-      `**${g.name}**`, '',
+      `**${g.name}**`,
+      '',
       `- ${formatEngineering(g.fp16Flops, 'FLOP/s')} dense FP16, ${formatEngineering(g.memoryBandwidthBytesPerS, 'B/s')} memory bandwidth`,
       `- ${formatEngineering(g.memoryBytes, 'B')} memory, ${g.boardPowerW} W board power`,
       `- Source: ${g.source}`,
@@ -116,10 +131,15 @@ function gpuDocumentation(id: GpuId): { detail: string; documentation: string } 
 }
 
 /** What a value means, where the schema or a library says: a preset, a GPU, an enum choice. */
-export function valueDocumentation(path: JsonPath, s: JsonSchema | undefined, value: unknown): { detail?: string; documentation?: string } {
+export function valueDocumentation(
+  path: JsonPath,
+  s: JsonSchema | undefined,
+  value: unknown,
+): { detail?: string; documentation?: string } {
   const key = path.filter((p) => typeof p === 'string');
   const last = key[key.length - 1];
-  if (last === 'preset' && typeof value === 'string' && value in MODEL_PRESETS) return presetDocumentation(value as ModelPresetName);
+  if (last === 'preset' && typeof value === 'string' && value in MODEL_PRESETS)
+    return presetDocumentation(value as ModelPresetName);
   if (last === 'baselines' && typeof value === 'string' && value in GPUS) return gpuDocumentation(value as GpuId);
   if (typeof value === 'string') {
     const sentence = enumValueSentence(s?.description, value);

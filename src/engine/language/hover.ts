@@ -20,7 +20,8 @@ interface Hit {
   readonly value?: unknown;
 }
 
-const inside = (r: readonly number[] | null | undefined, offset: number): r is readonly number[] => !!r && r[0] <= offset && offset <= r[1];
+const inside = (r: readonly number[] | null | undefined, offset: number): r is readonly number[] =>
+  !!r && r[0] <= offset && offset <= r[1];
 
 /** The key or scalar under `offset`, with its config path. */
 export function nodeAtOffset(node: unknown, offset: number, path: Array<string | number> = []): Hit | undefined {
@@ -28,7 +29,8 @@ export function nodeAtOffset(node: unknown, offset: number, path: Array<string |
     for (const item of node.items) {
       if (!isPair(item) || !isScalar(item.key)) continue;
       const keyPath = [...path, String(item.key.value)];
-      if (inside(item.key.range, offset)) return { path: keyPath, on: 'key', start: item.key.range![0], end: item.key.range![1] };
+      if (inside(item.key.range, offset))
+        return { path: keyPath, on: 'key', start: item.key.range![0], end: item.key.range![1] };
       const v = item.value as Node | null;
       if (v && inside(v.range, offset)) return nodeAtOffset(v, offset, keyPath);
     }
@@ -41,7 +43,8 @@ export function nodeAtOffset(node: unknown, offset: number, path: Array<string |
     }
     return undefined;
   }
-  if (isScalar(node) && node.range) return { path, on: 'value', start: node.range[0], end: node.range[1], value: node.value };
+  if (isScalar(node) && node.range)
+    return { path, on: 'value', start: node.range[0], end: node.range[1], value: node.value };
   return undefined;
 }
 

@@ -33,10 +33,14 @@ class TabStops {
 function scalarPlaceholder(s: JsonSchema, style: Style, stops: TabStops, example?: string | number): string {
   const values = allowedValues(s);
   if (values && values.length > 1) {
-    const ordered = s.default !== undefined ? [s.default as string | number | boolean, ...values.filter((v) => v !== s.default)] : values;
+    const ordered =
+      s.default !== undefined
+        ? [s.default as string | number | boolean, ...values.filter((v) => v !== s.default)]
+        : values;
     return `\${${stops.next()}|${ordered.map((v) => escapeChoice(typeof v === 'string' && style === 'json' ? JSON.stringify(v) : String(v))).join(',')}|}`;
   }
-  if (values && values.length === 1) return escapeSnippet(typeof values[0] === 'string' ? quoted(values[0], style) : String(values[0]));
+  if (values && values.length === 1)
+    return escapeSnippet(typeof values[0] === 'string' ? quoted(values[0], style) : String(values[0]));
   const value = s.default ?? example;
   if (s.type === 'string') {
     const inner = `\${${stops.next()}${value !== undefined ? `:${escapeSnippet(String(value))}` : ''}}`;
@@ -63,7 +67,12 @@ interface Entry {
 // Example values for keys a section requires but gives no default for: a GPT-2 shape.
 const gpt2 = MODEL_PRESETS.gpt2.shape;
 const EXAMPLES: Readonly<Record<string, string | number>> = {
-  layers: gpt2.layers, d_model: gpt2.dModel, heads: gpt2.heads, d_ff: gpt2.dFf, vocab: gpt2.vocab, context: gpt2.context,
+  layers: gpt2.layers,
+  d_model: gpt2.dModel,
+  heads: gpt2.heads,
+  d_ff: gpt2.dFf,
+  vocab: gpt2.vocab,
+  context: gpt2.context,
 };
 
 /** The entries a section snippet writes: required keys, keys with a default, and sections with either. */
@@ -84,13 +93,24 @@ function sectionEntries(s: JsonSchema, style: Style, stops: TabStops): Entry[] {
 function render(entries: readonly Entry[], style: Style, indent: number): string {
   const pad = '  '.repeat(indent);
   if (style === 'block') {
-    return entries.map((e) => (typeof e.value === 'string' ? `${pad}${e.key}: ${e.value}` : `${pad}${e.key}:\n${render(e.value, style, indent + 1)}`)).join('\n');
+    return entries
+      .map((e) =>
+        typeof e.value === 'string'
+          ? `${pad}${e.key}: ${e.value}`
+          : `${pad}${e.key}:\n${render(e.value, style, indent + 1)}`,
+      )
+      .join('\n');
   }
   if (style === 'flow') {
-    return entries.map((e) => `${e.key}: ${typeof e.value === 'string' ? e.value : `{ ${render(e.value, style, 0)} }`}`).join(', ');
+    return entries
+      .map((e) => `${e.key}: ${typeof e.value === 'string' ? e.value : `{ ${render(e.value, style, 0)} }`}`)
+      .join(', ');
   }
   return entries
-    .map((e) => `${pad}${JSON.stringify(e.key)}: ${typeof e.value === 'string' ? e.value : `{\n${render(e.value, style, indent + 1)}\n${pad}}`}`)
+    .map(
+      (e) =>
+        `${pad}${JSON.stringify(e.key)}: ${typeof e.value === 'string' ? e.value : `{\n${render(e.value, style, indent + 1)}\n${pad}}`}`,
+    )
     .join(',\n');
 }
 
@@ -112,9 +132,18 @@ export function modelSnippets(style: Style): Array<{ label: string; text: string
   const shape = shapeKeys.map((k, i) => ({ key: k, value: k === 'ffn' ? ffnChoice : `\${${i + 1}:${EXAMPLES[k]}}` }));
   const hf = style === 'json' ? '"${1:config.json}"' : '${1:config.json}';
   return [
-    { label: 'model (preset)', text: render([{ key: 'model', value: [{ key: 'preset', value: presetChoice }] }], style, 0) },
-    { label: 'model (explicit shape)', text: render([{ key: 'model', value: [{ key: 'shape', value: shape }] }], style, 0) },
-    { label: 'model (Hugging Face config.json)', text: render([{ key: 'model', value: [{ key: 'huggingface', value: hf }] }], style, 0) },
+    {
+      label: 'model (preset)',
+      text: render([{ key: 'model', value: [{ key: 'preset', value: presetChoice }] }], style, 0),
+    },
+    {
+      label: 'model (explicit shape)',
+      text: render([{ key: 'model', value: [{ key: 'shape', value: shape }] }], style, 0),
+    },
+    {
+      label: 'model (Hugging Face config.json)',
+      text: render([{ key: 'model', value: [{ key: 'huggingface', value: hf }] }], style, 0),
+    },
   ];
 }
 

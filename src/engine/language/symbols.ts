@@ -21,7 +21,9 @@ function itemDetail(node: Node | null): string {
   if (isScalar(node)) return scalarText(node);
   if (isSeq(node)) {
     const n = node.items.length;
-    return node.items.every((i) => isScalar(i)) ? node.items.map((i) => scalarText(i as Node)).join(', ') : `${n} item${n === 1 ? '' : 's'}`;
+    return node.items.every((i) => isScalar(i))
+      ? node.items.map((i) => scalarText(i as Node)).join(', ')
+      : `${n} item${n === 1 ? '' : 's'}`;
   }
   if (!isMap(node)) return '';
   return node.items
@@ -53,7 +55,16 @@ function childrenOf(cfg: ConfigDocument, node: Node | null): DocumentSymbol[] {
       const lineEnd = cfg.text.indexOf('\n', n.range[0]);
       const selEnd = Math.min(n.range[1], lineEnd < 0 ? cfg.text.length : lineEnd);
       const selectionRange = cfg.rangeOf(n.range[0], Math.max(n.range[0], trimEnd(cfg.text, n.range[0], selEnd)));
-      return [{ name: `[${i}]`, detail: itemDetail(n), kind: 'item' as const, range, selectionRange, children: childrenOf(cfg, n) }];
+      return [
+        {
+          name: `[${i}]`,
+          detail: itemDetail(n),
+          kind: 'item' as const,
+          range,
+          selectionRange,
+          children: childrenOf(cfg, n),
+        },
+      ];
     });
   }
   return [];
@@ -66,12 +77,16 @@ function pairSymbol(cfg: ConfigDocument, pair: Pair<Node, Node | null>): Documen
   const end = Math.max(key.range[1], trimEnd(cfg.text, key.range[0], value?.range?.[1] ?? key.range[1]));
   const kind = kindOf(value);
   const detail = kind === 'section' ? '' : kind === 'list' ? itemDetail(value) : scalarText(value);
-  return [{
-    name: String(key.value), detail, kind,
-    range: cfg.rangeOf(key.range[0], end),
-    selectionRange: cfg.rangeOf(key.range[0], key.range[1]),
-    children: childrenOf(cfg, value),
-  }];
+  return [
+    {
+      name: String(key.value),
+      detail,
+      kind,
+      range: cfg.rangeOf(key.range[0], end),
+      selectionRange: cfg.rangeOf(key.range[0], key.range[1]),
+      children: childrenOf(cfg, value),
+    },
+  ];
 }
 
 export function documentSymbols(text: string): DocumentSymbol[] {

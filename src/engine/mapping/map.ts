@@ -59,10 +59,25 @@ export function mapDesign(d: ResolvedDesign): Mapping {
       return;
     }
     const layout = weightLayout(w.mapping, w.weightBits, w.bitsPerCell);
-    const g = add(makeGroup({
-      kind: 'weight', layer, matrix, copies: 1, kvHeads: 1, rows: w.rows, cols: w.cols, slices: layout.slices, polarities: layout.polarities,
-      logicalRows: inF, logicalCols: outF,
-    }, layout.referenceColumns, next));
+    const g = add(
+      makeGroup(
+        {
+          kind: 'weight',
+          layer,
+          matrix,
+          copies: 1,
+          kvHeads: 1,
+          rows: w.rows,
+          cols: w.cols,
+          slices: layout.slices,
+          polarities: layout.polarities,
+          logicalRows: inF,
+          logicalCols: outF,
+        },
+        layout.referenceColumns,
+        next,
+      ),
+    );
     matrices.push({ layer, matrix, weights: w, group: g });
   };
 
@@ -75,14 +90,48 @@ export function mapDesign(d: ResolvedDesign): Mapping {
       // stored transposed (head_dim rows driven by Q, one column per token); V has one row per
       // token (driven by φ(S)) and head_dim columns. Both are cut into sub-tiles of the array size.
       const copies = s.kvHeads * d.workload.batch;
-      kvGroups.push(add(makeGroup({
-        kind: 'kv', layer, matrix: 'k_cache', copies, kvHeads: s.kvHeads, rows: a.rows, cols: a.cols, slices: 1, polarities: 1,
-        logicalRows: s.headDim, logicalCols: a.window,
-      }, 0, next)));
-      kvGroups.push(add(makeGroup({
-        kind: 'kv', layer, matrix: 'v_cache', copies, kvHeads: s.kvHeads, rows: a.rows, cols: a.cols, slices: 1, polarities: 1,
-        logicalRows: a.window, logicalCols: s.headDim,
-      }, 0, next)));
+      kvGroups.push(
+        add(
+          makeGroup(
+            {
+              kind: 'kv',
+              layer,
+              matrix: 'k_cache',
+              copies,
+              kvHeads: s.kvHeads,
+              rows: a.rows,
+              cols: a.cols,
+              slices: 1,
+              polarities: 1,
+              logicalRows: s.headDim,
+              logicalCols: a.window,
+            },
+            0,
+            next,
+          ),
+        ),
+      );
+      kvGroups.push(
+        add(
+          makeGroup(
+            {
+              kind: 'kv',
+              layer,
+              matrix: 'v_cache',
+              copies,
+              kvHeads: s.kvHeads,
+              rows: a.rows,
+              cols: a.cols,
+              slices: 1,
+              polarities: 1,
+              logicalRows: a.window,
+              logicalCols: s.headDim,
+            },
+            0,
+            next,
+          ),
+        ),
+      );
     }
     kv.push({ layer, groups: kvGroups });
   }
@@ -91,8 +140,14 @@ export function mapDesign(d: ResolvedDesign): Mapping {
   const arrays = next;
   const chips = d.arraysPerChip ? Math.max(1, Math.ceil(arrays / d.arraysPerChip)) : 1;
   return {
-    groups, matrices, kv, arrays, weightArrays, kvArrays,
+    groups,
+    matrices,
+    kv,
+    arrays,
+    weightArrays,
+    kvArrays,
     utilization: totalCells > 0 ? usedCells / totalCells : 0,
-    chips, arraysPerChip: d.arraysPerChip,
+    chips,
+    arraysPerChip: d.arraysPerChip,
   };
 }

@@ -42,10 +42,21 @@ export function makeGroup(
   // An explicit literal keeps every group the same hidden class (a spread does not), which
   // matters when a 70B-parameter design has thousands of groups.
   return {
-    kind: base.kind, layer: base.layer, matrix: base.matrix, copies: base.copies, kvHeads: base.kvHeads, rows: base.rows,
-    cols: base.cols, blockRows, blockCols, slices: base.slices, polarities: base.polarities, logicalRows: base.logicalRows,
-    logicalCols: base.logicalCols, usableCols, firstArray,
+    kind: base.kind,
+    layer: base.layer,
+    matrix: base.matrix,
+    copies: base.copies,
+    kvHeads: base.kvHeads,
+    rows: base.rows,
+    cols: base.cols,
+    blockRows,
+    blockCols,
+    slices: base.slices,
+    polarities: base.polarities,
+    logicalRows: base.logicalRows,
+    logicalCols: base.logicalCols,
+    usableCols,
+    firstArray,
     arrayCount: blockRows * blockCols * base.slices * base.polarities * base.copies,
   };
 }
-

@@ -8,7 +8,8 @@ function positiveInt(cfg: Json, keys: readonly string[]): number | string {
   for (const k of keys) {
     const v = cfg[k];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) return `\`${k}\` is ${JSON.stringify(v)}; it must be a positive integer`;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+      return `\`${k}\` is ${JSON.stringify(v)}; it must be a positive integer`;
     return v;
   }
   return `it has no \`${keys.join('` or `')}\``;
@@ -27,10 +28,14 @@ export function shapeFromHuggingFace(text: string, name = 'huggingface'): Huggin
   } catch (e) {
     return { ok: false, message: `is not valid JSON (${(e as Error).message})` };
   }
-  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) return { ok: false, message: 'is not a JSON object' };
+  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg))
+    return { ok: false, message: 'is not a JSON object' };
   const c = cfg as Json;
   const gpt2Style = c.model_type === 'gpt2' || 'n_layer' in c || 'n_embd' in c;
-  const fail = (why: string): HuggingFaceResult => ({ ok: false, message: `cannot be read as a ${gpt2Style ? 'GPT-2' : 'Llama/Mistral'} config: ${why}` });
+  const fail = (why: string): HuggingFaceResult => ({
+    ok: false,
+    message: `cannot be read as a ${gpt2Style ? 'GPT-2' : 'Llama/Mistral'} config: ${why}`,
+  });
 
   const get = (keys: readonly string[]): number => {
     const v = positiveInt(c, keys);
@@ -47,19 +52,33 @@ export function shapeFromHuggingFace(text: string, name = 'huggingface'): Huggin
         ok: true,
         shape: {
           name: typeof c._name_or_path === 'string' ? c._name_or_path : name,
-          family: 'gpt2', layers: get(['n_layer', 'num_hidden_layers']), dModel, heads, kvHeads: heads, headDim: dModel / heads,
-          dFf: inner, ffn: 'gelu', vocab: get(['vocab_size']), context: get(['n_positions', 'n_ctx', 'max_position_embeddings']),
-          tiedEmbeddings: c.tie_word_embeddings !== false, slidingWindow: null, norm: 'layernorm', bias: true, positional: 'learned',
+          family: 'gpt2',
+          layers: get(['n_layer', 'num_hidden_layers']),
+          dModel,
+          heads,
+          kvHeads: heads,
+          headDim: dModel / heads,
+          dFf: inner,
+          ffn: 'gelu',
+          vocab: get(['vocab_size']),
+          context: get(['n_positions', 'n_ctx', 'max_position_embeddings']),
+          tiedEmbeddings: c.tie_word_embeddings !== false,
+          slidingWindow: null,
+          norm: 'layernorm',
+          bias: true,
+          positional: 'learned',
         },
       };
     }
     const dModel = get(['hidden_size']);
     const heads = get(['num_attention_heads']);
     const kvHeads = c.num_key_value_heads == null ? heads : get(['num_key_value_heads']);
-    if (heads % kvHeads !== 0) return fail(`num_key_value_heads (${kvHeads}) does not divide num_attention_heads (${heads})`);
+    if (heads % kvHeads !== 0)
+      return fail(`num_key_value_heads (${kvHeads}) does not divide num_attention_heads (${heads})`);
     let headDim: number;
     if (c.head_dim != null) headDim = get(['head_dim']);
-    else if (dModel % heads !== 0) return fail(`num_attention_heads (${heads}) does not divide hidden_size (${dModel}) and no head_dim is given`);
+    else if (dModel % heads !== 0)
+      return fail(`num_attention_heads (${heads}) does not divide hidden_size (${dModel}) and no head_dim is given`);
     else headDim = dModel / heads;
     const window = c.sliding_window == null ? null : get(['sliding_window']);
     const act = typeof c.hidden_act === 'string' ? c.hidden_act : 'silu';
@@ -68,10 +87,20 @@ export function shapeFromHuggingFace(text: string, name = 'huggingface'): Huggin
       shape: {
         name: typeof c._name_or_path === 'string' ? c._name_or_path : name,
         family: c.model_type === 'mistral' ? 'mistral' : 'llama',
-        layers: get(['num_hidden_layers']), dModel, heads, kvHeads, headDim, dFf: get(['intermediate_size']),
-        ffn: act === 'silu' || act === 'swish' ? 'swiglu' : 'gelu', vocab: get(['vocab_size']),
-        context: get(['max_position_embeddings']), tiedEmbeddings: c.tie_word_embeddings === true, slidingWindow: window,
-        norm: 'rmsnorm', bias: c.attention_bias === true, positional: 'rope',
+        layers: get(['num_hidden_layers']),
+        dModel,
+        heads,
+        kvHeads,
+        headDim,
+        dFf: get(['intermediate_size']),
+        ffn: act === 'silu' || act === 'swish' ? 'swiglu' : 'gelu',
+        vocab: get(['vocab_size']),
+        context: get(['max_position_embeddings']),
+        tiedEmbeddings: c.tie_word_embeddings === true,
+        slidingWindow: window,
+        norm: 'rmsnorm',
+        bias: c.attention_bias === true,
+        positional: 'rope',
       },
     };
   } catch (e) {

@@ -10,6 +10,7 @@
  */
 import { configJsonSchema } from '../config/schema';
 import { closestMatch } from '../config/suggest';
+import type { ConfigOverride } from '../../shared/overrides';
 import type { SweepAxis, SweepValue } from '../../shared/sweep';
 
 /** A `--vary` that cannot run; the message names the key. */
@@ -104,7 +105,10 @@ export function sweepableKeys(): SweepableKey[] {
       continue;
     }
     out.push({
-      key, kind, description: typeof s.description === 'string' ? s.description : '', unit: typeof s.unit === 'string' ? s.unit : '',
+      key,
+      kind,
+      description: typeof s.description === 'string' ? s.description : '',
+      unit: typeof s.unit === 'string' ? s.unit : '',
       default: s.default as SweepValue | undefined,
       choices: kind === 'enum' ? (s.enum as unknown[]).map(String) : undefined,
       minimum: typeof s.minimum === 'number' ? s.minimum : undefined,
@@ -132,7 +136,10 @@ function expandRange(key: string, kind: Kind, text: string): number[] {
   }
   // The epsilon keeps `0.5..2:0.5` from losing its last value to 1.4999999….
   const count = Math.floor((to - from) / step + 1e-9) + 1;
-  if (count > MAX_VALUES_PER_AXIS) throw new SweepSpecError(`${key}: \`${text}\` gives ${count} values; the most one key may take is ${MAX_VALUES_PER_AXIS}`);
+  if (count > MAX_VALUES_PER_AXIS)
+    throw new SweepSpecError(
+      `${key}: \`${text}\` gives ${count} values; the most one key may take is ${MAX_VALUES_PER_AXIS}`,
+    );
   return Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(RANGE_DIGITS)));
 }
 
@@ -146,7 +153,9 @@ function parseScalar(key: string, kind: Kind, schema: Json, text: string): Sweep
     const allowed = (schema.enum as unknown[]).map(String);
     if (allowed.includes(t)) return t;
     const guess = closestMatch(t, allowed);
-    throw new SweepSpecError(`${key} has no value \`${t}\`${guess ? ` (did you mean \`${guess}\`?)` : ''}; it takes ${allowed.join(', ')}`);
+    throw new SweepSpecError(
+      `${key} has no value \`${t}\`${guess ? ` (did you mean \`${guess}\`?)` : ''}; it takes ${allowed.join(', ')}`,
+    );
   }
   const n = parseNumber(key, t);
   if (kind === 'integer' && !Number.isInteger(n)) throw new SweepSpecError(`${key} takes whole numbers, not ${t}`);
@@ -156,9 +165,12 @@ function parseScalar(key: string, kind: Kind, schema: Json, text: string): Sweep
 function checkBounds(key: string, schema: Json, v: SweepValue): void {
   if (typeof v !== 'number') return;
   const unit = schema.unit ? ` ${String(schema.unit)}` : '';
-  if (typeof schema.minimum === 'number' && v < schema.minimum) throw new SweepSpecError(`${key}: ${v} is below the minimum ${schema.minimum}${unit}`);
-  if (typeof schema.exclusiveMinimum === 'number' && v <= schema.exclusiveMinimum) throw new SweepSpecError(`${key}: ${v} must be above ${schema.exclusiveMinimum}${unit}`);
-  if (typeof schema.maximum === 'number' && v > schema.maximum) throw new SweepSpecError(`${key}: ${v} is above the maximum ${schema.maximum}${unit}`);
+  if (typeof schema.minimum === 'number' && v < schema.minimum)
+    throw new SweepSpecError(`${key}: ${v} is below the minimum ${schema.minimum}${unit}`);
+  if (typeof schema.exclusiveMinimum === 'number' && v <= schema.exclusiveMinimum)
+    throw new SweepSpecError(`${key}: ${v} must be above ${schema.exclusiveMinimum}${unit}`);
+  if (typeof schema.maximum === 'number' && v > schema.maximum)
+    throw new SweepSpecError(`${key}: ${v} is above the maximum ${schema.maximum}${unit}`);
 }
 
 /** Parses one `KEY=VALUES`; throws SweepSpecError naming the key. */
@@ -171,7 +183,8 @@ export function parseVary(spec: string): SweepAxis {
   if (!text) throw new SweepSpecError(`${key}: no values after \`=\``);
   let values: SweepValue[];
   if (text.includes('..')) {
-    if (kind === 'enum' || kind === 'boolean') throw new SweepSpecError(`${key} is a choice, not a number; list its values with commas`);
+    if (kind === 'enum' || kind === 'boolean')
+      throw new SweepSpecError(`${key} is a choice, not a number; list its values with commas`);
     values = expandRange(key, kind, text);
   } else {
     values = text.split(',').map((t) => parseScalar(key, kind, schema, t));
@@ -197,18 +210,7 @@ export function parseVaries(specs: readonly string[]): SweepAxis[] {
   return axes;
 }
 
-/** A copy of `config` (plain data) with each axis key set to its value, creating sections as needed. */
-export function applyAxisValues(config: unknown, axes: readonly SweepAxis[], values: readonly SweepValue[]): Record<string, unknown> {
-  const out = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
-  axes.forEach((axis, i) => {
-    const path = axis.key.split('.');
-    let node = out;
-    for (const seg of path.slice(0, -1)) {
-      const next = node[seg];
-      if (next === null || typeof next !== 'object' || Array.isArray(next)) node[seg] = {};
-      node = node[seg] as Record<string, unknown>;
-    }
-    node[path[path.length - 1]] = values[i];
-  });
-  return out;
+/** A sweep point's values as config overrides (src/engine/design/overrides.ts). */
+export function axisOverrides(axes: readonly SweepAxis[], values: readonly SweepValue[]): ConfigOverride[] {
+  return axes.map((a, i) => ({ key: a.key, value: values[i] }));
 }

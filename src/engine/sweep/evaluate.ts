@@ -1,15 +1,15 @@
 /**
- * One sweep point: the base config with the axis keys set, validated, simulated for cost and,
- * when asked, run through the functional simulation for error.
+ * One sweep point: the base config with the axis keys set as overrides, loaded, costed and, when
+ * asked, run through the functional simulation for error.
  */
-import { analyzeConfig } from '../config/analyze';
-import { parseConfigDocument } from '../config/document';
-import type { ReadFile } from '../config/semanticChecks';
-import { applyAxisValues } from './axes';
 import type { PointCost, PointSpec, SweepAxis, SweepPointResult } from '../../shared/sweep';
+import { costDesign } from '../analyze';
+import { parseConfigDocument } from '../config/document';
+import { axisOverrides } from './axes';
+import type { DesignFileReader } from '../design/files';
+import { loadDesign, type LoadedDesign } from '../design/loadDesign';
 
 export interface ErrorRunContext {
-  readonly readFile: ReadFile;
   readonly shouldStop: () => boolean;
   /** Progress within the point, 0 … 1. */
   readonly onProgress?: (fraction: number) => void;
@@ -19,7 +19,8 @@ export interface ErrorRunContext {
 export interface ErrorMetric {
   /** Shown in reports, e.g. `logits relative error`. */
   readonly name: string;
-  evaluate(configText: string, context: ErrorRunContext): Promise<number>;
+  /** The error of a point's design, loaded with its checkpoint. */
+  evaluate(design: LoadedDesign, context: ErrorRunContext): Promise<number>;
 }
 
 /** The points of one sweep request, sharing a parsed base config. */
@@ -29,7 +30,8 @@ export interface SweepBatch {
 }
 
 export interface EvaluateOptions {
-  readonly readFile: ReadFile;
+  /** The files the base config names. */
+  readonly reader: DesignFileReader;
   readonly errorMetric?: ErrorMetric;
   readonly shouldStop: () => boolean;
   readonly onProgress?: (fraction: number) => void;
@@ -44,22 +46,44 @@ export class SweepCancelled extends Error {
 }
 
 /** Returns a function evaluating points of `batch`; the base config is parsed once. */
-export function pointEvaluator(batch: SweepBatch): (point: PointSpec, options: EvaluateOptions) => Promise<SweepPointResult> {
-  const base = parseConfigDocument(batch.baseConfigText).value;
+export function pointEvaluator(
+  batch: SweepBatch,
+): (point: PointSpec, options: EvaluateOptions) => Promise<SweepPointResult> {
+  const base = parseConfigDocument(batch.baseConfigText);
   return async (point, options) => {
     const values = Object.fromEntries(batch.axes.map((a, i) => [a.key, point.values[i]]));
-    const fail = (status: 'invalid' | 'failed', message: string): SweepPointResult => ({ index: point.index, values, status, message, cost: null, error: null, pareto: [] });
-    const text = JSON.stringify(applyAxisValues(base, batch.axes, point.values));
-    const analysis = analyzeConfig(text, { readFile: options.readFile });
+    const fail = (status: 'invalid' | 'failed', message: string): SweepPointResult => ({
+      index: point.index,
+      values,
+      status,
+      message,
+      cost: null,
+      error: null,
+      pareto: [],
+    });
+    const overrides = axisOverrides(batch.axes, point.values);
+    const loaded = await loadDesign(base, options.reader, {
+      overrides,
+      withCheckpoint: options.errorMetric !== undefined,
+    });
+    const analysis = costDesign(loaded);
     const firstError = analysis.diagnostics.find((d) => d.severity === 'error');
     if (firstError || !analysis.result) return fail('invalid', firstError?.message ?? 'the config did not simulate');
     const r = analysis.result;
-    const cost: PointCost = { energyPerTokenJ: r.perToken.energyJ, latencyPerTokenS: r.perToken.latencyS, areaMm2: r.areaMm2, arrays: r.mapping.arrays };
+    const cost: PointCost = {
+      energyPerTokenJ: r.perToken.energyJ,
+      latencyPerTokenS: r.perToken.latencyS,
+      areaMm2: r.areaMm2,
+      arrays: r.mapping.arrays,
+    };
     let error: number | null = null;
     if (options.errorMetric) {
       if (options.shouldStop()) throw new SweepCancelled();
       try {
-        error = await options.errorMetric.evaluate(text, { readFile: options.readFile, shouldStop: options.shouldStop, onProgress: options.onProgress });
+        error = await options.errorMetric.evaluate(loaded, {
+          shouldStop: options.shouldStop,
+          onProgress: options.onProgress,
+        });
       } catch (e) {
         if (options.shouldStop()) throw new SweepCancelled();
         return { ...fail('failed', `functional simulation: ${(e as Error).message}`), cost };

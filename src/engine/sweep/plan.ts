@@ -67,19 +67,38 @@ function decodeGridIndex(axes: readonly SweepAxis[], gridIndex: number): SweepVa
 
 export function planSweep(axes: readonly SweepAxis[], options: PlanOptions = {}): SweepPlan {
   const gridSize = axes.reduce((p, a) => p * a.values.length, 1);
-  if (!Number.isSafeInteger(gridSize)) throw new SweepSpecError(`the grid has about ${gridSize.toPrecision(3)} points, too many to number; vary fewer keys or values`);
+  if (!Number.isSafeInteger(gridSize))
+    throw new SweepSpecError(
+      `the grid has about ${gridSize.toPrecision(3)} points, too many to number; vary fewer keys or values`,
+    );
   const seed = options.seed ?? DEFAULT_SWEEP_SEED;
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new SweepSpecError(`--seed must be a whole number ≥ 0, not ${seed}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new SweepSpecError(`--seed must be a whole number ≥ 0, not ${seed}`);
   if (options.samples === undefined) {
-    return { axes, mode: 'grid', gridSize, samples: null, seed, pointCount: gridSize, valuesAt: (i) => decodeGridIndex(axes, i) };
+    return {
+      axes,
+      mode: 'grid',
+      gridSize,
+      samples: null,
+      seed,
+      pointCount: gridSize,
+      valuesAt: (i) => decodeGridIndex(axes, i),
+    };
   }
   const samples = options.samples;
-  if (!Number.isSafeInteger(samples) || samples < 1) throw new SweepSpecError(`--samples must be a whole number ≥ 1, not ${samples}`);
-  const gridIndices = samples >= gridSize
-    ? Array.from({ length: gridSize }, (_, i) => i)
-    : sampleDistinct(Rng.derive(seed, 'sweep-samples'), gridSize, samples);
+  if (!Number.isSafeInteger(samples) || samples < 1)
+    throw new SweepSpecError(`--samples must be a whole number ≥ 1, not ${samples}`);
+  const gridIndices =
+    samples >= gridSize
+      ? Array.from({ length: gridSize }, (_, i) => i)
+      : sampleDistinct(Rng.derive(seed, 'sweep-samples'), gridSize, samples);
   return {
-    axes, mode: 'random', gridSize, samples, seed, pointCount: gridIndices.length,
+    axes,
+    mode: 'random',
+    gridSize,
+    samples,
+    seed,
+    pointCount: gridIndices.length,
     valuesAt: (i) => decodeGridIndex(axes, gridIndices[i]),
   };
 }
@@ -126,19 +145,31 @@ export function parseShard(spec: string, env: Readonly<Record<string, string | u
     const slurmId = envInteger(env, 'SLURM_ARRAY_TASK_ID');
     if (k8s !== undefined) {
       index = k8s;
-      if (count === undefined) throw new SweepSpecError('--shard auto: Kubernetes gives JOB_COMPLETION_INDEX but not the number of completions; write --shard auto/N with N = spec.completions');
+      if (count === undefined)
+        throw new SweepSpecError(
+          '--shard auto: Kubernetes gives JOB_COMPLETION_INDEX but not the number of completions; write --shard auto/N with N = spec.completions',
+        );
     } else if (slurmId !== undefined) {
       const min = envInteger(env, 'SLURM_ARRAY_TASK_MIN') ?? 0;
       const step = envInteger(env, 'SLURM_ARRAY_TASK_STEP') ?? 1;
       count ??= envInteger(env, 'SLURM_ARRAY_TASK_COUNT');
-      if (count === undefined) throw new SweepSpecError('--shard auto: SLURM_ARRAY_TASK_COUNT is not set; write --shard auto/N');
+      if (count === undefined)
+        throw new SweepSpecError('--shard auto: SLURM_ARRAY_TASK_COUNT is not set; write --shard auto/N');
       index = (slurmId - min) / step;
-      if (!Number.isInteger(index)) throw new SweepSpecError(`--shard auto: array task ${slurmId} is not on the range ${min}:${step}; submit a plain range such as --array=0-${count - 1}`);
+      if (!Number.isInteger(index))
+        throw new SweepSpecError(
+          `--shard auto: array task ${slurmId} is not on the range ${min}:${step}; submit a plain range such as --array=0-${count - 1}`,
+        );
     } else {
-      throw new SweepSpecError('--shard auto: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (Slurm job array) is set');
+      throw new SweepSpecError(
+        '--shard auto: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (Slurm job array) is set',
+      );
     }
   }
   if (count < 1) throw new SweepSpecError(`--shard ${spec}: the shard count must be at least 1`);
-  if (index >= count) throw new SweepSpecError(`--shard ${spec}: shard index ${index} is not below the count ${count} (shards are numbered from 0)`);
+  if (index >= count)
+    throw new SweepSpecError(
+      `--shard ${spec}: shard index ${index} is not below the count ${count} (shards are numbered from 0)`,
+    );
   return { index, count };
 }

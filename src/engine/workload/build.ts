@@ -64,8 +64,15 @@ export function buildWorkload(s: ModelShape, w: WorkloadSettings): Workload {
     for (const [matrix, inF, outF, group] of blockMatrices(s)) {
       if (matrix === 'o_proj') {
         ops.push({
-          kind: 'attention', layer, heads: s.heads, kvHeads: s.kvHeads, headDim: s.headDim,
-          queries: vectors, attendedKeys: w.batch * keysPerSequence, maxAttendedKeys: maxKeys, kvWrites: vectors,
+          kind: 'attention',
+          layer,
+          heads: s.heads,
+          kvHeads: s.kvHeads,
+          headDim: s.headDim,
+          queries: vectors,
+          attendedKeys: w.batch * keysPerSequence,
+          maxAttendedKeys: maxKeys,
+          kvWrites: vectors,
         });
       }
       if (matrix === 'ffn_gate' || (matrix === 'ffn_up' && s.ffn === 'gelu')) {
@@ -80,8 +87,23 @@ export function buildWorkload(s: ModelShape, w: WorkloadSettings): Workload {
   ops.push({ kind: 'vector', layer: -1, fn: normFn, elements: vectors * s.dModel });
   // Prefill needs logits only at the last prompt position of each sequence.
   const headVectors = w.mode === 'prefill' ? w.batch : vectors;
-  ops.push({ kind: 'matrix', group: 'lm_head', matrix: 'lm_head', layer: -1, inFeatures: s.dModel, outFeatures: s.vocab, vectors: headVectors });
-  return { mode: w.mode, batch: w.batch, tokensPerStep: vectors, contextTokens: w.contextTokens, window: w.window, operations: ops };
+  ops.push({
+    kind: 'matrix',
+    group: 'lm_head',
+    matrix: 'lm_head',
+    layer: -1,
+    inFeatures: s.dModel,
+    outFeatures: s.vocab,
+    vectors: headVectors,
+  });
+  return {
+    mode: w.mode,
+    batch: w.batch,
+    tokensPerStep: vectors,
+    contextTokens: w.contextTokens,
+    window: w.window,
+    operations: ops,
+  };
 }
 
 export { windowedKeySum };

@@ -11,7 +11,11 @@ import type { CommandContext } from './context';
 
 /** A file-name-safe form of a design's name. */
 export function fileStem(name: string): string {
-  const stem = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80);
+  const stem = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
   return stem || 'aimc-result';
 }
 
@@ -24,19 +28,31 @@ export interface ExportFile {
  * The files an export writes. The panel's charts are named after the design they show: the
  * accuracy and sweep charts can belong to other designs than the shown result.
  */
-export function exportFiles(result: SimulationResult, format: ExportFormat, images: readonly ChartImage[], others: { accuracy?: string; sweep?: string } = {}): ExportFile[] {
+export function exportFiles(
+  result: SimulationResult,
+  format: ExportFormat,
+  images: readonly ChartImage[],
+  others: { accuracy?: string; sweep?: string } = {},
+): ExportFile[] {
   const stem = fileStem(result.name);
   const stemOf = (chart: string) =>
-    chart.startsWith('accuracy') && others.accuracy ? fileStem(others.accuracy) : chart.startsWith('sweep') && others.sweep ? fileStem(others.sweep) : stem;
+    chart.startsWith('accuracy') && others.accuracy
+      ? fileStem(others.accuracy)
+      : chart.startsWith('sweep') && others.sweep
+        ? fileStem(others.sweep)
+        : stem;
   const text = (s: string) => new TextEncoder().encode(s);
   switch (format) {
-    case 'json': return [{ name: `${stem}.json`, bytes: text(`${JSON.stringify(result, null, 2)}\n`) }];
-    case 'csv': return [{ name: `${stem}.csv`, bytes: text(formatCsv(result)) }];
-    case 'png': return images.map((im) => ({
-      name: `${stemOf(im.name)}-${im.name}.png`,
-      // parseWebviewMessage has checked it is a base64 PNG data URL.
-      bytes: Uint8Array.from(Buffer.from(im.dataUrl.slice(im.dataUrl.indexOf(',') + 1), 'base64')),
-    }));
+    case 'json':
+      return [{ name: `${stem}.json`, bytes: text(`${JSON.stringify(result, null, 2)}\n`) }];
+    case 'csv':
+      return [{ name: `${stem}.csv`, bytes: text(formatCsv(result)) }];
+    case 'png':
+      return images.map((im) => ({
+        name: `${stemOf(im.name)}-${im.name}.png`,
+        // parseWebviewMessage has checked it is a base64 PNG data URL.
+        bytes: Uint8Array.from(Buffer.from(im.dataUrl.slice(im.dataUrl.indexOf(',') + 1), 'base64')),
+      }));
   }
 }
 
@@ -51,14 +67,21 @@ function startFolder(ctx: CommandContext): vscode.Uri | undefined {
 }
 
 /** Asks where and writes; returns the files written (none when the user backed out). */
-export async function exportResults(ctx: CommandContext, format: ExportFormat, images: readonly ChartImage[] = []): Promise<vscode.Uri[]> {
+export async function exportResults(
+  ctx: CommandContext,
+  format: ExportFormat,
+  images: readonly ChartImage[] = [],
+): Promise<vscode.Uri[]> {
   const { api } = ctx;
   const result = ctx.store.shown?.result;
   if (!result) {
     void api.window.showWarningMessage('AIMC: nothing to export yet; simulate a config first.');
     return [];
   }
-  const files = exportFiles(result, format, images, { accuracy: ctx.store.accuracy?.name, sweep: ctx.store.sweep?.view.name });
+  const files = exportFiles(result, format, images, {
+    accuracy: ctx.store.accuracy?.name,
+    sweep: ctx.store.sweep?.view.name,
+  });
   if (files.length === 0) {
     void api.window.showWarningMessage('AIMC: the panel had no charts to export.');
     return [];
@@ -66,18 +89,32 @@ export async function exportResults(ctx: CommandContext, format: ExportFormat, i
   const folder = startFolder(ctx);
   let targets: vscode.Uri[];
   if (format === 'png') {
-    const picked = await api.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, defaultUri: folder, openLabel: 'Export charts here', title: `AIMC: Export ${files.length} chart images` });
+    const picked = await api.window.showOpenDialog({
+      canSelectFiles: false,
+      canSelectFolders: true,
+      canSelectMany: false,
+      defaultUri: folder,
+      openLabel: 'Export charts here',
+      title: `AIMC: Export ${files.length} chart images`,
+    });
     if (!picked?.[0]) return [];
     targets = files.map((f) => api.Uri.joinPath(picked[0], f.name));
   } else {
     const suggested = folder ? api.Uri.joinPath(folder, files[0].name) : undefined;
-    const picked = await api.window.showSaveDialog({ defaultUri: suggested, filters: { [format.toUpperCase()]: [format] }, saveLabel: 'Export', title: `AIMC: Export result as ${format.toUpperCase()}` });
+    const picked = await api.window.showSaveDialog({
+      defaultUri: suggested,
+      filters: { [format.toUpperCase()]: [format] },
+      saveLabel: 'Export',
+      title: `AIMC: Export result as ${format.toUpperCase()}`,
+    });
     if (!picked) return [];
     targets = [picked];
   }
   await Promise.all(files.map((f, i) => api.workspace.fs.writeFile(targets[i], f.bytes)));
   ctx.log.info(`Exported ${targets.map((t) => t.toString()).join(', ')}`);
-  void api.window.showInformationMessage(`AIMC: exported ${targets.length === 1 ? api.workspace.asRelativePath(targets[0]) : `${targets.length} files`}.`);
+  void api.window.showInformationMessage(
+    `AIMC: exported ${targets.length === 1 ? api.workspace.asRelativePath(targets[0]) : `${targets.length} files`}.`,
+  );
   return targets;
 }
 
@@ -87,11 +124,22 @@ export async function exportCommand(ctx: CommandContext): Promise<void> {
     return;
   }
   const formats: Array<{ label: string; detail: string; format: ExportFormat }> = [
-    { label: 'JSON', detail: 'The whole result, as `aimc simulate --json` writes it (docs/result-schema.md)', format: 'json' },
-    { label: 'CSV', detail: 'Key figures and every breakdown, one row per figure (section,key,value,unit)', format: 'csv' },
+    {
+      label: 'JSON',
+      detail: 'The whole result, as `aimc simulate --json` writes it (docs/result-schema.md)',
+      format: 'json',
+    },
+    {
+      label: 'CSV',
+      detail: 'Key figures and every breakdown, one row per figure (section,key,value,unit)',
+      format: 'csv',
+    },
     { label: 'PNG', detail: 'Every chart of the results panel and the tile map, one image each', format: 'png' },
   ];
-  const picked = await ctx.api.window.showQuickPick(formats, { title: 'AIMC: Export Results', placeHolder: `Export ${ctx.store.shown.result.name} as` });
+  const picked = await ctx.api.window.showQuickPick(formats, {
+    title: 'AIMC: Export Results',
+    placeHolder: `Export ${ctx.store.shown.result.name} as`,
+  });
   if (!picked) return;
   try {
     const images = picked.format === 'png' ? await ctx.views.collectCharts() : [];

@@ -15,7 +15,12 @@ export function isCancel(e: unknown): boolean {
  * Reports a failed run of `what` (e.g. "Simulating gpt2.aimc.yaml"). `retry` reruns the command;
  * after a stop it first restarts the workers.
  */
-export async function reportFailure(ctx: CommandContext, what: string, e: unknown, retry: () => Promise<unknown>): Promise<void> {
+export async function reportFailure(
+  ctx: CommandContext,
+  what: string,
+  e: unknown,
+  retry: () => Promise<unknown>,
+): Promise<void> {
   const { api, log, store } = ctx;
   if (isCancel(e)) {
     log.info(`${what}: cancelled.`);
@@ -39,6 +44,8 @@ export async function reportFailure(ctx: CommandContext, what: string, e: unknow
     return;
   }
   // An engine error is a bug or an input the checks missed: the stack goes to the log.
-  log.error(`${what} failed: ${e instanceof WorkerTaskError ? `${e.remoteName}: ${message}\n${e.remoteStack ?? ''}` : (e as Error).stack ?? message}`);
+  log.error(
+    `${what} failed: ${e instanceof WorkerTaskError ? `${e.remoteName}: ${message}\n${e.remoteStack ?? ''}` : ((e as Error).stack ?? message)}`,
+  );
   if ((await api.window.showErrorMessage(`AIMC: ${what} failed: ${message}`, SHOW_LOG)) === SHOW_LOG) log.show();
 }

@@ -1,5 +1,5 @@
 /** Command ids, as contributed in package.json; the CodeLens ones come from the engine's language service. */
-export { COMPARE_COMMAND, SIMULATE_COMMAND, SWEEP_COMMAND } from '../../engine/language/commandIds';
+export { COMPARE_COMMAND, SIMULATE_COMMAND, SWEEP_COMMAND } from '../../shared/commandIds';
 
 export const SHOW_RESULTS_COMMAND = 'aimc.showResults';
 export const SHOW_TILE_MAP_COMMAND = 'aimc.showTileMap';

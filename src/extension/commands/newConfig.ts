@@ -4,9 +4,16 @@
  * The hardware designs are the examples shipped with the extension.
  */
 import type * as vscode from 'vscode';
-import { shapeFromHuggingFace } from '../../engine/model/huggingface';
-import { MODEL_PRESET_NAMES, MODEL_PRESETS } from '../../engine/model/presets';
-import { DEFAULT_HARDWARE, describeShape, hardwareFromExample, newConfigText, type HardwarePreset, type ModelSource } from '../configText/newConfig';
+import { shapeFromHuggingFace } from '../../engine';
+import { MODEL_PRESET_NAMES, MODEL_PRESETS } from '../../engine';
+import {
+  DEFAULT_HARDWARE,
+  describeShape,
+  hardwareFromExample,
+  newConfigText,
+  type HardwarePreset,
+  type ModelSource,
+} from '../configText/newConfig';
 import type { CommandContext } from './context';
 
 /** The hardware designs: the engine's defaults, then each shipped example's. */
@@ -28,9 +35,14 @@ export async function hardwarePresets(ctx: CommandContext): Promise<HardwarePres
 
 async function pickHardware(ctx: CommandContext, title: string): Promise<HardwarePreset | undefined> {
   const presets = await hardwarePresets(ctx);
-  const picked = await ctx.api.window.showQuickPick(presets.map((h) => ({ label: h.label, description: h.source ?? '', detail: h.description, preset: h })), {
-    title, placeHolder: 'Hardware design (from the examples)', matchOnDetail: true,
-  });
+  const picked = await ctx.api.window.showQuickPick(
+    presets.map((h) => ({ label: h.label, description: h.source ?? '', detail: h.description, preset: h })),
+    {
+      title,
+      placeHolder: 'Hardware design (from the examples)',
+      matchOnDetail: true,
+    },
+  );
   return picked?.preset;
 }
 
@@ -41,9 +53,14 @@ function textFor(ctx: CommandContext, model: ModelSource, hardware: HardwarePres
 export async function newConfigCommand(ctx: CommandContext): Promise<void> {
   const { api } = ctx;
   const title = 'AIMC: New Config from Preset';
-  const model = await api.window.showQuickPick(MODEL_PRESET_NAMES.map((name) => ({ label: name, detail: describeShape(MODEL_PRESETS[name].shape), name })), {
-    title: `${title} (1/2)`, placeHolder: 'Model', matchOnDetail: true,
-  });
+  const model = await api.window.showQuickPick(
+    MODEL_PRESET_NAMES.map((name) => ({ label: name, detail: describeShape(MODEL_PRESETS[name].shape), name })),
+    {
+      title: `${title} (1/2)`,
+      placeHolder: 'Model',
+      matchOnDetail: true,
+    },
+  );
   if (!model) return;
   const hardware = await pickHardware(ctx, `${title} (2/2)`);
   if (!hardware) return;
@@ -68,10 +85,18 @@ export function relativePath(fromFolder: vscode.Uri, to: vscode.Uri): string {
 export async function importHuggingFaceCommand(ctx: CommandContext, arg?: unknown): Promise<void> {
   const { api } = ctx;
   const title = 'AIMC: Import Hugging Face config.json';
-  const picked = arg instanceof api.Uri ? [arg] : await api.window.showOpenDialog({
-    canSelectFiles: true, canSelectFolders: false, canSelectMany: false, filters: { 'Hugging Face config': ['json'] },
-    defaultUri: api.workspace.workspaceFolders?.[0]?.uri, openLabel: 'Import', title,
-  });
+  const picked =
+    arg instanceof api.Uri
+      ? [arg]
+      : await api.window.showOpenDialog({
+          canSelectFiles: true,
+          canSelectFolders: false,
+          canSelectMany: false,
+          filters: { 'Hugging Face config': ['json'] },
+          defaultUri: api.workspace.workspaceFolders?.[0]?.uri,
+          openLabel: 'Import',
+          title,
+        });
   const source = picked?.[0];
   if (!source) return;
   const fileName = source.path.replace(/^.*\//, '');
@@ -95,10 +120,16 @@ export async function importHuggingFaceCommand(ctx: CommandContext, arg?: unknow
   const folder = api.Uri.joinPath(source, '..');
   const target = await api.window.showSaveDialog({
     defaultUri: api.Uri.joinPath(folder, `${modelName.toLowerCase().replace(/[^a-z0-9.-]+/g, '-')}.aimc.yaml`),
-    filters: { 'AIMC config': ['yaml', 'yml'] }, saveLabel: 'Write config', title: `${title}: where to write the config`,
+    filters: { 'AIMC config': ['yaml', 'yml'] },
+    saveLabel: 'Write config',
+    title: `${title}: where to write the config`,
   });
   if (!target) return;
-  const model: ModelSource = { kind: 'huggingface', path: relativePath(api.Uri.joinPath(target, '..'), source), shape: shape.shape };
+  const model: ModelSource = {
+    kind: 'huggingface',
+    path: relativePath(api.Uri.joinPath(target, '..'), source),
+    shape: shape.shape,
+  };
   await api.workspace.fs.writeFile(target, new TextEncoder().encode(textFor(ctx, model, hardware, title)));
   await api.window.showTextDocument(await api.workspace.openTextDocument(target), { preview: false });
 }

@@ -4,9 +4,10 @@
  * progress notification, and hands the result to the store, which the views and status bar show.
  */
 import type * as vscode from 'vscode';
-import { GPUS, GPU_IDS, type GpuId } from '../../engine/baselines/gpus';
+import { GPUS } from '../../engine';
+import { GPU_IDS, type GpuId } from '../../shared/gpuIds';
 import { formatDiagnostic, type Diagnostic } from '../../shared/diagnostics';
-import type { AimcConfig } from '../../engine/config/schema';
+import type { AimcConfig } from '../../engine';
 import { formatEngineering, formatRatio } from '../../shared/format';
 import type { SimulationResult } from '../../shared/result';
 import { formatSummary } from '../../shared/summary';
@@ -33,25 +34,45 @@ export interface Simulated {
   readonly config: AimcConfig;
 }
 
-function reportConfigErrors(ctx: CommandContext, label: string, lines: readonly string[], quiet: boolean | undefined): void {
+function reportConfigErrors(
+  ctx: CommandContext,
+  label: string,
+  lines: readonly string[],
+  quiet: boolean | undefined,
+): void {
   for (const l of lines) ctx.log.info(l);
   ctx.store.setStatus('error', `${label} has errors; fix them to simulate (see the Problems view).`);
   if (!quiet) void ctx.api.window.showErrorMessage(`AIMC: ${label} has errors; see the Problems view.`);
 }
 
 /** Checks the config and reads its files; reports errors and returns undefined when it cannot run. */
-async function prepare(ctx: CommandContext, doc: vscode.TextDocument, o: { quiet?: boolean; baselines?: readonly GpuId[]; withCheckpoint?: boolean }): Promise<ConfigInput | undefined> {
+async function prepare(
+  ctx: CommandContext,
+  doc: vscode.TextDocument,
+  o: { quiet?: boolean; baselines?: readonly GpuId[]; withCheckpoint?: boolean },
+): Promise<ConfigInput | undefined> {
   const label = ctx.api.workspace.asRelativePath(doc.uri);
   const prepared = await prepareConfig(ctx.api, ctx.load, doc.uri, doc.getText(), {
-    baselines: o.baselines, defaultBaselines: ctx.settings().defaultBaselines, withCheckpoint: o.withCheckpoint,
+    baselines: o.baselines,
+    defaultBaselines: ctx.settings().defaultBaselines,
+    withCheckpoint: o.withCheckpoint,
   });
   if (prepared.ok) return prepared.input;
-  reportConfigErrors(ctx, label, prepared.errors.map((d) => formatDiagnostic(label, d)), o.quiet);
+  reportConfigErrors(
+    ctx,
+    label,
+    prepared.errors.map((d) => formatDiagnostic(label, d)),
+    o.quiet,
+  );
   return undefined;
 }
 
 /** Simulates a config; undefined when it had errors, was cancelled or failed (each reported). */
-export async function simulateDocument(ctx: CommandContext, doc: vscode.TextDocument, o: SimulateOptions = {}): Promise<Simulated | undefined> {
+export async function simulateDocument(
+  ctx: CommandContext,
+  doc: vscode.TextDocument,
+  o: SimulateOptions = {},
+): Promise<Simulated | undefined> {
   const { api, service, store, log } = ctx;
   const label = api.workspace.asRelativePath(doc.uri);
   const what = `Simulating ${label}`;
@@ -61,18 +82,33 @@ export async function simulateDocument(ctx: CommandContext, doc: vscode.TextDocu
     const input = await prepare(ctx, doc, o);
     if (!input) return undefined;
     store.setStatus('running', `${what}…`);
-    const response = await withRunProgress(api, service, { title: `AIMC: ${what}`, quiet: o.quiet }, (run) =>
-      service.request('simulate', { configText: input.text, files: input.files }, { signal: run.signal }).result);
+    const response = await withRunProgress(
+      api,
+      service,
+      { title: `AIMC: ${what}`, quiet: o.quiet },
+      (run) =>
+        service.request(
+          'simulate',
+          { configText: input.text, files: input.files, overrides: input.overrides },
+          { signal: run.signal },
+        ).result,
+    );
     if (!response.result) {
-      // Positions may refer to the JSON the worker was sent, so only the messages are reported.
       const errors = response.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
-      reportConfigErrors(ctx, label, errors.map((d) => `${label}: error: ${d.message}`), o.quiet);
+      reportConfigErrors(
+        ctx,
+        label,
+        errors.map((d) => formatDiagnostic(label, d)),
+        o.quiet,
+      );
       return undefined;
     }
     const r = response.result;
     store.setResult(doc.uri.toString(), label, r);
     store.setStatus('idle', null);
-    log.info(`${label}: ${formatEngineering(r.perToken.energyJ, 'J')} and ${formatEngineering(r.perToken.latencyS, 's')} per token, ${r.mapping.arrays.toLocaleString('en-US')} arrays (simulated in ${Date.now() - started} ms)`);
+    log.info(
+      `${label}: ${formatEngineering(r.perToken.energyJ, 'J')} and ${formatEngineering(r.perToken.latencyS, 's')} per token, ${r.mapping.arrays.toLocaleString('en-US')} arrays (simulated in ${Date.now() - started} ms)`,
+    );
     if (!o.quiet) {
       log.info(formatSummary(r));
       ctx.views.show(o.tab);
@@ -94,13 +130,25 @@ export async function runAccuracy(ctx: CommandContext, doc: vscode.TextDocument)
     const input = await prepare(ctx, doc, { withCheckpoint: true });
     if (!input) return false;
     store.setStatus('running', `${what}…`);
-    const r = await withRunProgress(api, service, { title: `AIMC: ${what}` }, (run) =>
-      service.request('functional-run', { configText: input.text, files: input.files }, {
-        signal: run.signal, onProgress: (p) => run.report(p.done, p.total, p.detail),
-      }).result);
+    const r = await withRunProgress(
+      api,
+      service,
+      { title: `AIMC: ${what}` },
+      (run) =>
+        service.request(
+          'functional-run',
+          { configText: input.text, files: input.files },
+          {
+            signal: run.signal,
+            onProgress: (p) => run.report(p.done, p.total, p.detail),
+          },
+        ).result,
+    );
     store.setAccuracy(accuracyView(r, `${input.config.name ?? label}: functional simulation`));
     store.setStatus('idle', null);
-    ctx.log.info(`${label}: functional simulation done; logits relative error ${(100 * r.endToEnd.logitsVsSoftmaxModel.relativeError).toFixed(2)}% against the float model.`);
+    ctx.log.info(
+      `${label}: functional simulation done; logits relative error ${(100 * r.endToEnd.logitsVsSoftmaxModel.relativeError).toFixed(2)}% against the float model.`,
+    );
     ctx.views.show('accuracy');
     return true;
   } catch (e) {
@@ -123,7 +171,10 @@ export async function accuracyCommand(ctx: CommandContext, arg?: unknown): Promi
 }
 
 export function baselineTable(r: SimulationResult): string {
-  const lines = r.baselines.map((b) => `  ${b.name}: ${formatRatio(b.speedup)} the speed, ${formatRatio(b.energyRatio)} the energy per token (on ${b.devices} GPU${b.devices === 1 ? '' : 's'})`);
+  const lines = r.baselines.map(
+    (b) =>
+      `  ${b.name}: ${formatRatio(b.speedup)} the speed, ${formatRatio(b.energyRatio)} the energy per token (on ${b.devices} GPU${b.devices === 1 ? '' : 's'})`,
+  );
   return [`${r.name} against GPU baselines (roofline, datasheet peaks):`, ...lines].join('\n');
 }
 
@@ -132,16 +183,22 @@ export async function compareCommand(ctx: CommandContext, arg?: unknown): Promis
   const doc = await configDocument(ctx, arg);
   if (!doc) return;
   const service = await ctx.load();
-  const current = service.analyzeConfig(doc.getText(), { simulate: false }).config?.baselines ?? ctx.settings().defaultBaselines;
+  const current =
+    service.analyzeConfig(doc.getText(), { simulate: false }).config?.baselines ?? ctx.settings().defaultBaselines;
   const items = GPU_IDS.map((id) => {
     const g = GPUS[id];
     return {
-      label: g.name, description: id, picked: current.includes(id), id,
+      label: g.name,
+      description: id,
+      picked: current.includes(id),
+      id,
       detail: `${formatEngineering(g.fp16Flops, 'FLOP/s')} FP16, ${formatEngineering(g.memoryBandwidthBytesPerS, 'B/s')}, ${formatEngineering(g.memoryBytes, 'B')}, ${g.boardPowerW} W`,
     };
   });
   const picked = await ctx.api.window.showQuickPick(items, {
-    canPickMany: true, title: 'AIMC: Compare with GPU Baselines', placeHolder: 'GPUs to compare with (the config\'s baselines are selected)',
+    canPickMany: true,
+    title: 'AIMC: Compare with GPU Baselines',
+    placeHolder: "GPUs to compare with (the config's baselines are selected)",
   });
   if (!picked || picked.length === 0) return;
   const done = await simulateDocument(ctx, doc, { baselines: picked.map((p) => p.id), tab: 'overview' });

@@ -4,12 +4,17 @@
  * on the worker pool. The panel's Sweep tab shows it; clicking a point opens that design.
  */
 import type * as vscode from 'vscode';
-import { parseVary, sweepableKeys, SweepSpecError } from '../../engine/sweep/axes';
-import type { SweepAxis } from '../../shared/sweep';
-import type { SweepPointResult } from '../../shared/sweep';
-import { planSweep, type SweepPlan } from '../../engine/sweep/plan';
-import { buildReport, sweepIdentity } from '../../engine/sweep/report';
-import { FUNCTIONAL_ERROR_METRIC } from '../../worker/functional';
+import {
+  buildReport,
+  FUNCTIONAL_ERROR_METRIC,
+  parseVary,
+  planSweep,
+  sweepableKeys,
+  sweepIdentity,
+  SweepSpecError,
+  type SweepPlan,
+} from '../../engine';
+import type { SweepAxis, SweepPointResult } from '../../shared/sweep';
 import { defaultPoolSize } from '../../worker/pool';
 import { runSweepPoints } from '../../worker/sweepRun';
 import { designPointText } from '../configText/designPoint';
@@ -31,19 +36,29 @@ let sweepCounter = 0;
 async function askAxes(ctx: CommandContext, config: unknown): Promise<SweepAxis[] | undefined> {
   const { window } = ctx.api;
   const keys = sweepableKeys().filter((k) => isSweepCandidate(k.key));
-  const rank = (key: string) => { const i = COMMON_SWEEP_KEYS.indexOf(key); return i < 0 ? COMMON_SWEEP_KEYS.length : i; };
+  const rank = (key: string) => {
+    const i = COMMON_SWEEP_KEYS.indexOf(key);
+    return i < 0 ? COMMON_SWEEP_KEYS.length : i;
+  };
   keys.sort((a, b) => rank(a.key) - rank(b.key));
   const items = keys.map((k) => {
     const current = valueAt(config, k.key);
     const shown = current ?? k.default;
     return {
-      label: k.key, key: k,
-      description: shown === undefined ? '' : `${current === undefined ? 'default ' : ''}${String(shown)}${k.unit ? ` ${k.unit}` : ''}`,
+      label: k.key,
+      key: k,
+      description:
+        shown === undefined
+          ? ''
+          : `${current === undefined ? 'default ' : ''}${String(shown)}${k.unit ? ` ${k.unit}` : ''}`,
       detail: k.description,
     };
   });
   const picked = await window.showQuickPick(items, {
-    canPickMany: true, matchOnDetail: true, title: 'AIMC: Run Sweep (1/3): keys to vary', placeHolder: 'Pick one or more config keys',
+    canPickMany: true,
+    matchOnDetail: true,
+    title: 'AIMC: Run Sweep (1/3): keys to vary',
+    placeHolder: 'Pick one or more config keys',
   });
   if (!picked || picked.length === 0) return undefined;
   const axes: SweepAxis[] = [];
@@ -67,17 +82,35 @@ async function askAxes(ctx: CommandContext, config: unknown): Promise<SweepAxis[
   return axes;
 }
 
-async function askPlan(ctx: CommandContext, axes: SweepAxis[]): Promise<{ plan: SweepPlan; withError: boolean } | undefined> {
+async function askPlan(
+  ctx: CommandContext,
+  axes: SweepAxis[],
+): Promise<{ plan: SweepPlan; withError: boolean } | undefined> {
   const { window } = ctx.api;
   const grid = planSweep(axes);
-  const cost = { label: 'Cost only', description: `${grid.pointCount.toLocaleString('en-US')} designs`, detail: 'Energy, latency and area of each design: Pareto front of energy against latency', withError: false };
-  const error = { label: 'Cost and error', description: 'slower', detail: `Also a functional simulation of each design for its ${FUNCTIONAL_ERROR_METRIC}: Pareto fronts of energy and latency against error`, withError: true };
+  const cost = {
+    label: 'Cost only',
+    description: `${grid.pointCount.toLocaleString('en-US')} designs`,
+    detail: 'Energy, latency and area of each design: Pareto front of energy against latency',
+    withError: false,
+  };
+  const error = {
+    label: 'Cost and error',
+    description: 'slower',
+    detail: `Also a functional simulation of each design for its ${FUNCTIONAL_ERROR_METRIC}: Pareto fronts of energy and latency against error`,
+    withError: true,
+  };
   const mode = await window.showQuickPick([cost, error], { title: 'AIMC: Run Sweep (3/3): what to compute' });
   if (!mode) return undefined;
   if (grid.pointCount <= LARGE_SWEEP_POINTS) return { plan: grid, withError: mode.withError };
   const sample = `Sample ${SAMPLE_POINTS}`;
   const all = `Run all ${grid.pointCount.toLocaleString('en-US')}`;
-  const choice = await window.showWarningMessage(`AIMC: the grid has ${grid.pointCount.toLocaleString('en-US')} designs. Run a random sample of ${SAMPLE_POINTS} instead?`, { modal: true }, sample, all);
+  const choice = await window.showWarningMessage(
+    `AIMC: the grid has ${grid.pointCount.toLocaleString('en-US')} designs. Run a random sample of ${SAMPLE_POINTS} instead?`,
+    { modal: true },
+    sample,
+    all,
+  );
   if (choice === sample) return { plan: planSweep(axes, { samples: SAMPLE_POINTS }), withError: mode.withError };
   return choice === all ? { plan: grid, withError: mode.withError } : undefined;
 }
@@ -88,7 +121,11 @@ export async function sweepCommand(ctx: CommandContext, arg?: unknown): Promise<
   const { api } = ctx;
   const label = api.workspace.asRelativePath(doc.uri);
   const baseText = doc.getText();
-  const prepare = (withCheckpoint: boolean) => prepareConfig(api, ctx.load, doc.uri, baseText, { withCheckpoint, defaultBaselines: ctx.settings().defaultBaselines });
+  const prepare = (withCheckpoint: boolean) =>
+    prepareConfig(api, ctx.load, doc.uri, baseText, {
+      withCheckpoint,
+      defaultBaselines: ctx.settings().defaultBaselines,
+    });
   let prepared = await prepare(false);
   if (!prepared.ok) {
     void api.window.showErrorMessage(`AIMC: ${label} has errors; fix them before sweeping (see the Problems view).`);
@@ -110,7 +147,13 @@ export async function sweepCommand(ctx: CommandContext, arg?: unknown): Promise<
 }
 
 async function runSweep(
-  ctx: CommandContext, uri: vscode.Uri, label: string, baseText: string, input: ConfigInput, plan: SweepPlan, withError: boolean,
+  ctx: CommandContext,
+  uri: vscode.Uri,
+  label: string,
+  baseText: string,
+  input: ConfigInput,
+  plan: SweepPlan,
+  withError: boolean,
 ): Promise<void> {
   const { api, service, store, log } = ctx;
   const what = `Sweep of ${label}`;
@@ -120,24 +163,38 @@ async function runSweep(
   const workers = count === 'auto' ? defaultPoolSize() : count;
   store.setStatus('running', `${what}: ${plan.pointCount} designs…`);
   try {
-    const results = await withRunProgress(api, service, { title: `AIMC: ${what}` }, async (run): Promise<SweepPointResult[] | null> => {
-      const sweep = runSweepPoints(service, { base: { text: input.text, files: input.files }, axes: plan.axes, points, withError, workers }, (done, total) =>
-        run.report(done, total, `${Math.floor(done)} of ${total} designs`));
-      run.signal.addEventListener('abort', () => sweep.cancel(), { once: true });
-      return sweep.result;
-    });
+    const results = await withRunProgress(
+      api,
+      service,
+      { title: `AIMC: ${what}` },
+      async (run): Promise<SweepPointResult[] | null> => {
+        const sweep = runSweepPoints(
+          service,
+          { base: { text: input.text, files: input.files }, axes: plan.axes, points, withError, workers },
+          (done, total) => run.report(done, total, `${Math.floor(done)} of ${total} designs`),
+        );
+        run.signal.addEventListener('abort', () => sweep.cancel(), { once: true });
+        return sweep.result;
+      },
+    );
     if (!results) {
       log.info(`${what}: cancelled.`);
       store.setStatus('idle', null);
       return;
     }
     const name = input.config.name ?? label;
-    const report = buildReport(sweepIdentity(plan, { name, configText: input.text }, withError ? FUNCTIONAL_ERROR_METRIC : null), null, results);
+    const report = buildReport(
+      sweepIdentity(plan, { name, configText: input.text }, withError ? FUNCTIONAL_ERROR_METRIC : null),
+      null,
+      results,
+    );
     const view = sweepView(report, `sweep-${++sweepCounter}`);
     store.setSweep({ view, report, baseText, baseUri: uri.toString() });
     store.setStatus('idle', null);
     const bad = results.filter((p) => p.status !== 'ok');
-    log.info(`${what}: ${results.length} designs, ${bad.length} did not simulate${bad.length ? ` (first: point ${bad[0].index}: ${bad[0].message ?? ''})` : ''}.`);
+    log.info(
+      `${what}: ${results.length} designs, ${bad.length} did not simulate${bad.length ? ` (first: point ${bad[0].index}: ${bad[0].message ?? ''})` : ''}.`,
+    );
     ctx.views.show('sweep');
   } catch (e) {
     await reportFailure(ctx, what, e, () => runSweep(ctx, uri, label, baseText, input, plan, withError));
@@ -149,7 +206,9 @@ export async function openDesignPoint(ctx: CommandContext, sweepId: string, poin
   const { api } = ctx;
   const held = ctx.store.sweep;
   if (!held || held.view.id !== sweepId) {
-    void api.window.showWarningMessage('AIMC: that sweep is no longer held by the extension (it ran before a reload). Run it again to open its designs.');
+    void api.window.showWarningMessage(
+      'AIMC: that sweep is no longer held by the extension (it ran before a reload). Run it again to open its designs.',
+    );
     return;
   }
   const point = held.report.points.find((p) => String(p.index) === pointId);
@@ -157,8 +216,14 @@ export async function openDesignPoint(ctx: CommandContext, sweepId: string, poin
     void api.window.showWarningMessage(`AIMC: the sweep has no design ${pointId}.`);
     return;
   }
-  const settings = Object.entries(point.values).map(([k, v]) => `${k} = ${String(v)}`).join(', ');
-  const text = designPointText(held.baseText, point.values, `Design ${point.index} of a sweep of ${held.report.sweep.base}: ${settings}.`);
+  const settings = Object.entries(point.values)
+    .map(([k, v]) => `${k} = ${String(v)}`)
+    .join(', ');
+  const text = designPointText(
+    held.baseText,
+    point.values,
+    `Design ${point.index} of a sweep of ${held.report.sweep.base}: ${settings}.`,
+  );
   const base = api.Uri.parse(held.baseUri);
   const json = base.path.endsWith('.json');
   let doc: vscode.TextDocument;
@@ -167,7 +232,9 @@ export async function openDesignPoint(ctx: CommandContext, sweepId: string, poin
   } else {
     // Untitled, but saved next to the base by default, so the files the base names still resolve.
     const stem = base.path.replace(/^.*\//, '').replace(/\.aimc\.(ya?ml|json)$/, '');
-    const target = api.Uri.joinPath(base, '..', `${stem}.design-${point.index}.aimc.${json ? 'json' : 'yaml'}`).with({ scheme: 'untitled' });
+    const target = api.Uri.joinPath(base, '..', `${stem}.design-${point.index}.aimc.${json ? 'json' : 'yaml'}`).with({
+      scheme: 'untitled',
+    });
     doc = await api.workspace.openTextDocument(target);
     // Opened before (the same point clicked twice): show it as the user left it.
     if (doc.getText() === '') {

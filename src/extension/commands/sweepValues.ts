@@ -2,13 +2,22 @@
  * The values a sweep input box starts with, from the key's current value in the config (or its
  * default): a few steps either side, inside the key's bounds. Pure: no `vscode`.
  */
-import type { SweepableKey } from '../../engine/sweep/axes';
+import type { SweepableKey } from '../../engine';
 import type { SweepValue } from '../../shared/sweep';
 
 /** Keys most often varied, offered first (the rest follow in schema order). */
 export const COMMON_SWEEP_KEYS: readonly string[] = [
-  'weights.adc.bits', 'weights.array.rows', 'weights.array.cols', 'weights.bits_per_cell', 'weights.dac.bits',
-  'weights.device', 'weights.mapping', 'attention.implementation', 'attention.window', 'technology.clock_ghz', 'technology.node_nm',
+  'weights.adc.bits',
+  'weights.array.rows',
+  'weights.array.cols',
+  'weights.bits_per_cell',
+  'weights.dac.bits',
+  'weights.device',
+  'weights.mapping',
+  'attention.implementation',
+  'attention.window',
+  'technology.clock_ghz',
+  'technology.node_nm',
 ];
 
 /** Keys that describe the model or the file rather than the hardware or the run. */
@@ -36,7 +45,12 @@ export function suggestValues(key: SweepableKey, current: SweepValue | undefined
   const min = key.minimum ?? -Infinity;
   const max = key.maximum ?? Infinity;
   const inBounds = (n: number) => n >= min && n <= max && (key.kind !== 'integer' || Number.isInteger(n));
-  const v = typeof current === 'number' ? current : typeof key.default === 'number' ? key.default : Math.max(1, key.minimum ?? 1);
+  const v =
+    typeof current === 'number'
+      ? current
+      : typeof key.default === 'number'
+        ? key.default
+        : Math.max(1, key.minimum ?? 1);
   if (key.kind === 'integer' && !(v >= 16 && isPowerOfTwo(v))) {
     // Bit widths and counts: a range of two steps either side.
     return `${Math.max(min, v - 2)}..${Math.min(max, v + 2)}`;

@@ -22,6 +22,8 @@ export async function configDocument(ctx: CommandContext, arg: unknown): Promise
       ctx.lastConfig = undefined;
     }
   }
-  void api.window.showWarningMessage('Open an AIMC config (*.aimc.yaml or *.aimc.json) first, or create one with "AIMC: New Config from Preset".');
+  void api.window.showWarningMessage(
+    'Open an AIMC config (*.aimc.yaml or *.aimc.json) first, or create one with "AIMC: New Config from Preset".',
+  );
   return undefined;
 }

@@ -5,12 +5,8 @@
  * config.json". Pure: no `vscode`.
  */
 import { isMap, isScalar, parseDocument, type Node, type Pair } from 'yaml';
-import { parseConfigDocument } from '../../engine/config/document';
-import { replaceScalarEdit } from '../../engine/config/edits';
+import { countParameters, MODEL_PRESETS, setConfigValue, type ModelPresetName } from '../../engine';
 import { formatCount } from '../../shared/format';
-import { offsetAt } from '../../engine/language/cursor';
-import { countParameters } from '../../engine/model/parameters';
-import { MODEL_PRESETS, type ModelPresetName } from '../../engine/model/presets';
 import type { ModelShape } from '../../shared/modelShape';
 
 /** A hardware design: every top-level section of a config that is not about the model or the run. */
@@ -31,7 +27,8 @@ const NOT_HARDWARE = new Set(['version', 'name', 'description', 'model', 'worklo
 export const DEFAULT_HARDWARE: HardwarePreset = {
   id: 'defaults',
   label: 'Engine defaults',
-  description: 'PCM crossbars (512 × 512) for the weights, gain-cell attention, FP16 digital units: every key at its default',
+  description:
+    'PCM crossbars (512 × 512) for the weights, gain-cell attention, FP16 digital units: every key at its default',
   source: null,
   sectionsText: '',
 };
@@ -71,7 +68,13 @@ export function hardwareFromExample(file: string, text: string): HardwarePreset 
   });
   const base = file.replace(/^.*\//, '');
   const stem = base.replace(/\.aimc\.ya?ml$/, '');
-  return { id: stem, label: stem, description: name || stem, source: `examples/${base}`, sectionsText: sections.join('\n\n') };
+  return {
+    id: stem,
+    label: stem,
+    description: name || stem,
+    source: `examples/${base}`,
+    sectionsText: sections.join('\n\n'),
+  };
 }
 
 export type ModelSource =
@@ -91,7 +94,12 @@ export function describeShape(s: ModelShape): string {
 
 /** YAML for a string that the parser could read as something else (a number, `true`, `#`). */
 function yamlString(s: string): string {
-  return /^[A-Za-z_./][\w ./()+,-]*$/.test(s) && !/^(true|false|yes|no|on|off|null)$/i.test(s) && !/[:#]/.test(s) && s === s.trim() ? s : JSON.stringify(s);
+  return /^[A-Za-z_./][\w ./()+,-]*$/.test(s) &&
+    !/^(true|false|yes|no|on|off|null)$/i.test(s) &&
+    !/[:#]/.test(s) &&
+    s === s.trim()
+    ? s
+    : JSON.stringify(s);
 }
 
 export interface NewConfigInput {
@@ -106,11 +114,14 @@ export interface NewConfigInput {
 export function newConfigText(o: NewConfigInput): string {
   const shape = modelShapeOf(o.model);
   const modelName = o.model.kind === 'preset' ? o.model.name : shape.name;
-  const hardware = o.hardware.source ? `as in ${o.hardware.source} ("${o.hardware.description}")` : "the engine's defaults";
-  const modelLine = o.model.kind === 'preset'
-    ? `  preset: ${o.model.name}`
-    : `  huggingface: ${yamlString(o.model.path)}`;
-  const name = o.hardware.source ? `${modelName} on the ${o.hardware.label} hardware` : `${modelName} on the default hardware`;
+  const hardware = o.hardware.source
+    ? `as in ${o.hardware.source} ("${o.hardware.description}")`
+    : "the engine's defaults";
+  const modelLine =
+    o.model.kind === 'preset' ? `  preset: ${o.model.name}` : `  huggingface: ${yamlString(o.model.path)}`;
+  const name = o.hardware.source
+    ? `${modelName} on the ${o.hardware.label} hardware`
+    : `${modelName} on the default hardware`;
   const out = [
     // VS Code titles an untitled editor with its first line: keep it short.
     `# ${name}`,
@@ -136,9 +147,7 @@ export function newConfigText(o: NewConfigInput): string {
 
 /** A design's attention window is cut to the model's context, which no window may exceed. */
 function fitWindow(text: string, context: number): string {
-  const cfg = parseConfigDocument(text);
-  const window = (cfg.value as { attention?: { window?: unknown } }).attention?.window;
+  const window = (parseDocument(text).toJS() as { attention?: { window?: unknown } } | undefined)?.attention?.window;
   if (typeof window !== 'number' || window <= context) return text;
-  const edit = replaceScalarEdit(cfg, ['attention', 'window'], context);
-  return text.slice(0, offsetAt(text, edit.range.start)) + edit.newText + text.slice(offsetAt(text, edit.range.end));
+  return setConfigValue(text, ['attention', 'window'], context);
 }

@@ -4,7 +4,7 @@
  * dropped. The engine's own diagnostics are kept per document for the quick-fix provider.
  */
 import type * as vscode from 'vscode';
-import type { Diagnostic } from '../../engine/language/index';
+import type { Diagnostic } from '../../shared/diagnostics';
 import { analyzeText } from './analysis';
 import { toDiagnostic } from './convert';
 import { isConfigDocument, isJsonConfig } from './documents';
@@ -15,8 +15,18 @@ import type { LoadLanguageService, VscodeApi } from './vscodeApi';
  * schema. They are not published twice; their quick fixes are still offered.
  */
 export const SCHEMA_CODES: ReadonlySet<string> = new Set([
-  'syntax', 'not-a-config', 'unknown-key', 'missing-key', 'wrong-type', 'out-of-range', 'unknown-value', 'wrong-value',
-  'empty-list', 'duplicate-item', 'empty-value', 'schema',
+  'syntax',
+  'not-a-config',
+  'unknown-key',
+  'missing-key',
+  'wrong-type',
+  'out-of-range',
+  'unknown-value',
+  'wrong-value',
+  'empty-list',
+  'duplicate-item',
+  'empty-value',
+  'schema',
 ]);
 
 export interface DiagnosticsOptions {
@@ -40,15 +50,23 @@ export class ConfigDiagnostics implements vscode.Disposable {
   private readonly setTimer: (run: () => void, ms: number) => unknown;
   private readonly clearTimer: (timer: unknown) => void;
 
-  constructor(private readonly api: VscodeApi, private readonly load: LoadLanguageService, private readonly options: DiagnosticsOptions = {}) {
+  constructor(
+    private readonly api: VscodeApi,
+    private readonly load: LoadLanguageService,
+    private readonly options: DiagnosticsOptions = {},
+  ) {
     this.delayMs = options.delayMs ?? 250;
     this.setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
     this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
     this.collection = api.languages.createDiagnosticCollection('aimc');
     const ws = api.workspace;
     this.subscriptions.push(
-      ws.onDidOpenTextDocument((d) => { if (isConfigDocument(d)) void this.validate(d); }),
-      ws.onDidChangeTextDocument((e) => { if (isConfigDocument(e.document)) this.schedule(e.document); }),
+      ws.onDidOpenTextDocument((d) => {
+        if (isConfigDocument(d)) void this.validate(d);
+      }),
+      ws.onDidChangeTextDocument((e) => {
+        if (isConfigDocument(e.document)) this.schedule(e.document);
+      }),
       ws.onDidCloseTextDocument((d) => this.forget(d.uri)),
     );
     for (const d of ws.textDocuments) if (isConfigDocument(d)) void this.validate(d);
@@ -59,10 +77,13 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const key = document.uri.toString();
     const pending = this.timers.get(key);
     if (pending !== undefined) this.clearTimer(pending);
-    this.timers.set(key, this.setTimer(() => {
-      this.timers.delete(key);
-      void this.validate(document);
-    }, this.delayMs));
+    this.timers.set(
+      key,
+      this.setTimer(() => {
+        this.timers.delete(key);
+        void this.validate(document);
+      }, this.delayMs),
+    );
   }
 
   async validate(document: vscode.TextDocument): Promise<void> {
@@ -72,8 +93,13 @@ export class ConfigDiagnostics implements vscode.Disposable {
       const analysis = await analyzeText(this.api, this.load, document.uri, document.getText());
       if (document.isClosed || document.version !== version) return;
       this.latest.set(key, { version, diagnostics: analysis.diagnostics });
-      const shown = isJsonConfig(document) ? analysis.diagnostics.filter((d) => !SCHEMA_CODES.has(d.code)) : analysis.diagnostics;
-      this.collection.set(document.uri, shown.map((d) => toDiagnostic(this.api, d)));
+      const shown = isJsonConfig(document)
+        ? analysis.diagnostics.filter((d) => !SCHEMA_CODES.has(d.code))
+        : analysis.diagnostics;
+      this.collection.set(
+        document.uri,
+        shown.map((d) => toDiagnostic(this.api, d)),
+      );
     } catch (e) {
       // A validator bug must not leave stale squiggles that look like a verdict.
       this.collection.delete(document.uri);

@@ -1,7 +1,16 @@
 /** Completion, hover, quick fixes, CodeLens and outline for configs, over the engine's language service. */
 import type * as vscode from 'vscode';
 import { analyzeText } from './analysis';
-import { fromPosition, fromRange, sameDiagnostic, toCompletionItem, toDocumentSymbol, toMarkdown, toRange, toWorkspaceEdit } from './convert';
+import {
+  fromPosition,
+  fromRange,
+  sameDiagnostic,
+  toCompletionItem,
+  toDocumentSymbol,
+  toMarkdown,
+  toRange,
+  toWorkspaceEdit,
+} from './convert';
 import type { ConfigDiagnostics } from './diagnostics';
 import type { LoadLanguageService, VscodeApi } from './vscodeApi';
 
@@ -9,16 +18,25 @@ export class ConfigCompletionProvider implements vscode.CompletionItemProvider {
   /** `:` starts a value, a space an indented key or a value, `"` a JSON key, `[` and `,` a list item. */
   static readonly triggerCharacters = [':', ' ', '"', '[', ','];
 
-  constructor(private readonly api: VscodeApi, private readonly load: LoadLanguageService) {}
+  constructor(
+    private readonly api: VscodeApi,
+    private readonly load: LoadLanguageService,
+  ) {}
 
-  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
+  async provideCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+  ): Promise<vscode.CompletionItem[]> {
     const service = await this.load();
     return service.complete(document.getText(), fromPosition(position)).map((i) => toCompletionItem(this.api, i));
   }
 }
 
 export class ConfigHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly api: VscodeApi, private readonly load: LoadLanguageService) {}
+  constructor(
+    private readonly api: VscodeApi,
+    private readonly load: LoadLanguageService,
+  ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const service = await this.load();
@@ -28,9 +46,17 @@ export class ConfigHoverProvider implements vscode.HoverProvider {
 }
 
 export class ConfigCodeActionProvider implements vscode.CodeActionProvider {
-  constructor(private readonly api: VscodeApi, private readonly load: LoadLanguageService, private readonly diagnostics: ConfigDiagnostics) {}
+  constructor(
+    private readonly api: VscodeApi,
+    private readonly load: LoadLanguageService,
+    private readonly diagnostics: ConfigDiagnostics,
+  ) {}
 
-  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): Promise<vscode.CodeAction[]> {
     const service = await this.load();
     // The fixes come with the engine's diagnostics; reuse the last validation when it is current.
     // VS Code asks for the light bulb on every cursor move: while typing has outrun validation,
@@ -50,16 +76,29 @@ export class ConfigCodeActionProvider implements vscode.CodeActionProvider {
 }
 
 export class ConfigCodeLensProvider implements vscode.CodeLensProvider {
-  constructor(private readonly api: VscodeApi, private readonly load: LoadLanguageService) {}
+  constructor(
+    private readonly api: VscodeApi,
+    private readonly load: LoadLanguageService,
+  ) {}
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     const service = await this.load();
-    return service.codeLenses(document.getText()).map((l) => new this.api.CodeLens(toRange(this.api, l.range), { title: l.title, command: l.command, arguments: [document.uri] }));
+    return service.codeLenses(document.getText()).map(
+      (l) =>
+        new this.api.CodeLens(toRange(this.api, l.range), {
+          title: l.title,
+          command: l.command,
+          arguments: [document.uri],
+        }),
+    );
   }
 }
 
 export class ConfigSymbolProvider implements vscode.DocumentSymbolProvider {
-  constructor(private readonly api: VscodeApi, private readonly load: LoadLanguageService) {}
+  constructor(
+    private readonly api: VscodeApi,
+    private readonly load: LoadLanguageService,
+  ) {}
 
   async provideDocumentSymbols(document: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
     const service = await this.load();

@@ -8,7 +8,7 @@ let service: Promise<LanguageService> | undefined;
 
 /** The engine (parser, validator, cost model) loads on the first config opened, not at activation. */
 export function loadLanguageService(): Promise<LanguageService> {
-  service ??= import('../../engine/language/index');
+  service ??= import('../../engine').then((engine) => engine.language);
   return service;
 }
 

@@ -41,7 +41,7 @@ export function accuracyView(r: FunctionalResult, name: string): AccuracyView {
     notes: [
       `${r.model}: ${r.blocks} block(s), ${r.tokens} tokens × ${r.samples} sample(s), seed ${r.seed}; top-${r.topK} over ${r.vocab} vocabulary rows.`,
       `Weights: ${r.weights.description}.`,
-      'Layer rows compare each block\'s output, and the whole model its logits, with the float model using softmax attention; matrix rows compare each matrix with its float product; attention rows include the algorithm (HardSigmoid instead of softmax).',
+      "Layer rows compare each block's output, and the whole model its logits, with the float model using softmax attention; matrix rows compare each matrix with its float product; attention rows include the algorithm (HardSigmoid instead of softmax).",
       `The algorithm alone (float model with the hardware's attention function) accounts for a logits relative error of ${Number(algorithm.toPrecision(3))}.`,
       ...r.warnings,
     ],

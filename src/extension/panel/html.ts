@@ -29,7 +29,8 @@ const NONCE = /^[A-Za-z0-9+/=_-]{16,}$/;
  * browser hosts such as code-server (`'self' https://*.vscode-cdn.net`). Anything that could end
  * the directive or the attribute, or widen it to every host, scheme or inline code, is refused.
  */
-const CSP_SOURCE = /^(?:'self'|[a-z][a-z0-9+.-]*:\/\/(?!\*(?:[/:]|$))[^\s;,'"<>]+|(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d+)?(?:\/[^\s;,'"<>]*)?)$/i;
+const CSP_SOURCE =
+  /^(?:'self'|[a-z][a-z0-9+.-]*:\/\/(?!\*(?:[/:]|$))[^\s;,'"<>]+|(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d+)?(?:\/[^\s;,'"<>]*)?)$/i;
 
 function isCspSourceList(value: string): boolean {
   const sources = value.trim().split(/\s+/);

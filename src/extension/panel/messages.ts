@@ -25,7 +25,11 @@ export interface WebviewActions extends Omit<ViewRequests, 'exportResults'> {
 }
 
 /** The actions of one view: the shared requests, plus that view's own `ready` and `export` handling. */
-export function webviewActions(r: ViewRequests, ready: () => void, exported: WebviewActions['exported']): WebviewActions {
+export function webviewActions(
+  r: ViewRequests,
+  ready: () => void,
+  exported: WebviewActions['exported'],
+): WebviewActions {
   return {
     openDesignPoint: (sweepId, pointId) => r.openDesignPoint(sweepId, pointId),
     simulate: () => r.simulate(),
@@ -37,10 +41,17 @@ export function webviewActions(r: ViewRequests, ready: () => void, exported: Web
   };
 }
 
-export function handleWebviewMessage(raw: unknown, view: WebviewKind, actions: WebviewActions, log: Log): Promise<void> {
+export function handleWebviewMessage(
+  raw: unknown,
+  view: WebviewKind,
+  actions: WebviewActions,
+  log: Log,
+): Promise<void> {
   const parsed = parseWebviewMessage(raw);
   if (!parsed.ok) {
-    log.warn(`Dropped an invalid message from the ${view === 'panel' ? 'results panel' : 'side view'}: ${parsed.error}`);
+    log.warn(
+      `Dropped an invalid message from the ${view === 'panel' ? 'results panel' : 'side view'}: ${parsed.error}`,
+    );
     return Promise.resolve();
   }
   const m = parsed.message;

@@ -20,10 +20,18 @@ export const COLLECT_CHARTS_TIMEOUT_MS = 60_000;
 
 /** The webview options both views use: scripts on, files from dist/ and media/ only. */
 export function webviewOptions(api: ExtensionApi, extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [api.Uri.joinPath(extensionUri, 'dist'), api.Uri.joinPath(extensionUri, 'media')] };
+  return {
+    enableScripts: true,
+    localResourceRoots: [api.Uri.joinPath(extensionUri, 'dist'), api.Uri.joinPath(extensionUri, 'media')],
+  };
 }
 
-export function pageHtml(api: ExtensionApi, extensionUri: vscode.Uri, webview: vscode.Webview, script: 'webview.js' | 'sidebar.js'): string {
+export function pageHtml(
+  api: ExtensionApi,
+  extensionUri: vscode.Uri,
+  webview: vscode.Webview,
+  script: 'webview.js' | 'sidebar.js',
+): string {
   return webviewHtml({
     cspSource: webview.cspSource,
     nonce: createNonce(),
@@ -66,7 +74,14 @@ export class ResultsPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
       const beside = editorColumn !== undefined && editorColumn === this.panel.viewColumn;
       this.panel.reveal(beside ? this.api.ViewColumn.Beside : undefined, preserveFocus);
     } else {
-      this.attach(this.api.window.createWebviewPanel(RESULTS_VIEW_TYPE, TITLE, { viewColumn: this.api.ViewColumn.Beside, preserveFocus }, webviewOptions(this.api, this.extensionUri)));
+      this.attach(
+        this.api.window.createWebviewPanel(
+          RESULTS_VIEW_TYPE,
+          TITLE,
+          { viewColumn: this.api.ViewColumn.Beside, preserveFocus },
+          webviewOptions(this.api, this.extensionUri),
+        ),
+      );
     }
     if (tab) this.channel!.post({ type: 'reveal', tab });
   }
@@ -102,17 +117,26 @@ export class ResultsPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
     const channel = new WebviewChannel(panel.webview, 'panel', this.store);
     this.channel = channel;
     this.panelSubscriptions = [
-      panel.webview.onDidReceiveMessage((m: unknown) => handleWebviewMessage(m, 'panel', this.actionsFor(channel), this.log).catch((e: unknown) => this.log.error(`Panel message failed: ${(e as Error).stack ?? String(e)}`))),
-      panel.onDidChangeViewState(() => { if (!panel.visible) channel.onHidden(); }),
+      panel.webview.onDidReceiveMessage((m: unknown) =>
+        handleWebviewMessage(m, 'panel', this.actionsFor(channel), this.log).catch((e: unknown) =>
+          this.log.error(`Panel message failed: ${(e as Error).stack ?? String(e)}`),
+        ),
+      ),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) channel.onHidden();
+      }),
       panel.onDidDispose(() => this.detach(panel)),
     ];
     panel.webview.html = pageHtml(this.api, this.extensionUri, panel.webview, 'webview.js');
   }
 
   private actionsFor(channel: WebviewChannel): WebviewActions {
-    return webviewActions(this.requests, () => channel.onReady(), (format, requestId, images) => this.exported(format, requestId, images));
+    return webviewActions(
+      this.requests,
+      () => channel.onReady(),
+      (format, requestId, images) => this.exported(format, requestId, images),
+    );
   }
-
 
   private exported(format: ExportFormat, requestId: number | null, images: readonly ChartImage[]): Promise<void> {
     if (requestId !== null) {

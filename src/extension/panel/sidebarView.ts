@@ -24,9 +24,14 @@ export class SidebarView implements vscode.WebviewViewProvider {
     view.webview.options = webviewOptions(this.api, this.extensionUri);
     const channel = new WebviewChannel(view.webview, 'sidebar', this.store);
     const subscriptions = [
-      view.webview.onDidReceiveMessage((m: unknown) => handleWebviewMessage(m, 'sidebar', this.actionsFor(channel), this.log)
-        .catch((e: unknown) => this.log.error(`Side view message failed: ${(e as Error).stack ?? String(e)}`))),
-      view.onDidChangeVisibility(() => { if (!view.visible) channel.onHidden(); }),
+      view.webview.onDidReceiveMessage((m: unknown) =>
+        handleWebviewMessage(m, 'sidebar', this.actionsFor(channel), this.log).catch((e: unknown) =>
+          this.log.error(`Side view message failed: ${(e as Error).stack ?? String(e)}`),
+        ),
+      ),
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) channel.onHidden();
+      }),
     ];
     view.onDidDispose(() => {
       for (const s of subscriptions) s.dispose();
@@ -37,7 +42,10 @@ export class SidebarView implements vscode.WebviewViewProvider {
 
   private actionsFor(channel: WebviewChannel): WebviewActions {
     // The side view has no charts to collect: any export is the user's.
-    return webviewActions(this.requests, () => channel.onReady(), (format, _requestId, images) => this.requests.exportResults(format, images));
+    return webviewActions(
+      this.requests,
+      () => channel.onReady(),
+      (format, _requestId, images) => this.requests.exportResults(format, images),
+    );
   }
-
 }

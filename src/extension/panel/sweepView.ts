@@ -1,5 +1,5 @@
 /** The engine's sweep report in the shape the panel's sweep tab draws. Pure: no `vscode`. */
-import type { SweepReport } from '../../engine/sweep/report';
+import type { SweepReport } from '../../engine';
 import type { SweepView } from '../../shared/webviewProtocol';
 
 /** `id` must be fresh per sweep: the panel sends it back with a clicked point. */
@@ -9,9 +9,10 @@ export function sweepView(report: SweepReport, id: string): SweepView {
     id,
     name: `${report.sweep.base}: ${keys.join(' × ')}`,
     keys,
-    error: report.sweep.errorMetric === null
-      ? { label: 'no error figure (cost-only sweep)', unit: '' }
-      : { label: report.sweep.errorMetric, unit: '' },
+    error:
+      report.sweep.errorMetric === null
+        ? { label: 'no error figure (cost-only sweep)', unit: '' }
+        : { label: report.sweep.errorMetric, unit: '' },
     points: report.points.map((p) => ({
       id: String(p.index),
       values: p.values,

@@ -18,8 +18,14 @@ export class WebviewChannel {
   private waiting: ToWebviewMessage[] = [];
   private readonly subscription: { dispose(): void };
 
-  constructor(private readonly webview: vscode.Webview, readonly kind: WebviewKind, private readonly store: ResultsStore) {
-    this.subscription = store.onDidChange((change) => { if (this.ready) this.sync(change); });
+  constructor(
+    private readonly webview: vscode.Webview,
+    readonly kind: WebviewKind,
+    private readonly store: ResultsStore,
+  ) {
+    this.subscription = store.onDidChange((change) => {
+      if (this.ready) this.sync(change);
+    });
   }
 
   /** The page loaded (again): send what it has not had, then what waited. */

@@ -9,7 +9,6 @@ import { SHOW_RESULTS_COMMAND, SIMULATE_COMMAND } from '../commands/ids';
 import { isConfigDocument } from '../language/documents';
 import type { ResultSummary } from './store';
 
-
 export interface StatusBarContent {
   readonly text: string;
   readonly tooltip: string;
@@ -18,8 +17,18 @@ export interface StatusBarContent {
 
 /** What the item shows for the active config: its last result, a run in progress, or an invitation. */
 export function statusBarContent(summary: ResultSummary | undefined, running: boolean): StatusBarContent {
-  if (running) return { text: '$(sync~spin) AIMC', tooltip: 'AIMC: simulating… (AIMC: Cancel stops it)', command: SHOW_RESULTS_COMMAND };
-  if (!summary) return { text: '$(pulse) AIMC: simulate', tooltip: 'AIMC: no result for this config yet. Click to simulate it.', command: SIMULATE_COMMAND };
+  if (running)
+    return {
+      text: '$(sync~spin) AIMC',
+      tooltip: 'AIMC: simulating… (AIMC: Cancel stops it)',
+      command: SHOW_RESULTS_COMMAND,
+    };
+  if (!summary)
+    return {
+      text: '$(pulse) AIMC: simulate',
+      tooltip: 'AIMC: no result for this config yet. Click to simulate it.',
+      command: SIMULATE_COMMAND,
+    };
   const energy = formatEngineering(summary.energyPerTokenJ, 'J');
   return {
     text: `$(pulse) ${energy}/token`,

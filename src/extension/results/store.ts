@@ -4,7 +4,7 @@
  * report, and what the simulation service is doing. The views render from here; commands write here.
  */
 import type { SimulationResult } from '../../shared/result';
-import type { SweepReport } from '../../engine/sweep/report';
+import type { SweepReport } from '../../engine';
 import type { AccuracyView, ShowResultMessage, StatusMessage, SweepView } from '../../shared/webviewProtocol';
 
 /** The figures the status bar shows; a 70B result is a megabyte, so only the last one is kept whole. */
@@ -56,7 +56,10 @@ export class ResultsStore {
 
   setResult(configUri: string, label: string, result: SimulationResult): void {
     this.summaries.set(configUri, {
-      name: result.name, energyPerTokenJ: result.perToken.energyJ, latencyPerTokenS: result.perToken.latencyS, tokensPerSecond: result.tokensPerSecond,
+      name: result.name,
+      energyPerTokenJ: result.perToken.energyJ,
+      latencyPerTokenS: result.perToken.latencyS,
+      tokensPerSecond: result.tokensPerSecond,
     });
     this.shownValue = { type: 'showResult', result, source: { label, uri: configUri } };
     this.fire('result');

@@ -5,22 +5,25 @@
  * never reaches the pool.
  */
 import type * as vscode from 'vscode';
-import type { GpuId } from '../../engine/baselines/gpus';
+import type { AimcConfig } from '../../engine';
+import type { GpuId } from '../../shared/gpuIds';
 import type { Diagnostic } from '../../shared/diagnostics';
-import type { AimcConfig } from '../../engine/config/schema';
+import type { ConfigOverride } from '../../shared/overrides';
 import type { ReferencedFiles } from '../../shared/protocol';
-import { referencedUri, relativeReader } from '../language/documents';
+import { relativeReader } from '../language/documents';
 import type { LoadLanguageService, VscodeApi } from '../language/vscodeApi';
 
 export interface ConfigInput {
   readonly text: string;
   readonly files: ReferencedFiles;
+  /** Set on the parsed config by the worker (the GPUs picked for a comparison); empty when none. */
+  readonly overrides: readonly ConfigOverride[];
+  /** The config with the overrides applied. */
   readonly config: AimcConfig;
 }
 
 export type PreparedConfig =
-  | { readonly ok: true; readonly input: ConfigInput }
-  | { readonly ok: false; readonly errors: readonly Diagnostic[] };
+  { readonly ok: true; readonly input: ConfigInput } | { readonly ok: false; readonly errors: readonly Diagnostic[] };
 
 export interface PrepareOptions {
   /** Also read `functional.checkpoint` (bytes), for accuracy runs and sweeps with an error figure. */
@@ -36,52 +39,34 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * Checks `text` and collects the files it names. When the baselines change, the config is sent
- * as JSON with the new list: the worker only simulates it, and the editor's diagnostics keep
- * coming from the text as written.
+ * Checks `text` and collects the files it names, in one pass. A change of baselines travels as an
+ * override, so the worker's diagnostics still point into the text as written.
  */
-export async function prepareConfig(api: VscodeApi, load: LoadLanguageService, uri: vscode.Uri, text: string, o: PrepareOptions = {}): Promise<PreparedConfig> {
+export async function prepareConfig(
+  api: VscodeApi,
+  load: LoadLanguageService,
+  uri: vscode.Uri,
+  text: string,
+  o: PrepareOptions = {},
+): Promise<PreparedConfig> {
   const service = await load();
-  const read = relativeReader(api, uri);
-  const files: Record<string, string | Uint8Array> = {};
-  const analysis = await service.analyzeWithFiles(text, async (path) => {
-    const content = await read(path);
-    if (content !== undefined) files[path] = content;
-    return content;
-  }, { simulate: false });
+  const first = await service.analyzeWithFiles(text, relativeReader(api, uri), {
+    simulate: false,
+    withCheckpoint: o.withCheckpoint,
+  });
+  if (!first.config) return { ok: false, errors: first.diagnostics.filter((d) => d.severity === 'error') };
+  const baselines = o.baselines ?? (first.config.baselines === undefined ? o.defaultBaselines : undefined);
+  const changed =
+    baselines !== undefined && !(first.config.baselines !== undefined && sameList(first.config.baselines, baselines));
+  const overrides: ConfigOverride[] = changed ? [{ key: 'baselines', value: [...baselines] }] : [];
+  const analysis = changed
+    ? await service.analyzeWithFiles(text, relativeReader(api, uri), {
+        simulate: false,
+        withCheckpoint: o.withCheckpoint,
+        overrides,
+      })
+    : first;
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !analysis.config) return { ok: false, errors };
-  const config = analysis.config;
-  const checkpoint = config.functional?.checkpoint;
-  if (o.withCheckpoint && checkpoint !== undefined) {
-    const bytes = await readBytes(api, uri, checkpoint);
-    if (!bytes) {
-      const range = analysis.document.valueRange(['functional', 'checkpoint']);
-      return { ok: false, errors: [{ range, severity: 'error', code: 'missing-file', message: `functional.checkpoint: cannot read \`${checkpoint}\`` }] };
-    }
-    files[checkpoint] = bytes;
-  }
-  const baselines = o.baselines ?? (config.baselines === undefined ? o.defaultBaselines : undefined);
-  const current = config.baselines ?? [];
-  const sendText = baselines && !(config.baselines !== undefined && sameList(current, baselines))
-    ? JSON.stringify({ ...config, baselines })
-    : text;
-  return { ok: true, input: { text: sendText, files, config: sendText === text ? config : { ...config, baselines: [...baselines!] } } };
-}
-
-/**
- * A checkpoint's bytes in shared memory: every request of a sweep carries the files, and a shared
- * buffer reaches each worker as is, where a plain one would be copied per request.
- */
-async function readBytes(api: VscodeApi, configUri: vscode.Uri, path: string): Promise<Uint8Array | undefined> {
-  const uri = referencedUri(api, configUri, path);
-  if (!uri) return undefined;
-  try {
-    const bytes = await api.workspace.fs.readFile(uri);
-    const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
-    shared.set(bytes);
-    return shared;
-  } catch {
-    return undefined;
-  }
+  return { ok: true, input: { text, files: analysis.files, overrides, config: analysis.config } };
 }

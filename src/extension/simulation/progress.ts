@@ -19,26 +19,36 @@ export interface ProgressOptions {
   readonly quiet?: boolean;
 }
 
-export function withRunProgress<T>(api: ExtensionApi, service: SimulationService, o: ProgressOptions, task: (run: RunControl) => Promise<T>): Promise<T> {
+export function withRunProgress<T>(
+  api: ExtensionApi,
+  service: SimulationService,
+  o: ProgressOptions,
+  task: (run: RunControl) => Promise<T>,
+): Promise<T> {
   const location = o.quiet ? api.ProgressLocation.Window : api.ProgressLocation.Notification;
-  return Promise.resolve(api.window.withProgress({ location, title: o.title, cancellable: !o.quiet }, async (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => {
-    const run = service.beginRun();
-    const onCancel = token.onCancellationRequested(() => run.cancel());
-    let shownPercent = 0;
-    try {
-      return await task({
-        signal: run.signal,
-        report(done, total, detail) {
-          const percent = total > 0 ? Math.min(100, (100 * done) / total) : 0;
-          // VS Code adds increments up; a progress that goes back (a retried chunk) shows nothing.
-          const increment = Math.max(0, percent - shownPercent);
-          shownPercent = Math.max(shownPercent, percent);
-          progress.report({ increment, message: detail });
-        },
-      });
-    } finally {
-      onCancel.dispose();
-      run.end();
-    }
-  }));
+  return Promise.resolve(
+    api.window.withProgress(
+      { location, title: o.title, cancellable: !o.quiet },
+      async (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => {
+        const run = service.beginRun();
+        const onCancel = token.onCancellationRequested(() => run.cancel());
+        let shownPercent = 0;
+        try {
+          return await task({
+            signal: run.signal,
+            report(done, total, detail) {
+              const percent = total > 0 ? Math.min(100, (100 * done) / total) : 0;
+              // VS Code adds increments up; a progress that goes back (a retried chunk) shows nothing.
+              const increment = Math.max(0, percent - shownPercent);
+              shownPercent = Math.max(shownPercent, percent);
+              progress.report({ increment, message: detail });
+            },
+          });
+        } finally {
+          onCancel.dispose();
+          run.end();
+        }
+      },
+    ),
+  );
 }

@@ -7,9 +7,7 @@
  * pending requests fail with a SimulationStoppedError that says why, and later requests fail at
  * once until `restart()` (the "Retry" of the error message).
  */
-import {
-  PoolDisposedError, WorkerCrashedError, type PoolRequest, type RequestOptions,
-} from '../../worker/pool';
+import { PoolDisposedError, WorkerCrashedError, type PoolRequest, type RequestOptions } from '../../worker/pool';
 import type { SweepRequester } from '../../worker/sweepRun';
 import type { RequestPayload, RequestType, ResponseOf } from '../../shared/protocol';
 import type { Log } from '../api';
@@ -76,14 +74,22 @@ export class SimulationService implements SweepRequester {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  request<T extends RequestType>(type: T, payload: RequestPayload<T>, options: RequestOptions = {}): PoolRequest<ResponseOf<T>> {
-    if (this.disposed) return { result: Promise.reject(new PoolDisposedError('the AIMC extension is shutting down')), cancel: () => {} };
-    if (this.stopReason !== null) return { result: Promise.reject(new SimulationStoppedError(this.stopReason)), cancel: () => {} };
+  request<T extends RequestType>(
+    type: T,
+    payload: RequestPayload<T>,
+    options: RequestOptions = {},
+  ): PoolRequest<ResponseOf<T>> {
+    if (this.disposed)
+      return { result: Promise.reject(new PoolDisposedError('the AIMC extension is shutting down')), cancel: () => {} };
+    if (this.stopReason !== null)
+      return { result: Promise.reject(new SimulationStoppedError(this.stopReason)), cancel: () => {} };
     const pool = this.currentPool();
     const request = pool.request(type, payload, options);
     this.inFlight.set(pool, (this.inFlight.get(pool) ?? 0) + 1);
     const result = request.result
-      .catch((e: unknown) => { throw this.explain(e, pool); })
+      .catch((e: unknown) => {
+        throw this.explain(e, pool);
+      })
       .finally(() => this.settled(pool));
     return { result, cancel: request.cancel };
   }
@@ -138,7 +144,9 @@ export class SimulationService implements SweepRequester {
     if (!this.pool) {
       this.poolSize = this.options.poolSize();
       this.pool = this.options.createPool(this.poolSize);
-      this.options.log.info(`Simulation workers: pool of ${this.poolSize === 'auto' ? 'cores − 1' : this.poolSize} started.`);
+      this.options.log.info(
+        `Simulation workers: pool of ${this.poolSize === 'auto' ? 'cores − 1' : this.poolSize} started.`,
+      );
     }
     return this.pool;
   }
@@ -149,10 +157,17 @@ export class SimulationService implements SweepRequester {
     if (!(e instanceof WorkerCrashedError)) return e;
     if (pool !== this.pool) return e; // a pool already stopped or retired: nothing left to restart
     if (this.budget.recordCrash()) {
-      this.options.log.warn(`${e.message} (restart ${this.budget.used} of ${this.budget.limit} allowed in ${this.budget.windowMs / 60000} minutes)`);
-      return new WorkerCrashedError(`The simulation worker crashed and was restarted: ${e.message}. Run again, or see the AIMC Explorer log.`, { cause: e });
+      this.options.log.warn(
+        `${e.message} (restart ${this.budget.used} of ${this.budget.limit} allowed in ${this.budget.windowMs / 60000} minutes)`,
+      );
+      return new WorkerCrashedError(
+        `The simulation worker crashed and was restarted: ${e.message}. Run again, or see the AIMC Explorer log.`,
+        { cause: e },
+      );
     }
-    this.stop(`The simulation worker crashed ${this.budget.limit + 1} times within ${this.budget.windowMs / 60000} minutes, so AIMC stopped restarting it. The last crash: ${e.message}. Check the log, then choose Retry.`);
+    this.stop(
+      `The simulation worker crashed ${this.budget.limit + 1} times within ${this.budget.windowMs / 60000} minutes, so AIMC stopped restarting it. The last crash: ${e.message}. Check the log, then choose Retry.`,
+    );
     return new SimulationStoppedError(this.stopReason!);
   }
 
