@@ -89,7 +89,7 @@ export function simulate(design: ResolvedDesign): SimulationResult {
   // activation vector per token.
   if (mapping.chips > 1) {
     const bits = s.dModel * 16 * tokens * (mapping.chips - 1);
-    ledger.add('interconnect', 'digital', 'embedding', bits * (ctx.p.interconnect.chip_link_energy_per_bit_j ?? 0));
+    ledger.add('interconnect', 'digital', 'embedding', bits * ctx.p.interconnect.chip_link_energy_per_bit_j);
   }
 
   const stepLatencyS = ledger.stepLatencyS(tokens);

@@ -6,6 +6,7 @@
  * Expected values are computed here from the cited figures (e.g. ISAAC's 0.00024 mm² for 4
  * shift-and-add units), never copied from the code's output.
  */
+import type { ValuesOf } from '../../src/engine/components/types';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { accumulatorSpec, addEnergyJ, adderAreaUm2 } from '../../src/engine/components/accumulator';
@@ -55,6 +56,10 @@ function near(actual: number, expected: number, rel = 1e-9, what = ''): void {
 
 /** Defaults of every component, through the same code path a config without `components:` takes. */
 const P = resolveComponentParameters(undefined);
+/** The device arrays' values, typed by their specs (the library keeps them by component id). */
+const PCM = P.pcm_array as unknown as ValuesOf<typeof pcmArraySpec>;
+const RRAM = P.rram_array as unknown as ValuesOf<typeof rramArraySpec>;
+const SRAM = P.sram_array as unknown as ValuesOf<typeof sramArraySpec>;
 const NODES = [7, 14, 22, 28, 32, 45, 65, 90, 180];
 
 // ---------------------------------------------------------------------------------------------
@@ -470,25 +475,24 @@ test("resistive read: V² · G · t per cell (Ohm's law over the read pulse)", (
 });
 
 test("PCM defaults: 0.2 V reads of cells at half of aihwkit's 25 µS g_max for 10 ns: 5 fJ per cell", () => {
-  near(P.pcm_array.mean_conductance_s!, 25e-6 / 2, 1e-12);
-  near(resistiveReadEnergyPerCellJ(P.pcm_array), 0.2 ** 2 * 12.5e-6 * 10e-9, 1e-12);
-  near(resistiveReadEnergyPerCellJ(P.pcm_array), 5e-15, 1e-9);
+  near(PCM.mean_conductance_s!, 25e-6 / 2, 1e-12);
+  near(resistiveReadEnergyPerCellJ(PCM), 0.2 ** 2 * 12.5e-6 * 10e-9, 1e-12);
+  near(resistiveReadEnergyPerCellJ(PCM), 5e-15, 1e-9);
   assert.equal(pcmArraySpec.parameters.cell_area_f2.default, 4 * 12);
 });
 
 test("RRAM defaults: NeuroSim's 0.5 V reads, mean of 1/100 kΩ and 1/1.7 MΩ, 10 ns", () => {
-  near(P.rram_array.mean_conductance_s!, (1 / 100e3 + 1 / 1.7e6) / 2, 1e-12);
-  near(resistiveReadEnergyPerCellJ(P.rram_array), 0.25 * ((1 / 100e3 + 1 / 1.7e6) / 2) * 10e-9, 1e-12);
+  near(RRAM.mean_conductance_s!, (1 / 100e3 + 1 / 1.7e6) / 2, 1e-12);
+  near(resistiveReadEnergyPerCellJ(RRAM), 0.25 * ((1 / 100e3 + 1 / 1.7e6) / 2) * 10e-9, 1e-12);
   assert.equal(rramArraySpec.parameters.read_voltage_v.default, 0.5);
   assert.equal(rramArraySpec.parameters.cell_area_f2.default, 4 * 12);
 });
 
 test('cell area: F² footprint at the node (PCM, RRAM 4F × 12F; SRAM 8F × 24F), ∝ node²', () => {
-  near(cellAreaUm2(P.pcm_array, 22), 48 * 0.022 ** 2, 1e-12);
-  near(cellAreaUm2(P.sram_array, 22), 192 * 0.022 ** 2, 1e-12);
+  near(cellAreaUm2(PCM, 22), 48 * 0.022 ** 2, 1e-12);
+  near(cellAreaUm2(SRAM, 22), 192 * 0.022 ** 2, 1e-12);
   assert.equal(sramArraySpec.parameters.cell_area_f2.default, 8 * 24);
-  for (const node of NODES)
-    near(cellAreaUm2(P.rram_array, 2 * node) / cellAreaUm2(P.rram_array, node), 4, 1e-12, `${node} nm`);
+  for (const node of NODES) near(cellAreaUm2(RRAM, 2 * node) / cellAreaUm2(RRAM, node), 4, 1e-12, `${node} nm`);
   assert.equal(cellAreaUm2({ cell_area_f2: 6 }, 1000), 6, 'at F = 1 µm, F² = 1 µm²');
 });
 
@@ -500,8 +504,8 @@ function cellContext(p = P): CostContext {
 test('crossbar cells by device: SRAM bit-line charge C · V_dd · ΔV, ideal costs as PCM', () => {
   const ctx = cellContext();
   near(cellReadEnergyJ(ctx, 'sram'), 0.2e-15 * 0.8 * 0.1, 1e-12);
-  near(cellReadEnergyJ(ctx, 'pcm'), resistiveReadEnergyPerCellJ(P.pcm_array), 1e-12);
-  near(cellReadEnergyJ(ctx, 'rram'), resistiveReadEnergyPerCellJ(P.rram_array), 1e-12);
+  near(cellReadEnergyJ(ctx, 'pcm'), resistiveReadEnergyPerCellJ(PCM), 1e-12);
+  near(cellReadEnergyJ(ctx, 'rram'), resistiveReadEnergyPerCellJ(RRAM), 1e-12);
   assert.equal(cellReadEnergyJ(ctx, 'ideal'), cellReadEnergyJ(ctx, 'pcm'));
   // Each device reads with its own parameters: overriding one leaves the others alone.
   const o = cellContext(resolveComponentParameters({ rram_array: { read_voltage_v: 1 } }));
@@ -519,4 +523,12 @@ test('crossbar cells by device: read latency is the read pulse (SRAM: one 1 GHz 
   near(cellAreaOfDeviceUm2(ctx, 'sram') / cellAreaOfDeviceUm2(ctx, 'pcm'), 192 / 48, 1e-12);
   assert.equal(cellAreaOfDeviceUm2(ctx, 'ideal'), cellAreaOfDeviceUm2(ctx, 'pcm'));
   assert.equal(cellAreaOfDeviceUm2(ctx, 'rram'), cellAreaOfDeviceUm2(ctx, 'pcm'));
+});
+
+test('a misspelt component parameter is a compile error, not a silent zero', () => {
+  // `npm test` type-checks this file: if the parameters lost their types, the directive below would
+  // be unused and the type check would fail.
+  // @ts-expect-error `bitz` is not a parameter of the ADC
+  const misspelt = (p: ValuesOf<typeof adcSpec>) => p.bitz;
+  assert.equal(typeof misspelt, 'function');
 });

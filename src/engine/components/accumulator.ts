@@ -1,12 +1,12 @@
 import { scaleAreaUm2, scaleEnergyJ } from './scaling';
-import type { ComponentSpec, ParameterValues } from './types';
+import { defineComponent, type ValuesOf } from './types';
 
 /**
  * Shift-and-add and digital accumulation of partial sums (across bit slices, differential
  * pairs, bit-serial input cycles and row blocks). Integer adder energy from Horowitz,
  * ISSCC 2014 (45 nm): 8-bit add 0.03 pJ, 32-bit add 0.1 pJ, i.e. about linear in width.
  */
-export const accumulatorSpec: ComponentSpec = {
+export const accumulatorSpec = defineComponent({
   id: 'accumulator',
   name: 'Shift-and-add / accumulator',
   description: 'Digital adders that recombine partial sums.',
@@ -34,14 +34,14 @@ export const accumulatorSpec: ComponentSpec = {
       source: 'ISAAC (Shafiee et al., ISCA 2016, Table 6): shift-and-add, 4 per IMA, 0.00024 mm²',
     },
   },
-};
+});
 
-export function addEnergyJ(p: ParameterValues, nodeNm: number): number {
+export function addEnergyJ(p: ValuesOf<typeof accumulatorSpec>, nodeNm: number): number {
   if (p.energy_per_add_j != null) return p.energy_per_add_j;
-  const bits = p.accumulator_bits ?? 24;
+  const bits = p.accumulator_bits;
   return scaleEnergyJ(0.1e-12 * (bits / 32), 45, nodeNm);
 }
 
-export function adderAreaUm2(p: ParameterValues, nodeNm: number): number {
+export function adderAreaUm2(p: ValuesOf<typeof accumulatorSpec>, nodeNm: number): number {
   return p.area_per_adder_um2 ?? scaleAreaUm2(240 / 4, 32, nodeNm);
 }

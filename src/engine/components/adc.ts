@@ -1,5 +1,5 @@
 import { scaleAreaUm2 } from './scaling';
-import type { ComponentSpec, ParameterValues } from './types';
+import { defineComponent, type ValuesOf } from './types';
 
 /**
  * Column ADC (SAR).
@@ -9,7 +9,7 @@ import type { ComponentSpec, ParameterValues } from './types';
  * Area: ISAAC's 8-bit ADC, 1200 µm² at 32 nm (Shafiee et al., ISCA 2016, Table 6), doubled per
  * extra bit (capacitor array of a SAR grows as 2^bits) and scaled with node².
  */
-export const adcSpec: ComponentSpec = {
+export const adcSpec = defineComponent({
   id: 'adc',
   name: 'Column ADC (SAR)',
   description: 'Digitises crossbar column currents. Shared by `weights.adc.columns_per_adc` columns.',
@@ -44,7 +44,7 @@ export const adcSpec: ComponentSpec = {
       source: 'ISAAC (Shafiee et al., ISCA 2016): 8-bit ADC, 1.28 GS/s, 2 mW, 1200 µm² at 32 nm',
     },
   },
-};
+});
 
 /** Survey-fit table: bits → pJ per conversion. */
 const SURVEY_22NM: ReadonlyArray<readonly [number, number]> = [
@@ -91,18 +91,18 @@ export function adcSurveyEnergyJ(bits: number, nodeNm: number): number {
   return e22 * Math.pow(nodeNm / 22, slope) * 1e-12;
 }
 
-export function adcEnergyPerConversionJ(p: ParameterValues, bits: number, nodeNm: number): number {
+export function adcEnergyPerConversionJ(p: ValuesOf<typeof adcSpec>, bits: number, nodeNm: number): number {
   const explicit = p.energy_per_conversion_j;
   const base = explicit ?? adcSurveyEnergyJ(bits, nodeNm);
-  return base * (p.energy_scale ?? 1);
+  return base * p.energy_scale;
 }
 
-export function adcConversionLatencyS(p: ParameterValues, bits: number, clockHz: number): number {
+export function adcConversionLatencyS(p: ValuesOf<typeof adcSpec>, bits: number, clockHz: number): number {
   const cycles = p.cycles_per_conversion ?? bits + 1;
   return cycles / clockHz;
 }
 
-export function adcAreaUm2(p: ParameterValues, bits: number, nodeNm: number): number {
+export function adcAreaUm2(p: ValuesOf<typeof adcSpec>, bits: number, nodeNm: number): number {
   if (p.area_um2 != null) return p.area_um2;
   return scaleAreaUm2(1200 * Math.pow(2, bits - 8), 32, nodeNm);
 }

@@ -1,5 +1,5 @@
 import { scaleAreaUm2 } from './scaling';
-import type { ComponentSpec, ParameterValues } from './types';
+import { defineComponent, type ValuesOf } from './types';
 
 /**
  * Row driver with input DAC (multi-level or pulse-width).
@@ -11,7 +11,7 @@ import type { ComponentSpec, ParameterValues } from './types';
  * Area: ISAAC's 1-bit DAC, 0.00017 mm² for 1024 of them at 32 nm (Shafiee et al., ISCA 2016,
  * Table 6), ×2^(bits−1) unit elements, scaled with node².
  */
-export const dacSpec: ComponentSpec = {
+export const dacSpec = defineComponent({
   id: 'dac',
   name: 'Input DAC and row driver',
   description: 'Converts a digital input to a row voltage level or pulse width. One per array row.',
@@ -60,21 +60,21 @@ export const dacSpec: ComponentSpec = {
       source: 'ISAAC (Shafiee et al., ISCA 2016): 1024 1-bit DACs in 0.00017 mm² at 32 nm',
     },
   },
-};
+});
 
-export function dacEnergyPerConversionJ(p: ParameterValues, bits: number, cellsOnLine: number): number {
+export function dacEnergyPerConversionJ(p: ValuesOf<typeof dacSpec>, bits: number, cellsOnLine: number): number {
   if (p.energy_per_conversion_j != null) return p.energy_per_conversion_j;
-  const refE = p.reference_energy_j ?? 0;
-  const refBits = p.reference_bits ?? 4;
-  const refCells = p.reference_cells ?? 64;
+  const refE = p.reference_energy_j;
+  const refBits = p.reference_bits;
+  const refCells = p.reference_cells;
   return refE * (cellsOnLine / refCells) * (bits / refBits);
 }
 
-export function dacLatencyS(p: ParameterValues, clockHz: number): number {
+export function dacLatencyS(p: ValuesOf<typeof dacSpec>, clockHz: number): number {
   return p.latency_s ?? 1 / clockHz;
 }
 
-export function dacAreaUm2(p: ParameterValues, bits: number, nodeNm: number): number {
+export function dacAreaUm2(p: ValuesOf<typeof dacSpec>, bits: number, nodeNm: number): number {
   if (p.area_um2 != null) return p.area_um2;
   return scaleAreaUm2((0.00017e6 / 1024) * Math.pow(2, bits - 1), 32, nodeNm);
 }

@@ -1,12 +1,12 @@
 import { scaleEnergyJ } from './scaling';
-import type { ComponentSpec, ParameterValues } from './types';
+import { defineComponent, type ValuesOf } from './types';
 
 /**
  * Digital datapath: vector units for norms, residual adds and non-linear functions, and the
  * MAC arrays that run matrices kept digital. Energies per operation from Horowitz, ISSCC 2014
  * (45 nm): FP16 add 0.4 pJ, FP16 multiply 1.1 pJ; 8-bit integer add 0.03 pJ, multiply 0.2 pJ.
  */
-export const digitalUnitSpec: ComponentSpec = {
+export const digitalUnitSpec = defineComponent({
   id: 'digital_unit',
   name: 'Digital vector and MAC units',
   description: 'Norms, residuals, activations, softmax, and matrices mapped to digital logic.',
@@ -56,18 +56,22 @@ export const digitalUnitSpec: ComponentSpec = {
       source: 'Horowitz, ISSCC 2014 area table: FP16 multiplier 1640 µm², adder 1360 µm² (45 nm)',
     },
   },
-};
+});
 
-export function digitalMacEnergyJ(p: ParameterValues, precision: 'fp16' | 'int8', nodeNm: number): number {
+export function digitalMacEnergyJ(
+  p: ValuesOf<typeof digitalUnitSpec>,
+  precision: 'fp16' | 'int8',
+  nodeNm: number,
+): number {
   if (precision === 'fp16') return p.fp16_mac_energy_j ?? scaleEnergyJ(1.5e-12, 45, nodeNm);
   return p.int8_mac_energy_j ?? scaleEnergyJ(0.3e-12, 45, nodeNm);
 }
 
-export function vectorOpEnergyJ(p: ParameterValues, nodeNm: number): number {
+export function vectorOpEnergyJ(p: ValuesOf<typeof digitalUnitSpec>, nodeNm: number): number {
   return p.vector_op_energy_j ?? scaleEnergyJ(0.75e-12, 45, nodeNm);
 }
 
-export function macAreaUm2(p: ParameterValues, nodeNm: number): number {
+export function macAreaUm2(p: ValuesOf<typeof digitalUnitSpec>, nodeNm: number): number {
   if (p.mac_area_um2 != null) return p.mac_area_um2;
   const r = nodeNm / 45;
   return 3000 * r * r;

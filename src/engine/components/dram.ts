@@ -1,7 +1,7 @@
-import type { ComponentSpec } from './types';
+import { defineComponent } from './types';
 
 /** Off-chip DRAM: weights of digital matrices that do not fit on chip, and digital KV caches. */
-export const dramSpec: ComponentSpec = {
+export const dramSpec = defineComponent({
   id: 'dram',
   name: 'Off-chip DRAM',
   description: 'Main memory reached when data does not stay on chip.',
@@ -21,4 +21,4 @@ export const dramSpec: ComponentSpec = {
       source: 'LPDDR5 256-bit at 6400 MT/s = 204.8 GB/s (the memory system of NVIDIA Jetson AGX Orin)',
     },
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { ComponentSpec } from './types';
+import { defineComponent } from './types';
 
 /**
  * Gain-cell attention arrays (Leroux et al., Nature Computational Science 5, 813–824, 2025).
@@ -11,7 +11,7 @@ import type { ComponentSpec } from './types';
 const PAPER_MACS = 1024 * 64;
 const PAPER_SUBTILE_OUTPUTS = 16 * 64;
 
-export const gainCellSpec: ComponentSpec = {
+export const gainCellSpec = defineComponent({
   id: 'gain_cell',
   name: 'Gain-cell attention array',
   description: 'Capacitor-based cells holding K and V; Q·Kᵀ and φ(S)·V are computed in place.',
@@ -85,4 +85,4 @@ export const gainCellSpec: ComponentSpec = {
       source: 'Leroux et al. 2025: Si-CMOS gain cells retain for about 5 ms',
     },
   },
-};
+});

@@ -7,7 +7,7 @@ import { gainCellSpec } from './gainCell';
 import { interconnectSpec } from './interconnect';
 import { sramBufferSpec } from './sramBuffer';
 import { devicePlugins } from '../devices/index';
-import type { ComponentSpec, ParameterValues } from './types';
+import type { ComponentSpec, ParameterValues, ValuesOf } from './types';
 
 const CONVERTERS = { dac: dacSpec, adc: adcSpec } as const;
 const PERIPHERY = {
@@ -33,14 +33,24 @@ export const COMPONENT_LIBRARY: Readonly<Record<string, ComponentSpec>> = {
   ...PERIPHERY,
 };
 
-/** Components every design has; device arrays are looked up by their plug-in's component id. */
-type FixedComponentId = keyof typeof CONVERTERS | keyof typeof PERIPHERY;
 export type ComponentId = string;
 export const COMPONENT_IDS: readonly string[] = Object.keys(COMPONENT_LIBRARY);
 
-export type ComponentParameters = { readonly [K in FixedComponentId]: ParameterValues } & Readonly<
-  Record<string, ParameterValues>
->;
+/**
+ * Parameter values of every component, typed for the components every design has (a misspelt
+ * parameter does not compile); device arrays are looked up by their plug-in's component id.
+ */
+export interface ComponentParameters {
+  readonly dac: ValuesOf<typeof dacSpec>;
+  readonly adc: ValuesOf<typeof adcSpec>;
+  readonly gain_cell: ValuesOf<typeof gainCellSpec>;
+  readonly accumulator: ValuesOf<typeof accumulatorSpec>;
+  readonly sram_buffer: ValuesOf<typeof sramBufferSpec>;
+  readonly interconnect: ValuesOf<typeof interconnectSpec>;
+  readonly digital_unit: ValuesOf<typeof digitalUnitSpec>;
+  readonly dram: ValuesOf<typeof dramSpec>;
+  readonly [deviceArray: string]: ParameterValues;
+}
 
 /** Defaults of every component with the config's overrides applied on top. */
 export function resolveComponentParameters(
@@ -55,7 +65,8 @@ export function resolveComponentParameters(
     if (o) for (const [name, v] of Object.entries(o)) values[name] = v;
     out[id] = values;
   }
-  return out as ComponentParameters;
+  // Every parameter of every spec is filled from its default above, so the typed view holds.
+  return out as unknown as ComponentParameters;
 }
 
 export type { ComponentSpec, ParameterSpec, ParameterValues } from './types';

@@ -1,10 +1,10 @@
-import type { ComponentSpec } from './types';
+import { defineComponent } from './types';
 
 /**
  * On-chip interconnect moving activations between tiles, and chip-to-chip links when a design
  * spans several chips.
  */
-export const interconnectSpec: ComponentSpec = {
+export const interconnectSpec = defineComponent({
   id: 'interconnect',
   name: 'Interconnect',
   description: 'Wires and network-on-chip between arrays, and links between chips.',
@@ -33,4 +33,4 @@ export const interconnectSpec: ComponentSpec = {
       source: 'Assumption: one 1 GHz cycle per 10 mm of repeated global wire, rounded up to 0.1 ns/mm',
     },
   },
-};
+});

@@ -1,8 +1,8 @@
 import { scaleAreaUm2, scaleEnergyJ } from './scaling';
-import type { ComponentSpec, ParameterValues } from './types';
+import { defineComponent, type ValuesOf } from './types';
 
 /** On-chip SRAM buffers holding activations between operations. */
-export const sramBufferSpec: ComponentSpec = {
+export const sramBufferSpec = defineComponent({
   id: 'sram_buffer',
   name: 'SRAM activation buffer',
   description: 'Holds inputs and outputs of each operation on chip.',
@@ -31,12 +31,12 @@ export const sramBufferSpec: ComponentSpec = {
       source: "Assumption: one 512-bit port, as in ISAAC's 256-bit-per-cycle bus doubled",
     },
   },
-};
+});
 
-export function sramBufferEnergyPerByteJ(p: ParameterValues, nodeNm: number): number {
+export function sramBufferEnergyPerByteJ(p: ValuesOf<typeof sramBufferSpec>, nodeNm: number): number {
   return p.energy_per_byte_j ?? scaleEnergyJ(10e-12 / 8, 45, nodeNm);
 }
 
-export function sramBufferAreaPerKibUm2(p: ParameterValues, nodeNm: number): number {
+export function sramBufferAreaPerKibUm2(p: ValuesOf<typeof sramBufferSpec>, nodeNm: number): number {
   return p.area_per_kib_um2 ?? scaleAreaUm2(770 / 2, 32, nodeNm);
 }

@@ -83,7 +83,7 @@ export function costAnalogMatrix(
     op.inFeatures * w.dacBits * sideMm +
     (c.adcConversions / c.inputCycles) * w.adcBits * clusterHalfSideMm +
     op.outFeatures * 16 * distanceMm;
-  ledger.add('interconnect', op.group, layer, v * bitMm * (ctx.p.interconnect.energy_per_bit_mm_j ?? 0));
+  ledger.add('interconnect', op.group, layer, v * bitMm * ctx.p.interconnect.energy_per_bit_mm_j);
 
   const adcShare = Math.min(w.columnsPerAdc, g.cols);
   const cycleS =
@@ -92,6 +92,6 @@ export function costAnalogMatrix(
     adcShare * adcConversionLatencyS(ctx.p.adc, w.adcBits, ctx.clockHz);
   const arrayReadS = c.inputCycles * cycleS;
   const treeLevels = Math.ceil(Math.log2(Math.max(1, g.blockRows * g.slices * g.polarities)));
-  const fillS = arrayReadS + treeLevels / ctx.clockHz + 2 * distanceMm * (ctx.p.interconnect.latency_per_mm_s ?? 0);
+  const fillS = arrayReadS + treeLevels / ctx.clockHz + 2 * distanceMm * ctx.p.interconnect.latency_per_mm_s;
   ledger.stage(op.group, { fillS, intervalS: arrayReadS }, v, parallelKey);
 }

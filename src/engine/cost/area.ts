@@ -8,6 +8,8 @@ import { dacAreaUm2 } from '../components/dac';
 import { macAreaUm2 } from '../components/digitalUnit';
 import { sramBufferAreaPerKibUm2 } from '../components/sramBuffer';
 import type { Mapping } from '../mapping/map';
+import { matrixShape } from '../model/blockMatrices';
+import type { ModelShape } from '../../shared/modelShape';
 import type { TileGroup } from '../../shared/tileMap';
 import type { CostContext } from './context';
 import { cellAreaOfDeviceUm2 } from './crossbarCell';
@@ -48,30 +50,22 @@ export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
   for (const k of mapping.kv) {
     if (k.groups.length === 0) continue;
     gainCellLayers++;
-    for (const g of k.groups) addUm2('gain_cell', g.arrayCount * g.rows * g.cols * (gc.cell_area_um2 ?? 0));
+    for (const g of k.groups) addUm2('gain_cell', g.arrayCount * g.rows * g.cols * gc.cell_area_um2);
   }
-  addUm2('gain_cell', gainCellLayers * s.heads * ctx.design.workload.batch * (gc.periphery_area_per_head_um2 ?? 0));
+  addUm2('gain_cell', gainCellLayers * s.heads * ctx.design.workload.batch * gc.periphery_area_per_head_um2);
 
   const anyDigitalMatrix = mapping.matrices.some((m) => m.group === null);
   const anyDigitalAttention = mapping.kv.some((k) => k.groups.length === 0);
   const mac = macAreaUm2(ctx.p.digital_unit, ctx.nodeNm);
-  if (anyDigitalMatrix || anyDigitalAttention) addUm2('digital_unit', (ctx.p.digital_unit.mac_units ?? 0) * mac);
-  addUm2('digital_unit', (ctx.p.digital_unit.vector_lanes ?? 0) * mac);
+  if (anyDigitalMatrix || anyDigitalAttention) addUm2('digital_unit', ctx.p.digital_unit.mac_units * mac);
+  addUm2('digital_unit', ctx.p.digital_unit.vector_lanes * mac);
 
   // Double-buffered activations of the widest operation, plus digital weights kept in SRAM.
   const bytes = precisionBytes(ctx.design.digital.precision);
   const widest = Math.max(s.dModel, s.dFf, s.heads * s.headDim);
   let bufferBytes = 2 * 2 * widest * bytes * ctx.design.workload.batch;
   if (ctx.design.digital.weightStorage === 'sram') {
-    bufferBytes += digitalWeightBytes(
-      mapping,
-      s.dModel,
-      s.dFf,
-      s.heads * s.headDim,
-      s.kvHeads * s.headDim,
-      s.vocab,
-      bytes,
-    );
+    bufferBytes += digitalWeightBytes(mapping, s, bytes);
   }
   addUm2('sram_buffer', (bufferBytes / 1024) * sramBufferAreaPerKibUm2(ctx.p.sram_buffer, ctx.nodeNm));
 
@@ -79,26 +73,12 @@ export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
   return { totalMm2, byComponentMm2: by, weightArrayAreaUm2: perArray };
 }
 
-function digitalWeightBytes(
-  mapping: Mapping,
-  d: number,
-  ff: number,
-  q: number,
-  kv: number,
-  vocab: number,
-  bytes: number,
-): number {
-  const size: Record<string, number> = {
-    q_proj: d * q,
-    k_proj: d * kv,
-    v_proj: d * kv,
-    o_proj: q * d,
-    ffn_up: d * ff,
-    ffn_gate: d * ff,
-    ffn_down: ff * d,
-    lm_head: d * vocab,
-  };
+function digitalWeightBytes(mapping: Mapping, shape: ModelShape, bytes: number): number {
   let total = 0;
-  for (const m of mapping.matrices) if (m.group === null) total += size[m.matrix] * bytes;
+  for (const m of mapping.matrices) {
+    if (m.group !== null) continue;
+    const { inFeatures, outFeatures } = matrixShape(shape, m.matrix);
+    total += inFeatures * outFeatures * bytes;
+  }
   return total;
 }

@@ -41,15 +41,15 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
   const queryBits = Math.log2(a.levels.query);
   const qConversions = op.heads * op.queries * op.headDim * kSubtiles;
   ledger.add('dac', 'attention_scores', layer, qConversions * dacEnergyPerConversionJ(ctx.p.dac, queryBits, a.cols));
-  ledger.add('gain_cell', 'attention_scores', layer, macsPerStage * (gc.qk_energy_per_mac_j ?? 0));
-  ledger.add('gain_cell', 'attention_values', layer, macsPerStage * (gc.av_energy_per_mac_j ?? 0));
+  ledger.add('gain_cell', 'attention_scores', layer, macsPerStage * gc.qk_energy_per_mac_j);
+  ledger.add('gain_cell', 'attention_values', layer, macsPerStage * gc.av_energy_per_mac_j);
   const subtileOutputs = op.heads * op.queries * op.headDim * vSubtiles;
-  ledger.add('accumulator', 'attention_values', layer, subtileOutputs * (gc.subtile_output_energy_j ?? 0));
+  ledger.add('accumulator', 'attention_values', layer, subtileOutputs * gc.subtile_output_energy_j);
   ledger.add(
     'gain_cell',
     'attention_values',
     layer,
-    2 * op.kvHeads * op.headDim * op.kvWrites * (gc.write_energy_per_cell_j ?? 0),
+    2 * op.kvHeads * op.headDim * op.kvWrites * gc.write_energy_per_cell_j,
   );
 
   let softmaxS = 0;
@@ -71,13 +71,13 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
     const perQueryScores = op.heads * keysPerQuery;
     softmaxS =
       adcConversionLatencyS(ctx.p.adc, SCORE_ADC_BITS, ctx.clockHz) +
-      Math.ceil((perQueryScores * SOFTMAX_OPS_PER_SCORE) / (ctx.p.digital_unit.vector_lanes ?? 1)) / ctx.clockHz;
+      Math.ceil((perQueryScores * SOFTMAX_OPS_PER_SCORE) / ctx.p.digital_unit.vector_lanes) / ctx.clockHz;
   }
 
   // Sequences have their own arrays, so a step's queries run in parallel; a GQA group takes turns.
   const turns = (op.heads / op.kvHeads) * (op.queries / ctx.design.workload.batch);
-  const scoresS = turns * ((gc.pulse_max_s ?? 0) + softmaxS);
-  const valuesS = turns * ((gc.pulse_max_s ?? 0) + (gc.digital_latency_s ?? 0));
+  const scoresS = turns * (gc.pulse_max_s + softmaxS);
+  const valuesS = turns * (gc.pulse_max_s + gc.digital_latency_s);
   return (
     ledger.stage('attention_scores', { fillS: scoresS, intervalS: 0 }, op.queries) +
     ledger.stage('attention_values', { fillS: valuesS, intervalS: 0 }, op.queries)
@@ -107,18 +107,18 @@ export function costDigitalAttention(ctx: CostContext, op: AttentionOp, ledger: 
   const writeBytes = 2 * op.kvHeads * op.headDim * op.kvWrites * bytes;
   let transferS: number;
   if (kvStorage === 'dram') {
-    const e = ctx.p.dram.energy_per_byte_j ?? 0;
+    const e = ctx.p.dram.energy_per_byte_j;
     ledger.add('dram', 'attention_scores', layer, readBytesPerStage * e);
     ledger.add('dram', 'attention_values', layer, (readBytesPerStage + writeBytes) * e);
-    transferS = (2 * readBytesPerStage + writeBytes) / (ctx.p.dram.bandwidth_bytes_per_s ?? Infinity);
+    transferS = (2 * readBytesPerStage + writeBytes) / ctx.p.dram.bandwidth_bytes_per_s;
   } else {
     const e = sramBufferEnergyPerByteJ(ctx.p.sram_buffer, ctx.nodeNm);
     ledger.add('sram_buffer', 'attention_scores', layer, readBytesPerStage * e);
     ledger.add('sram_buffer', 'attention_values', layer, (readBytesPerStage + writeBytes) * e);
-    transferS = (2 * readBytesPerStage + writeBytes) / ((ctx.p.sram_buffer.bytes_per_cycle ?? 64) * ctx.clockHz);
+    transferS = (2 * readBytesPerStage + writeBytes) / (ctx.p.sram_buffer.bytes_per_cycle * ctx.clockHz);
   }
   const computeS =
-    (2 * macsPerStage) / ((ctx.p.digital_unit.mac_units ?? 1) * ctx.clockHz) +
-    Math.ceil((scores * SOFTMAX_OPS_PER_SCORE) / (ctx.p.digital_unit.vector_lanes ?? 1)) / ctx.clockHz;
+    (2 * macsPerStage) / (ctx.p.digital_unit.mac_units * ctx.clockHz) +
+    Math.ceil((scores * SOFTMAX_OPS_PER_SCORE) / ctx.p.digital_unit.vector_lanes) / ctx.clockHz;
   return ledger.stage('attention_scores', { fillS: Math.max(computeS, transferS), intervalS: 0 }, op.queries);
 }

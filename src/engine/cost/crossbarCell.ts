@@ -1,10 +1,16 @@
 /** A crossbar cell's read energy, read time and area, from its device's plug-in (src/engine/devices). */
+import type { ComponentSpec, ValuesOf } from '../components/types';
 import { costPlugin } from '../devices/index';
 import type { CostContext } from './context';
 
+/**
+ * The device's cost functions with its array component's values. The registry keeps plug-ins
+ * type-erased; the values are those of the plug-in's own component (every parameter filled from its
+ * default or the config), which is the type its functions declare.
+ */
 function costOf(ctx: CostContext, device: string) {
   const plugin = costPlugin(device);
-  return { cost: plugin.cost, p: ctx.p[plugin.cost.component.id] };
+  return { cost: plugin.cost, p: ctx.p[plugin.cost.component.id] as unknown as ValuesOf<ComponentSpec> };
 }
 
 /** Read energy of one cell for one input. */

@@ -24,16 +24,16 @@ export function costDigitalMatrix(ctx: CostContext, op: MatrixOp, ledger: Ledger
   const sramPerByte = sramBufferEnergyPerByteJ(ctx.p.sram_buffer, ctx.nodeNm);
   let transferS: number;
   if (weightStorage === 'dram') {
-    ledger.add('dram', op.group, layer, weightBytes * (ctx.p.dram.energy_per_byte_j ?? 0));
-    transferS = weightBytes / (ctx.p.dram.bandwidth_bytes_per_s ?? Infinity);
+    ledger.add('dram', op.group, layer, weightBytes * ctx.p.dram.energy_per_byte_j);
+    transferS = weightBytes / ctx.p.dram.bandwidth_bytes_per_s;
   } else {
     ledger.add('sram_buffer', op.group, layer, weightBytes * sramPerByte);
-    transferS = weightBytes / ((ctx.p.sram_buffer.bytes_per_cycle ?? 64) * ctx.clockHz);
+    transferS = weightBytes / (ctx.p.sram_buffer.bytes_per_cycle * ctx.clockHz);
   }
   const activationBytes = (op.inFeatures + op.outFeatures) * bytesPerValue * op.vectors;
   ledger.add('sram_buffer', op.group, layer, activationBytes * sramPerByte);
 
-  const computeS = macs / ((ctx.p.digital_unit.mac_units ?? 1) * ctx.clockHz);
+  const computeS = macs / (ctx.p.digital_unit.mac_units * ctx.clockHz);
   const totalS = Math.max(computeS, transferS);
   // The whole step's vectors share one weight transfer, so the stage is booked as one block.
   ledger.stage(op.group, { fillS: totalS, intervalS: 0 }, op.vectors, parallelKey);

@@ -29,10 +29,10 @@ export function costVectorOp(ctx: CostContext, op: VectorOp, vectors: number, le
   const bytes = op.elements * precisionBytes(ctx.design.digital.precision);
   if (op.fn === 'embedding') {
     // The embedding table is too large for on-chip SRAM in any of the presets; rows come from DRAM.
-    ledger.add('dram', 'digital', layer, bytes * (ctx.p.dram.energy_per_byte_j ?? 0));
+    ledger.add('dram', 'digital', layer, bytes * ctx.p.dram.energy_per_byte_j);
   }
   ledger.add('sram_buffer', 'digital', layer, 2 * bytes * sramBufferEnergyPerByteJ(ctx.p.sram_buffer, ctx.nodeNm));
-  const lanes = ctx.p.digital_unit.vector_lanes ?? 1;
+  const lanes = ctx.p.digital_unit.vector_lanes;
   const perVectorS = Math.ceil(ops / vectors / lanes) / ctx.clockHz;
   ledger.stage('digital', { fillS: perVectorS, intervalS: perVectorS }, vectors);
 }

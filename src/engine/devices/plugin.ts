@@ -10,7 +10,7 @@
  * - whether `aimc device <id>` draws its characteristic curves.
  */
 import type { TSchema } from '@sinclair/typebox';
-import type { ComponentSpec, ParameterValues } from '../components/types';
+import type { ComponentSpec, ValuesOf } from '../components/types';
 import type { DeviceEffects, DeviceModel } from './types';
 
 /** What a functional model needs to know of the matrix it stores. */
@@ -22,21 +22,21 @@ export interface DeviceBuildContext {
 }
 
 /** The cost model's view of a cell: read energy and time per input, and footprint. */
-export interface DeviceCost {
+export interface DeviceCost<Spec extends ComponentSpec = ComponentSpec> {
   /** The array component, configurable under `components.<component.id>`. */
-  readonly component: ComponentSpec;
+  readonly component: Spec;
   /** Energy of one cell for one input pulse, in J. */
-  cellReadEnergyJ(p: ParameterValues): number;
+  cellReadEnergyJ(p: ValuesOf<Spec>): number;
   /** Duration of one array read, in s. */
-  readLatencyS(p: ParameterValues): number;
-  cellAreaUm2(p: ParameterValues, nodeNm: number): number;
+  readLatencyS(p: ValuesOf<Spec>): number;
+  cellAreaUm2(p: ValuesOf<Spec>, nodeNm: number): number;
 }
 
-export interface DevicePlugin<Settings = unknown> {
+export interface DevicePlugin<Settings = unknown, Spec extends ComponentSpec = ComponentSpec> {
   /** The value of `weights.device`. */
   readonly id: string;
   /** Either the device's own cost figures, or the id of a device it costs as. */
-  readonly cost: DeviceCost | { readonly costsAs: string };
+  readonly cost: DeviceCost<Spec> | { readonly costsAs: string };
   /** The `nonidealities.<id>` section, when the device has settings of its own. */
   readonly settings?: {
     readonly schema: TSchema;

@@ -2,13 +2,15 @@
  * The device technologies the engine knows, in the order configs and docs list them. The built-in
  * ones are registered by devices/index.ts, one line each.
  */
+import type { ComponentSpec } from '../components/types';
 import type { DevicePlugin } from './plugin';
 
 const plugins = new Map<string, DevicePlugin>();
 
-export function registerDevice<S>(plugin: DevicePlugin<S>): void {
+export function registerDevice<Settings, Spec extends ComponentSpec>(plugin: DevicePlugin<Settings, Spec>): void {
   if (plugins.has(plugin.id)) throw new Error(`device \`${plugin.id}\` is registered twice`);
-  plugins.set(plugin.id, plugin as DevicePlugin);
+  // Stored type-erased; each plug-in's cost functions get the values of its own component (crossbarCell.ts).
+  plugins.set(plugin.id, plugin as unknown as DevicePlugin);
 }
 
 /** Ids of every registered device, for the config's `weights.device`. */

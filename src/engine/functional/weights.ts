@@ -10,6 +10,8 @@
  * max/σ), which costs more precision when weights are scaled to the conductance range, so
  * synthetic runs understate weight-mapping error.
  */
+import type { MatrixName } from '../../shared/matrices';
+import { matrixShape } from '../model/blockMatrices';
 import type { ModelShape } from '../../shared/modelShape';
 import { Rng } from './rng';
 import { SafetensorsError, type SafetensorsFile } from './safetensors';
@@ -67,29 +69,30 @@ const ones = (n: number) => new Float32Array(n).fill(1);
 
 export function syntheticWeights(shape: ModelShape, blocks: number, vocab: number, seed: number): ModelWeights {
   const d = shape.dModel;
-  const qOut = shape.heads * shape.headDim;
-  const kvOut = shape.kvHeads * shape.headDim;
   const gpt2 = shape.family === 'gpt2';
   const residualStd = gpt2 ? SYNTHETIC_INIT_STD / Math.sqrt(2 * shape.layers) : SYNTHETIC_INIT_STD;
-  const linear = (label: string, inF: number, outF: number, std: number): LinearWeights => ({
-    w: Rng.derive(seed, `weights/${label}`).normals(inF * outF, std),
-    inFeatures: inF,
-    outFeatures: outF,
-    bias: shape.bias ? new Float32Array(outF) : null,
-  });
+  const linear = (label: string, matrix: MatrixName, std: number): LinearWeights => {
+    const { inFeatures, outFeatures } = matrixShape(shape, matrix);
+    return {
+      w: Rng.derive(seed, `weights/${label}`).normals(inFeatures * outFeatures, std),
+      inFeatures,
+      outFeatures,
+      bias: shape.bias ? new Float32Array(outFeatures) : null,
+    };
+  };
   const norm = (): NormWeights => ({ weight: ones(d), bias: shape.norm === 'layernorm' ? new Float32Array(d) : null });
   const list: BlockWeights[] = [];
   for (let b = 0; b < blocks; b++) {
     list.push({
       norm1: norm(),
-      q: linear(`${b}/q`, d, qOut, SYNTHETIC_INIT_STD),
-      k: linear(`${b}/k`, d, kvOut, SYNTHETIC_INIT_STD),
-      v: linear(`${b}/v`, d, kvOut, SYNTHETIC_INIT_STD),
-      o: linear(`${b}/o`, qOut, d, residualStd),
+      q: linear(`${b}/q`, 'q_proj', SYNTHETIC_INIT_STD),
+      k: linear(`${b}/k`, 'k_proj', SYNTHETIC_INIT_STD),
+      v: linear(`${b}/v`, 'v_proj', SYNTHETIC_INIT_STD),
+      o: linear(`${b}/o`, 'o_proj', residualStd),
       norm2: norm(),
-      up: linear(`${b}/up`, d, shape.dFf, SYNTHETIC_INIT_STD),
-      gate: shape.ffn === 'swiglu' ? linear(`${b}/gate`, d, shape.dFf, SYNTHETIC_INIT_STD) : null,
-      down: linear(`${b}/down`, shape.dFf, d, residualStd),
+      up: linear(`${b}/up`, 'ffn_up', SYNTHETIC_INIT_STD),
+      gate: shape.ffn === 'swiglu' ? linear(`${b}/gate`, 'ffn_gate', SYNTHETIC_INIT_STD) : null,
+      down: linear(`${b}/down`, 'ffn_down', residualStd),
     });
   }
   const embedding = Rng.derive(seed, 'weights/embedding').normals(vocab * d, SYNTHETIC_INIT_STD);

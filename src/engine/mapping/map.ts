@@ -1,6 +1,6 @@
 import type { MatrixName } from '../../shared/matrices';
 import type { ResolvedDesign, ResolvedWeights } from '../config/resolve';
-import { blockMatrices } from '../workload/build';
+import { blockMatrices, lmHeadMatrix } from '../model/blockMatrices';
 import { groupUsedCells, type TileGroup } from '../../shared/tileMap';
 import { makeGroup, weightLayout } from './tiles';
 
@@ -83,7 +83,7 @@ export function mapDesign(d: ResolvedDesign): Mapping {
 
   const a = d.attention;
   for (let layer = 0; layer < s.layers; layer++) {
-    for (const [matrix, inF, outF] of blockMatrices(s)) mapMatrix(layer, matrix, inF, outF);
+    for (const b of blockMatrices(s)) mapMatrix(layer, b.matrix, b.inFeatures, b.outFeatures);
     const kvGroups: TileGroup[] = [];
     if (d.attentionFor(layer) === 'gain-cell') {
       // Every KV head of every sequence holds its own window: kv_heads × batch copies. K is
@@ -135,7 +135,8 @@ export function mapDesign(d: ResolvedDesign): Mapping {
     }
     kv.push({ layer, groups: kvGroups });
   }
-  mapMatrix(-1, 'lm_head', s.dModel, s.vocab);
+  const head = lmHeadMatrix(s);
+  mapMatrix(-1, head.matrix, head.inFeatures, head.outFeatures);
 
   const arrays = next;
   const chips = d.arraysPerChip ? Math.max(1, Math.ceil(arrays / d.arraysPerChip)) : 1;

@@ -1,3 +1,4 @@
+import { blockMatrices, lmHeadMatrix, type BlockMatrix } from './blockMatrices';
 import type { ModelShape } from '../../shared/modelShape';
 
 /** Weights of each kind, counted as in the released checkpoints (biases and norm gains included). */
@@ -11,18 +12,26 @@ export interface ParameterCount {
 }
 
 export function countParameters(s: ModelShape): ParameterCount {
-  const qDim = s.heads * s.headDim;
-  const kvDim = s.kvHeads * s.headDim;
+  const matrices = blockMatrices(s);
+  const ffn = (b: BlockMatrix) => b.group === 'ffn';
+  const weights = (keep: (b: BlockMatrix) => boolean) =>
+    matrices.filter(keep).reduce((sum, b) => sum + b.inFeatures * b.outFeatures, 0);
+  // One bias per output feature of each linear layer, where the model has biases (GPT-2).
+  const biases = (keep: (b: BlockMatrix) => boolean) =>
+    s.bias ? matrices.filter(keep).reduce((sum, b) => sum + b.outFeatures, 0) : 0;
   const embeddings = s.vocab * s.dModel + (s.positional === 'learned' ? s.context * s.dModel : 0);
-  const attnWeights = s.dModel * qDim + 2 * s.dModel * kvDim + qDim * s.dModel;
-  const attnBias = s.bias ? qDim + 2 * kvDim + s.dModel : 0;
-  const ffnMatrices = s.ffn === 'swiglu' ? 3 : 2;
-  const ffnWeights = ffnMatrices * s.dModel * s.dFf;
-  const ffnBias = s.bias ? (ffnMatrices - 1) * s.dFf + s.dModel : 0;
   const normSize = s.norm === 'layernorm' ? 2 * s.dModel : s.dModel;
-  const attention = s.layers * (attnWeights + attnBias);
-  const ffn = s.layers * (ffnWeights + ffnBias);
+  const attention = s.layers * (weights((b) => !ffn(b)) + biases((b) => !ffn(b)));
+  const ffnCount = s.layers * (weights(ffn) + biases(ffn));
   const norms = (2 * s.layers + 1) * normSize;
-  const lmHead = s.tiedEmbeddings ? 0 : s.vocab * s.dModel;
-  return { embeddings, attention, ffn, norms, lmHead, total: embeddings + attention + ffn + norms + lmHead };
+  const head = lmHeadMatrix(s);
+  const lmHead = s.tiedEmbeddings ? 0 : head.inFeatures * head.outFeatures;
+  return {
+    embeddings,
+    attention,
+    ffn: ffnCount,
+    norms,
+    lmHead,
+    total: embeddings + attention + ffnCount + norms + lmHead,
+  };
 }

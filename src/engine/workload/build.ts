@@ -1,6 +1,6 @@
-import type { MatrixName } from '../../shared/matrices';
 import type { ModelShape } from '../../shared/modelShape';
-import type { MatrixOp, Operation, Workload } from './operations';
+import { blockMatrices, lmHeadMatrix } from '../model/blockMatrices';
+import type { Operation, Workload } from './operations';
 
 export interface WorkloadSettings {
   readonly mode: 'decode' | 'prefill';
@@ -20,21 +20,6 @@ function windowedKeySum(from: number, to: number, window: number): number {
   const flatStart = Math.max(from, window + 1);
   if (flatStart <= to) sum += (to - flatStart + 1) * window;
   return sum;
-}
-
-/** The weight matrices of one block, in execution order: [name, in, out, group]. */
-export function blockMatrices(s: ModelShape): Array<[MatrixName, number, number, MatrixOp['group']]> {
-  const qDim = s.heads * s.headDim;
-  const kvDim = s.kvHeads * s.headDim;
-  const list: Array<[MatrixName, number, number, MatrixOp['group']]> = [
-    ['q_proj', s.dModel, qDim, 'qkv'],
-    ['k_proj', s.dModel, kvDim, 'qkv'],
-    ['v_proj', s.dModel, kvDim, 'qkv'],
-    ['o_proj', qDim, s.dModel, 'output_projection'],
-  ];
-  if (s.ffn === 'swiglu') list.push(['ffn_gate', s.dModel, s.dFf, 'ffn']);
-  list.push(['ffn_up', s.dModel, s.dFf, 'ffn'], ['ffn_down', s.dFf, s.dModel, 'ffn']);
-  return list;
 }
 
 /**
@@ -61,7 +46,7 @@ export function buildWorkload(s: ModelShape, w: WorkloadSettings): Workload {
   const normFn = s.norm;
   for (let layer = 0; layer < s.layers; layer++) {
     ops.push({ kind: 'vector', layer, fn: normFn, elements: vectors * s.dModel });
-    for (const [matrix, inF, outF, group] of blockMatrices(s)) {
+    for (const { matrix, inFeatures, outFeatures, group } of blockMatrices(s)) {
       if (matrix === 'o_proj') {
         ops.push({
           kind: 'attention',
@@ -79,7 +64,7 @@ export function buildWorkload(s: ModelShape, w: WorkloadSettings): Workload {
         ops.push({ kind: 'vector', layer, fn: 'residual', elements: vectors * s.dModel });
         ops.push({ kind: 'vector', layer, fn: normFn, elements: vectors * s.dModel });
       }
-      ops.push({ kind: 'matrix', group, matrix, layer, inFeatures: inF, outFeatures: outF, vectors });
+      ops.push({ kind: 'matrix', group, matrix, layer, inFeatures, outFeatures, vectors });
       if (matrix === 'ffn_up') ops.push({ kind: 'vector', layer, fn: s.ffn, elements: vectors * s.dFf });
     }
     ops.push({ kind: 'vector', layer, fn: 'residual', elements: vectors * s.dModel });
@@ -87,15 +72,7 @@ export function buildWorkload(s: ModelShape, w: WorkloadSettings): Workload {
   ops.push({ kind: 'vector', layer: -1, fn: normFn, elements: vectors * s.dModel });
   // Prefill needs logits only at the last prompt position of each sequence.
   const headVectors = w.mode === 'prefill' ? w.batch : vectors;
-  ops.push({
-    kind: 'matrix',
-    group: 'lm_head',
-    matrix: 'lm_head',
-    layer: -1,
-    inFeatures: s.dModel,
-    outFeatures: s.vocab,
-    vectors: headVectors,
-  });
+  ops.push({ kind: 'matrix', ...lmHeadMatrix(s), layer: -1, vectors: headVectors });
   return {
     mode: w.mode,
     batch: w.batch,

@@ -1,4 +1,5 @@
 import type { MatrixName } from '../../shared/matrices';
+import type { MatrixGroup } from '../model/blockMatrices';
 
 /** The operation groups energy and latency are broken down by. */
 export const OPERATION_GROUPS = [
@@ -15,7 +16,7 @@ export type OperationGroup = (typeof OPERATION_GROUPS)[number];
 /** A matrix-vector (decode) or matrix-matrix (prefill) product with a static weight matrix. */
 export interface MatrixOp {
   readonly kind: 'matrix';
-  readonly group: 'qkv' | 'output_projection' | 'ffn' | 'lm_head';
+  readonly group: MatrixGroup;
   readonly matrix: MatrixName;
   /** Transformer block index; -1 for the LM head, which follows the last block. */
   readonly layer: number;

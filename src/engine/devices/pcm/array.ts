@@ -1,7 +1,7 @@
-import type { ComponentSpec } from '../../components/types';
+import { defineComponent } from '../../components/types';
 
 /** Phase-change memory crossbar. Electrical figures for the cost model; noise lives in the functional model. */
-export const pcmArraySpec: ComponentSpec = {
+export const pcmArraySpec = defineComponent({
   id: 'pcm_array',
   name: 'PCM crossbar array',
   description: 'Phase-change memory cells (1T1R) holding static weights as conductances.',
@@ -35,4 +35,4 @@ export const pcmArraySpec: ComponentSpec = {
       source: 'DNN+NeuroSim V1.4 Param.cpp: 1T1R cell 4F × 12F',
     },
   },
-};
+});

@@ -92,12 +92,12 @@ interface PcmSection {
   readonly drift_scale?: number;
 }
 
-export const pcmDevice: DevicePlugin<PcmSettings> = {
+export const pcmDevice: DevicePlugin<PcmSettings, typeof pcmArraySpec> = {
   id: 'pcm',
   cost: {
     component: pcmArraySpec,
     cellReadEnergyJ: resistiveReadEnergyPerCellJ,
-    readLatencyS: (p) => p.read_pulse_s ?? 0,
+    readLatencyS: (p) => p.read_pulse_s,
     cellAreaUm2,
   },
   settings: {

@@ -1,7 +1,7 @@
-import type { ComponentSpec } from '../../components/types';
+import { defineComponent } from '../../components/types';
 
 /** RRAM crossbar, with NeuroSim's default device. */
-export const rramArraySpec: ComponentSpec = {
+export const rramArraySpec = defineComponent({
   id: 'rram_array',
   name: 'RRAM crossbar array',
   description: 'Resistive RAM cells (1T1R) holding static weights as conductances.',
@@ -35,4 +35,4 @@ export const rramArraySpec: ComponentSpec = {
       source: 'DNN+NeuroSim V1.4 Param.cpp: 1T1R cell 4F × 12F',
     },
   },
-};
+});

@@ -66,12 +66,12 @@ interface RramSection {
   readonly programming_sigma?: number;
 }
 
-export const rramDevice: DevicePlugin<RramSettings> = {
+export const rramDevice: DevicePlugin<RramSettings, typeof rramArraySpec> = {
   id: 'rram',
   cost: {
     component: rramArraySpec,
     cellReadEnergyJ: resistiveReadEnergyPerCellJ,
-    readLatencyS: (p) => p.read_pulse_s ?? 0,
+    readLatencyS: (p) => p.read_pulse_s,
     cellAreaUm2,
   },
   settings: {

@@ -1,10 +1,10 @@
-import type { ComponentSpec } from '../../components/types';
+import { defineComponent } from '../../components/types';
 
 /**
  * SRAM compute-in-memory array. A cell does not conduct a weight-proportional current; the
  * energy is the bit-line charge per cell: C_bl · V_dd · V_swing.
  */
-export const sramArraySpec: ComponentSpec = {
+export const sramArraySpec = defineComponent({
   id: 'sram_array',
   name: 'SRAM compute-in-memory array',
   description: '8T SRAM cells computing on the read bit line.',
@@ -45,4 +45,4 @@ export const sramArraySpec: ComponentSpec = {
       source: 'DNN+NeuroSim V1.4 Param.cpp, 22 nm SRAM: 8F × 24F',
     },
   },
-};
+});

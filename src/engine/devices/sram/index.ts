@@ -4,13 +4,12 @@ import { createIdealDevice } from '../ideal/model';
 import { cellAreaUm2 } from '../resistiveArray';
 import { sramArraySpec } from './array';
 
-export const sramDevice: DevicePlugin<undefined> = {
+export const sramDevice: DevicePlugin<undefined, typeof sramArraySpec> = {
   id: 'sram',
   cost: {
     component: sramArraySpec,
-    cellReadEnergyJ: (p) =>
-      (p.bitline_capacitance_per_cell_f ?? 0) * (p.supply_voltage_v ?? 0) * (p.voltage_swing_v ?? 0),
-    readLatencyS: (p) => p.read_pulse_s ?? 0,
+    cellReadEnergyJ: (p) => p.bitline_capacitance_per_cell_f * p.supply_voltage_v * p.voltage_swing_v,
+    readLatencyS: (p) => p.read_pulse_s,
     cellAreaUm2,
   },
   createModel: () => createIdealDevice(),
