@@ -13,6 +13,7 @@ import { Ledger } from './cost/ledger';
 import { costVectorOp } from './cost/vectorOps';
 import { mapDesign, type MatrixMapping } from './mapping/map';
 import { countParameters } from './model/parameters';
+import type { TileGroup } from '../shared/tileMap';
 import { RESULT_SCHEMA_VERSION, type SimulationResult } from '../shared/result';
 import { buildWorkload } from './workload/build';
 import type { AttentionOp } from './workload/operations';
@@ -55,6 +56,10 @@ export function simulate(design: ResolvedDesign): SimulationResult {
   for (const m of mapping.matrices) byMatrix.set(`${m.layer}|${m.matrix}`, m);
 
   const tokens = workload.tokensPerStep;
+  // Energy of each tile group's arrays and their periphery, for the floorplan's energy colouring.
+  const groupEnergyJ = new Map<TileGroup, number>();
+  const addGroupEnergy = (g: TileGroup, energyJ: number) => groupEnergyJ.set(g, (groupEnergyJ.get(g) ?? 0) + energyJ);
+  const kvGroupsOf = new Map(mapping.kv.map((k) => [k.layer, k.groups]));
   let attentionLayer = -1;
   let attentionLatencyS = 0;
   let firstAttention: AttentionOp | undefined;
@@ -66,13 +71,26 @@ export function simulate(design: ResolvedDesign): SimulationResult {
       if (m.group) {
         const footprintUm2 = (area.weightArrayAreaUm2.get(m.group) ?? 0) * m.group.arrayCount;
         const distanceMm = 0.5 * Math.sqrt(footprintUm2 / 1e6);
+        const before = ledger.totalJ;
         costAnalogMatrix(ctx, op, m, m.group, distanceMm, ledger, parallelKey);
+        addGroupEnergy(m.group, ledger.totalJ - before);
       } else {
         costDigitalMatrix(ctx, op, ledger, parallelKey);
       }
     } else if (op.kind === 'attention') {
       const impl = design.attentionFor(op.layer);
+      const stageEnergy = (g: string) => ledger.byLayerOperation.get(`${op.layer}|${g}`) ?? 0;
+      const [scoresBefore, valuesBefore] = [stageEnergy('attention_scores'), stageEnergy('attention_values')];
       const t = impl === 'gain-cell' ? costGainCellAttention(ctx, op, ledger) : costDigitalAttention(ctx, op, ledger);
+      // Q·Kᵀ runs on the K cache's arrays and φ(S)·V on the V cache's.
+      for (const g of kvGroupsOf.get(op.layer) ?? []) {
+        addGroupEnergy(
+          g,
+          g.matrix === 'k_cache'
+            ? stageEnergy('attention_scores') - scoresBefore
+            : stageEnergy('attention_values') - valuesBefore,
+        );
+      }
       const isReported =
         attentionLayer < 0 || (impl === 'gain-cell' && design.attentionFor(attentionLayer) !== 'gain-cell');
       if (isReported) {
@@ -157,6 +175,7 @@ export function simulate(design: ResolvedDesign): SimulationResult {
       analogMatrices,
       digitalMatrices: mapping.matrices.length - analogMatrices,
       tileGroups: mapping.groups,
+      groupEnergyPerTokenJ: mapping.groups.map((g) => (groupEnergyJ.get(g) ?? 0) / tokens),
     },
     perToken,
     perStep: { energyJ: stepEnergyJ, latencyS: stepLatencyS },
@@ -174,9 +193,11 @@ export function simulate(design: ResolvedDesign): SimulationResult {
       byLayer: toRecord(ledger.byLayer, tokens),
       byLayerComponent: Object.fromEntries([...ledger.byLayerComponent].map(([k, m]) => [k, toRecord(m, tokens)])),
       latencyByOperation: toRecord(ledger.latencyByOperation, perSequenceTokens),
+      latencyByLayer: toRecord(ledger.latencyByLayer, perSequenceTokens),
     },
     areaMm2: area.totalMm2,
     areaByComponentMm2: area.byComponentMm2,
+    areaByLayerMm2: area.byLayerMm2,
     baselines,
     assumptions: LATENCY_ASSUMPTIONS,
   };

@@ -58,6 +58,8 @@ export interface SimulationResult {
     readonly digitalMatrices: number;
     /** Compact tile map: decode any array with `arrayAt(tileGroups, index)`. */
     readonly tileGroups: readonly TileGroup[];
+    /** Energy per token of each tile group's arrays with their converters and wiring, aligned with `tileGroups`. */
+    readonly groupEnergyPerTokenJ?: readonly number[];
   };
   /** Decode: per generated token. Prefill: per prompt token. */
   readonly perToken: EnergyLatency;
@@ -81,9 +83,13 @@ export interface SimulationResult {
     readonly byLayerComponent: Readonly<Record<string, Readonly<Record<string, number>>>>;
     /** Latency per operation group for one token, without layer pipelining, in seconds. */
     readonly latencyByOperation: Readonly<Record<string, number>>;
+    /** Latency per layer for one token, without layer pipelining, in seconds (same keys as `byLayer`). */
+    readonly latencyByLayer?: Readonly<Record<string, number>>;
   };
   readonly areaMm2: number;
   readonly areaByComponentMm2: Readonly<Record<string, number>>;
+  /** Area by layer (same keys as `breakdown.byLayer`), plus `shared` for the digital unit and buffers. */
+  readonly areaByLayerMm2?: Readonly<Record<string, number>>;
   readonly baselines: readonly BaselineResult[];
   readonly assumptions: readonly string[];
 }

@@ -93,5 +93,5 @@ export function costAnalogMatrix(
   const arrayReadS = c.inputCycles * cycleS;
   const treeLevels = Math.ceil(Math.log2(Math.max(1, g.blockRows * g.slices * g.polarities)));
   const fillS = arrayReadS + treeLevels / ctx.clockHz + 2 * distanceMm * ctx.p.interconnect.latency_per_mm_s;
-  ledger.stage(op.group, { fillS, intervalS: arrayReadS }, v, parallelKey);
+  ledger.stage(op.group, { fillS, intervalS: arrayReadS }, v, parallelKey, layer);
 }

@@ -14,18 +14,27 @@ import type { TileGroup } from '../../shared/tileMap';
 import type { CostContext } from './context';
 import { cellAreaOfDeviceUm2 } from './crossbarCell';
 import { precisionBytes } from './digitalMatrix';
+import { layerKey } from './ledger';
 
 export interface AreaBreakdown {
   readonly totalMm2: number;
   readonly byComponentMm2: Readonly<Record<string, number>>;
+  /**
+   * Area by layer key (as the energy breakdown's): each matrix's arrays and converters, each
+   * layer's gain-cell arrays and periphery; `shared` for the digital unit and buffers.
+   */
+  readonly byLayerMm2: Readonly<Record<string, number>>;
   /** Area of one array of each weight group with its periphery, µm², keyed by the group's index. */
   readonly weightArrayAreaUm2: ReadonlyMap<TileGroup, number>;
 }
 
 export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
   const by: Record<string, number> = {};
-  const addUm2 = (k: string, um2: number) => {
-    if (um2 > 0) by[k] = (by[k] ?? 0) + um2 / 1e6;
+  const byLayer: Record<string, number> = {};
+  const addUm2 = (k: string, um2: number, layer = 'shared') => {
+    if (um2 <= 0) return;
+    by[k] = (by[k] ?? 0) + um2 / 1e6;
+    byLayer[layer] = (byLayer[layer] ?? 0) + um2 / 1e6;
   };
   const perArray = new Map<TileGroup, number>();
 
@@ -38,21 +47,21 @@ export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
     const dacs = g.rows * dacAreaUm2(ctx.p.dac, w.bitSerial ? 1 : w.dacBits, ctx.nodeNm);
     const adders = adderAreaUm2(ctx.p.accumulator, ctx.nodeNm);
     perArray.set(g, cells + adcs + dacs + adders);
-    addUm2('crossbar', g.arrayCount * cells);
-    addUm2('adc', g.arrayCount * adcs);
-    addUm2('dac', g.arrayCount * dacs);
-    addUm2('accumulator', g.arrayCount * adders);
+    const layer = layerKey(m.layer, m.matrix === 'lm_head' ? 'lm_head' : undefined);
+    addUm2('crossbar', g.arrayCount * cells, layer);
+    addUm2('adc', g.arrayCount * adcs, layer);
+    addUm2('dac', g.arrayCount * dacs, layer);
+    addUm2('accumulator', g.arrayCount * adders, layer);
   }
 
   const s = ctx.design.shape;
   const gc = ctx.p.gain_cell;
-  let gainCellLayers = 0;
   for (const k of mapping.kv) {
     if (k.groups.length === 0) continue;
-    gainCellLayers++;
-    for (const g of k.groups) addUm2('gain_cell', g.arrayCount * g.rows * g.cols * gc.cell_area_um2);
+    const layer = layerKey(k.layer);
+    for (const g of k.groups) addUm2('gain_cell', g.arrayCount * g.rows * g.cols * gc.cell_area_um2, layer);
+    addUm2('gain_cell', s.heads * ctx.design.workload.batch * gc.periphery_area_per_head_um2, layer);
   }
-  addUm2('gain_cell', gainCellLayers * s.heads * ctx.design.workload.batch * gc.periphery_area_per_head_um2);
 
   const anyDigitalMatrix = mapping.matrices.some((m) => m.group === null);
   const anyDigitalAttention = mapping.kv.some((k) => k.groups.length === 0);
@@ -70,7 +79,7 @@ export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
   addUm2('sram_buffer', (bufferBytes / 1024) * sramBufferAreaPerKibUm2(ctx.p.sram_buffer, ctx.nodeNm));
 
   const totalMm2 = Object.values(by).reduce((a, b) => a + b, 0);
-  return { totalMm2, byComponentMm2: by, weightArrayAreaUm2: perArray };
+  return { totalMm2, byComponentMm2: by, byLayerMm2: byLayer, weightArrayAreaUm2: perArray };
 }
 
 function digitalWeightBytes(mapping: Mapping, shape: ModelShape, bytes: number): number {

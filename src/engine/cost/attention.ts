@@ -79,8 +79,8 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
   const scoresS = turns * (gc.pulse_max_s + softmaxS);
   const valuesS = turns * (gc.pulse_max_s + gc.digital_latency_s);
   return (
-    ledger.stage('attention_scores', { fillS: scoresS, intervalS: 0 }, op.queries) +
-    ledger.stage('attention_values', { fillS: valuesS, intervalS: 0 }, op.queries)
+    ledger.stage('attention_scores', { fillS: scoresS, intervalS: 0 }, op.queries, undefined, layerKey(op.layer)) +
+    ledger.stage('attention_values', { fillS: valuesS, intervalS: 0 }, op.queries, undefined, layerKey(op.layer))
   );
 }
 
@@ -120,5 +120,11 @@ export function costDigitalAttention(ctx: CostContext, op: AttentionOp, ledger: 
   const computeS =
     (2 * macsPerStage) / (ctx.p.digital_unit.mac_units * ctx.clockHz) +
     Math.ceil((scores * SOFTMAX_OPS_PER_SCORE) / ctx.p.digital_unit.vector_lanes) / ctx.clockHz;
-  return ledger.stage('attention_scores', { fillS: Math.max(computeS, transferS), intervalS: 0 }, op.queries);
+  return ledger.stage(
+    'attention_scores',
+    { fillS: Math.max(computeS, transferS), intervalS: 0 },
+    op.queries,
+    undefined,
+    layerKey(op.layer),
+  );
 }

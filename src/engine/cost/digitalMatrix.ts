@@ -36,5 +36,5 @@ export function costDigitalMatrix(ctx: CostContext, op: MatrixOp, ledger: Ledger
   const computeS = macs / (ctx.p.digital_unit.mac_units * ctx.clockHz);
   const totalS = Math.max(computeS, transferS);
   // The whole step's vectors share one weight transfer, so the stage is booked as one block.
-  ledger.stage(op.group, { fillS: totalS, intervalS: 0 }, op.vectors, parallelKey);
+  ledger.stage(op.group, { fillS: totalS, intervalS: 0 }, op.vectors, parallelKey, layerKey(op.layer, op.group));
 }

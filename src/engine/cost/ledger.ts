@@ -53,6 +53,8 @@ export class Ledger {
   readonly byOperation = new Map<OperationGroup, number>();
   readonly byLayer = new Map<string, number>();
   readonly latencyByOperation = new Map<OperationGroup, number>();
+  /** Latency of one vector by layer key, without pipelining (stages booked with a layer). */
+  readonly latencyByLayer = new Map<string, number>();
   /** Energy by `layer|group`, for per-layer figures of one operation (e.g. attention of layer 0). */
   readonly byLayerOperation = new Map<string, number>();
   readonly byLayerComponent = new Map<string, Map<CostComponent, number>>();
@@ -89,7 +91,7 @@ export class Ledger {
    * longer than the running stage adds time. Throws when the fill time, the interval or the
    * vector count is not finite or is negative.
    */
-  stage(group: OperationGroup, timing: StageTiming, vectors: number, parallelKey?: string): number {
+  stage(group: OperationGroup, timing: StageTiming, vectors: number, parallelKey?: string, layer?: string): number {
     const bad =
       problem('fill time', timing.fillS, 's') ??
       problem('interval', timing.intervalS, 's') ??
@@ -111,11 +113,13 @@ export class Ledger {
       const after = merged.fillS + Math.max(0, vectors - 1) * merged.intervalS;
       this.stages[this.stages.length - 1] = merged;
       this.latencyByOperation.set(group, (this.latencyByOperation.get(group) ?? 0) + (after - before));
+      if (layer !== undefined) this.latencyByLayer.set(layer, (this.latencyByLayer.get(layer) ?? 0) + (after - before));
       return t;
     }
     this.stages.push(timing);
     this.lastParallelKey = parallelKey;
     this.latencyByOperation.set(group, (this.latencyByOperation.get(group) ?? 0) + t);
+    if (layer !== undefined) this.latencyByLayer.set(layer, (this.latencyByLayer.get(layer) ?? 0) + t);
     return t;
   }
 

@@ -34,5 +34,5 @@ export function costVectorOp(ctx: CostContext, op: VectorOp, vectors: number, le
   ledger.add('sram_buffer', 'digital', layer, 2 * bytes * sramBufferEnergyPerByteJ(ctx.p.sram_buffer, ctx.nodeNm));
   const lanes = ctx.p.digital_unit.vector_lanes;
   const perVectorS = Math.ceil(ops / vectors / lanes) / ctx.clockHz;
-  ledger.stage('digital', { fillS: perVectorS, intervalS: perVectorS }, vectors);
+  ledger.stage('digital', { fillS: perVectorS, intervalS: perVectorS }, vectors, undefined, layerKey(op.layer));
 }
