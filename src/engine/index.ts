@@ -48,7 +48,20 @@ export { formatDeviceCurvesCsv, formatDeviceCurvesJson } from './functional/devi
 // Sweeps
 export { parseVary, parseVaries, sweepableKeys, axisOverrides, SweepSpecError, type SweepableKey } from './sweep/axes';
 export { pointEvaluator, SweepCancelled, type ErrorMetric, type EvaluateOptions } from './sweep/evaluate';
-export { planSweep, shardPoints, parseShard, DEFAULT_SWEEP_SEED, type SweepPlan, type Shard } from './sweep/plan';
+export {
+  planSweep,
+  planPoints,
+  checkSweepSize,
+  shardPoints,
+  shardPointCount,
+  parseShard,
+  DEFAULT_SWEEP_SEED,
+  MAX_SWEEP_POINTS,
+  SweepLimitError,
+  type SweepPlan,
+  type Shard,
+  type PointSource,
+} from './sweep/plan';
 export {
   buildReport,
   sweepIdentity,

@@ -192,3 +192,104 @@ export function transferablesIn(value: unknown): ArrayBuffer[] {
   visit(value);
   return [...found];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Checking what a worker sends (the host trusts nothing that crosses the boundary)
+// ---------------------------------------------------------------------------------------------
+
+const REQUEST_TYPES: readonly RequestType[] = ['simulate', 'functional-run', 'sweep-chunk', 'device-curves'];
+const POINT_STATUSES: readonly string[] = ['ok', 'invalid', 'failed'];
+const FRONT_NAMES: readonly string[] = ['energy-error', 'latency-error', 'energy-latency'];
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const show = (v: unknown): string => {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  return typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v);
+};
+
+/** Why `m` is not a message a worker may send (one short phrase), or null when it is one. */
+export function fromWorkerMessageProblem(m: unknown): string | null {
+  if (!isRecord(m)) return `the message is ${show(m)}`;
+  if (!Number.isSafeInteger(m.id)) return `its id is ${show(m.id)}`;
+  switch (m.type) {
+    case 'progress':
+      if (!isCount(m.done) || !isCount(m.total)) return `progress ${show(m.done)} of ${show(m.total)}`;
+      if (m.detail !== undefined && typeof m.detail !== 'string') return `progress detail is ${show(m.detail)}`;
+      return null;
+    case 'result':
+      if (!REQUEST_TYPES.includes(m.request as RequestType)) return `a result for request type ${show(m.request)}`;
+      return responseProblem(m.request as RequestType, m.value);
+    case 'error': {
+      const e = m.error;
+      if (!isRecord(e) || typeof e.name !== 'string' || typeof e.message !== 'string')
+        return `an error message whose error is ${show(e)}`;
+      if (e.stack !== undefined && typeof e.stack !== 'string') return `an error whose stack is ${show(e.stack)}`;
+      return null;
+    }
+    case 'cancelled':
+      return null;
+    default:
+      return `unknown message type ${show(m.type)}`;
+  }
+}
+
+/** Why `value` is not a response to a request of `type`, or null. Checks the outline, not every field. */
+export function responseProblem(type: RequestType, value: unknown): string | null {
+  if (!isRecord(value)) return `the ${type} result is ${show(value)}`;
+  switch (type) {
+    case 'simulate':
+      if (!Array.isArray(value.diagnostics)) return `its diagnostics are ${show(value.diagnostics)}`;
+      if (value.result !== null && !isRecord(value.result)) return `its result is ${show(value.result)}`;
+      return null;
+    case 'sweep-chunk':
+      if (!Array.isArray(value.points)) return `its points are ${show(value.points)}`;
+      if (value.errorMetric !== null && typeof value.errorMetric !== 'string')
+        return `its error metric is ${show(value.errorMetric)}`;
+      return null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Why `p` is not a sweep point result (src/shared/sweep.ts), or null: every field of the right
+ * type, figures finite and not negative. `aimc merge` checks its shards with it too.
+ */
+export function sweepPointProblem(p: unknown): string | null {
+  if (!isRecord(p)) return `the point is ${show(p)}`;
+  if (!Number.isSafeInteger(p.index) || (p.index as number) < 0) return `its index is ${show(p.index)}`;
+  if (!isRecord(p.values)) return `its values are ${show(p.values)}`;
+  for (const [k, v] of Object.entries(p.values))
+    if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean')
+      return `its value of ${k} is ${show(v)}`;
+  if (!POINT_STATUSES.includes(p.status as string)) return `its status is ${show(p.status)}`;
+  if (p.message !== undefined && typeof p.message !== 'string') return `its message is ${show(p.message)}`;
+  if (p.cost !== null) {
+    if (!isRecord(p.cost)) return `its cost is ${show(p.cost)}`;
+    for (const k of ['energyPerTokenJ', 'latencyPerTokenS', 'areaMm2', 'arrays'])
+      if (!isCount(p.cost[k])) return `its cost.${k} is ${show(p.cost[k])}, not a finite number ≥ 0`;
+  } else if (p.status === 'ok') return 'it is ok but has no cost';
+  if (p.error !== null && !isCount(p.error)) return `its error is ${show(p.error)}, not a finite number ≥ 0 or null`;
+  if (!Array.isArray(p.pareto) || p.pareto.some((f) => !FRONT_NAMES.includes(f as string)))
+    return `its pareto fronts are ${show(p.pareto)}`;
+  return null;
+}
+
+/** Why `value` is not the response to a sweep chunk of `points`, or null. */
+export function sweepChunkProblem(value: unknown, points: readonly PointSpec[]): string | null {
+  const outline = responseProblem('sweep-chunk', value);
+  if (outline) return outline;
+  const got = (value as SweepChunkResponse).points as readonly unknown[];
+  if (got.length !== points.length) return `${got.length} points for a chunk of ${points.length}`;
+  for (let i = 0; i < got.length; i++) {
+    const problem = sweepPointProblem(got[i]);
+    if (problem) return `point ${points[i].index}: ${problem}`;
+    if ((got[i] as SweepPointResult).index !== points[i].index)
+      return `point ${(got[i] as SweepPointResult).index} where ${points[i].index} was asked`;
+  }
+  return null;
+}

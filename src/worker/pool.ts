@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import {
   CANCEL_REQUESTED,
+  fromWorkerMessageProblem,
   type FromWorkerMessage,
   type RequestId,
   type RequestPayload,
@@ -89,6 +90,15 @@ export class PoolDisposedError extends Error {
   override readonly name = 'PoolDisposedError';
 }
 
+/**
+ * The worker running the request sent a message that is not in the protocol (null, a wrong type,
+ * a result of the wrong shape). The request fails with this error; the worker is terminated and
+ * replaced for later requests, since nothing it says can be trusted any more.
+ */
+export class WorkerProtocolError extends Error {
+  override readonly name = 'WorkerProtocolError';
+}
+
 interface Job {
   readonly id: RequestId;
   readonly type: RequestType;
@@ -110,8 +120,8 @@ interface Slot {
   job: Job | null;
   /** Set by the `error` event, read by the `exit` that follows it. */
   fatalError?: Error;
-  /** Terminated by the pool (a cancel that did not stop in time, or dispose): not a crash. */
-  terminatedByPool?: 'cancel' | 'dispose';
+  /** Terminated by the pool (a cancel that did not stop in time, dispose, a malformed message): not a crash. */
+  terminatedByPool?: 'cancel' | 'dispose' | 'protocol';
 }
 
 export interface PoolStats {
@@ -235,7 +245,7 @@ export class WorkerPool {
     const worker = new Worker(this.options.workerFile, { resourceLimits: this.options.resourceLimits });
     const slot: Slot = { worker, serial: ++this.started, job: null };
     worker.unref();
-    worker.on('message', (m: FromWorkerMessage) => this.onMessage(slot, m));
+    worker.on('message', (m: unknown) => this.onMessage(slot, m));
     worker.on('error', (e: Error) => {
       slot.fatalError = e;
     });
@@ -248,9 +258,20 @@ export class WorkerPool {
     return slot;
   }
 
-  private onMessage(slot: Slot, m: FromWorkerMessage): void {
+  private onMessage(slot: Slot, message: unknown): void {
+    // Checked before anything is read from it: a worker is code the host does not control.
+    const problem = fromWorkerMessageProblem(message);
+    if (problem) {
+      this.onMalformed(slot, problem);
+      return;
+    }
+    const m = message as FromWorkerMessage;
     const job = slot.job;
     if (!job || job.id !== m.id) return; // late news of a request already settled
+    if (m.type === 'result' && m.request !== job.type) {
+      this.onMalformed(slot, `a ${m.request} result for a ${job.type} request`);
+      return;
+    }
     switch (m.type) {
       case 'progress':
         if (job.state === 'running') job.onProgress?.({ done: m.done, total: m.total, detail: m.detail });
@@ -268,6 +289,23 @@ export class WorkerPool {
         this.settle(job, new RequestCancelledError(`${describe(job)} was cancelled`));
         return;
     }
+  }
+
+  /** Fails the slot's request with a WorkerProtocolError and replaces the worker; the pool goes on. */
+  private onMalformed(slot: Slot, problem: string): void {
+    if (!this.slots.delete(slot)) return; // disposed, or already replaced
+    const job = slot.job;
+    slot.job = null;
+    slot.terminatedByPool = 'protocol';
+    void slot.worker.terminate();
+    if (job)
+      this.settle(
+        job,
+        new WorkerProtocolError(
+          `worker ${slot.serial} sent a malformed message (${problem}) while running ${describe(job)}; the pool replaces it for later requests`,
+        ),
+      );
+    this.dispatch();
   }
 
   private onExit(slot: Slot, code: number): void {

@@ -31,7 +31,8 @@ function countingReader(files: Record<string, string | Uint8Array>): DesignFileR
 
 test('every file a config names is read once, in one pass, and kept for the worker', async () => {
   const text = 'version: 1\nmodel:\n  huggingface: hf/config.json\nfunctional:\n  checkpoint: w.safetensors\n';
-  const bytes = new Uint8Array([1, 2, 3]);
+  // The smallest safetensors file: an 8-byte header length, then the header `{}`.
+  const bytes = new Uint8Array([2, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d]);
   const reader = countingReader({ 'hf/config.json': HF, 'w.safetensors': bytes });
   const loaded = await loadDesign(text, reader, { withCheckpoint: true });
   assert.deepEqual(reader.asked.sort(), ['bytes:w.safetensors', 'text:hf/config.json']);

@@ -493,7 +493,14 @@ export function fakeVscode() {
         get: <T>(key: string, fallback?: T) =>
           settings.has(`${section}.${key}`) ? (settings.get(`${section}.${key}`) as T) : fallback,
       }),
+      isTrusted: true,
       fs: {
+        stat: async (uri: Uri) => {
+          const bytes = written.get(uri.path) ?? files.get(uri.path);
+          if (bytes === undefined) throw Object.assign(new Error(`ENOENT ${uri.path}`), { code: 'FileNotFound' });
+          const size = typeof bytes === 'string' ? new TextEncoder().encode(bytes).length : bytes.length;
+          return { type: 1, ctime: 0, mtime: 0, size };
+        },
         readFile: async (uri: Uri) => {
           const bytes = written.get(uri.path);
           if (bytes) return bytes;

@@ -134,7 +134,7 @@ describe('schema', () => {
     assert.equal(fixed(text, d), '# header\nversion: 1\nmodel:\n  preset: gpt2\n');
   });
 
-  test('missing required key inside a section: on the section key; fixed when the key has a default', () => {
+  test('missing required key inside a section: on the section key; no fix for a key without a default', () => {
     const text = [
       'version: 1',
       'model:',
@@ -144,13 +144,23 @@ describe('schema', () => {
       '    heads: 4',
       '    d_ff: 256',
       '    vocab: 100',
-      '    context: 64',
       '',
     ].join('\n');
     const d = only(text, 'missing-key');
     assertAt(d, spanOf(text, 2, 'shape'), 'error');
-    assert.equal(d.message, 'Missing required key `ffn` in `model.shape`.');
-    assert.match(fixed(text, d), /context: 64\n {4}ffn: gelu\n$/);
+    assert.equal(d.message, 'Missing required key `context` in `model.shape`.');
+    assert.equal(d.fix, undefined);
+  });
+
+  test('`model.shape.ffn` may be left out: it defaults to gelu, as docs/config.md says', () => {
+    const text =
+      'version: 1\nmodel:\n  shape: { layers: 2, d_model: 64, heads: 4, d_ff: 256, vocab: 100, context: 64 }\n';
+    const a = analyzeConfig(text);
+    assert.deepEqual(
+      a.diagnostics.filter((x) => x.severity === 'error'),
+      [],
+    );
+    assert.equal(a.design?.shape.ffn, 'gelu');
   });
 
   test('wrong type: on the value', () => {
@@ -203,10 +213,17 @@ describe('schema', () => {
     fixed(text, d);
   });
 
-  test('an exclusive bound has no value to clamp to, so no fix', () => {
-    const text = gpt2('technology:', '  clock_ghz: 0');
+  test('a clock below 1 MHz is refused, with a fix to the lower bound', () => {
+    const text = gpt2('technology:', '  clock_ghz: 5e-324');
     const d = only(text, 'out-of-range');
-    assert.equal(d.message, '`technology.clock_ghz` is 0 GHz; it must be greater than 0 GHz.');
+    assert.equal(d.message, '`technology.clock_ghz` is 5e-324 GHz; it must be at least 0.001 GHz.');
+    assert.match(fixed(text, d), /clock_ghz: 0\.001\n/);
+  });
+
+  test('an exclusive bound has no value to clamp to, so no fix', () => {
+    const text = gpt2('nonidealities:', '  adc:', '    bound: 0');
+    const d = only(text, 'out-of-range');
+    assert.equal(d.message, '`nonidealities.adc.bound` is 0; it must be greater than 0.');
     assert.equal(d.fix, undefined);
   });
 

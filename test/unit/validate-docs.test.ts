@@ -12,6 +12,7 @@ const CHECK_FILES = [
   'config/document',
   'design/loadDesign',
   'analyze',
+  'accuracy',
 ];
 
 /** Codes as the checks write them: `'warning', 'adc-bits-lossy'`, `code: 'syntax'`, `'unknown-key', \`…`. */

@@ -20,6 +20,8 @@ import {
   type DocumentSymbol,
 } from '../../src/engine/language/index';
 import { applyEdits } from './language-text';
+import { setConfigValue } from '../../src/engine/config/editText';
+import { sweepableKeys } from '../../src/engine/sweep/axes';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples');
 const examples = readdirSync(EXAMPLES)
@@ -237,4 +239,64 @@ test('an example with a renamed key, a number written as a word, or no version g
 test('the examples themselves are valid (the mutation tests start from valid files)', () => {
   assert.ok(examples.length >= 1);
   for (const text of examples) assert.equal(exercise(text, [0, 7, 99]), false);
+});
+
+/** Every number in `value` that is NaN or ±Infinity, by path. */
+function nonFinite(value: unknown, path = ''): string[] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [path];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => nonFinite(v, path ? `${path}.${k}` : k));
+}
+
+/** A value for a config key: its bounds, the smallest step past them, anything in range, anything at all. */
+function valueFor(key: ReturnType<typeof sweepableKeys>[number]): fc.Arbitrary<string | number | boolean> {
+  if (key.kind === 'boolean') return fc.boolean();
+  if (key.kind === 'enum') return fc.constantFrom(...key.choices!);
+  const min = key.minimum ?? -1e308;
+  const max = key.maximum ?? 1e308;
+  const edges = [min, max, 0, 5e-324, 1e308, -1, Number.MAX_SAFE_INTEGER].filter(
+    (v) => key.kind !== 'integer' || Number.isSafeInteger(v),
+  );
+  return key.kind === 'integer'
+    ? fc.oneof(
+        fc.constantFrom(...edges),
+        fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) }),
+        fc.integer(),
+      )
+    : fc.oneof(
+        fc.constantFrom(...edges),
+        fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+      );
+}
+
+const settable = sweepableKeys();
+const setting = fc
+  .constantFrom(...settable)
+  .chain((key) => valueFor(key).map((value) => ({ key: key.key, value })))
+  .map((s) => Object.assign(s, { [fc.toStringMethod]: () => `${s.key}: ${String(s.value)}` }));
+
+/** How many generated configs the next test runs; issue 13 asks for at least 2,000 a run. */
+const GENERATED_CONFIGS = 2000;
+
+test(`${GENERATED_CONFIGS} generated configs (examples with keys set to edge, random and out-of-range values): no exception, every error located, no non-finite figure without an error`, () => {
+  const started = performance.now();
+  let valid = 0;
+  fc.assert(
+    fc.property(fc.nat(), fc.array(setting, { minLength: 1, maxLength: 6 }), (which, settings) => {
+      let text = examples[which % examples.length];
+      for (const s of settings) text = setConfigValue(text, s.key.split('.'), s.value);
+      const analysis = analyzeConfig(text, { readFile });
+      for (const d of analysis.diagnostics) assertInside(text, d.range, `${d.code} diagnostic`);
+      if (hasErrors(analysis.diagnostics)) return;
+      valid++;
+      assert.ok(analysis.result, `no errors but no result for:\n${text}`);
+      assert.deepEqual(nonFinite(analysis.result), [], `non-finite figures with no error for:\n${text}`);
+    }),
+    { numRuns: GENERATED_CONFIGS },
+  );
+  console.log(
+    `# ${GENERATED_CONFIGS} generated configs in ${((performance.now() - started) / 1000).toFixed(1)} s, ${valid} of them valid`,
+  );
+  assert.ok(valid > GENERATED_CONFIGS / 10, `only ${valid} valid configs: the generator hardly reaches the simulation`);
 });

@@ -1,7 +1,17 @@
 import { parseArgs } from 'node:util';
-import { runAccuracy } from '../../engine';
+import { InvalidDesignError, runAccuracy } from '../../engine';
 import type { ErrorMetrics, FunctionalResult } from '../../shared/functionalResult';
-import { analyzeFile, emit, EXIT_INVALID_INPUT, EXIT_OK, reportDiagnostics, UsageError } from '../io';
+import {
+  analyzeFile,
+  checkOut,
+  emit,
+  EXIT_INVALID_INPUT,
+  EXIT_OK,
+  FILE_ACCESS_OPTIONS,
+  fileAccess,
+  reportDiagnostics,
+  UsageError,
+} from '../io';
 import { table } from '../summary';
 import type { CliCommand } from './types';
 
@@ -37,18 +47,19 @@ export function formatAccuracy(r: FunctionalResult): string {
 
 export const accuracyCommand: CliCommand = {
   name: 'accuracy',
-  usage: 'aimc accuracy FILE [--json] [--out FILE]',
+  usage: 'aimc accuracy FILE [--json] [--out FILE] [--allow-outside-files]',
   summary: 'Functional simulation: error per layer and end to end against float references',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, out: { type: 'string' } },
+      options: { json: { type: 'boolean' }, out: { type: 'string' }, ...FILE_ACCESS_OPTIONS },
     });
     if (positionals.length !== 1) throw new UsageError('accuracy takes exactly one config file');
+    checkOut(values.out);
     const file = positionals[0];
-    const loaded = await analyzeFile(file, { simulate: false, withCheckpoint: true });
+    const loaded = await analyzeFile(file, { simulate: false, withCheckpoint: true }, fileAccess(values));
     if (reportDiagnostics(file, loaded)) return EXIT_INVALID_INPUT;
     const tty = process.stderr.isTTY;
     let result: FunctionalResult;
@@ -59,10 +70,22 @@ export const accuracyCommand: CliCommand = {
               process.stderr.write(`\r${(100 * f).toFixed(0).padStart(3)}% ${stage.slice(0, 60).padEnd(60)}`)
           : undefined,
       });
+    } catch (e) {
+      // The checkpoint could not be used, or the run computed NaN: positioned, like any config error.
+      if (e instanceof InvalidDesignError) {
+        if (tty) process.stderr.write('\r\x1b[K');
+        reportDiagnostics(file, e);
+        return EXIT_INVALID_INPUT;
+      }
+      throw e;
     } finally {
       if (tty) process.stderr.write('\r\x1b[K');
     }
-    emit(values.json ? JSON.stringify(result, null, 2) : formatAccuracy(result), values.out);
+    emit(
+      values.json ? JSON.stringify(result, null, 2) : formatAccuracy(result),
+      values.out,
+      values.json ? 'json' : 'text',
+    );
     return EXIT_OK;
   },
 };

@@ -7,7 +7,17 @@ import {
   type Analysis,
 } from '../../engine';
 import type { DeviceCurves } from '../../shared/functionalResult';
-import { analyzeFile, emit, EXIT_OK, InputError, reportDiagnostics, UsageError } from '../io';
+import {
+  analyzeFile,
+  checkOut,
+  emit,
+  EXIT_OK,
+  FILE_ACCESS_OPTIONS,
+  fileAccess,
+  InputError,
+  reportDiagnostics,
+  UsageError,
+} from '../io';
 import { table } from '../summary';
 import { checkOutputFlags } from './sweep';
 import type { CliCommand } from './types';
@@ -50,7 +60,7 @@ function formatText(c: DeviceCurves): string {
 
 export const deviceCommand: CliCommand = {
   name: 'device',
-  usage: `aimc device MODEL [--config FILE] [--json | --csv] [--out FILE]`,
+  usage: `aimc device MODEL [--config FILE] [--json | --csv] [--out FILE] [--allow-outside-files]`,
   summary: `Characteristic curves of a device model (${deviceCurveModels().join(', ')}): drift, programming and read noise`,
   async run(args) {
     const { values, positionals } = parseArgs({
@@ -62,22 +72,25 @@ export const deviceCommand: CliCommand = {
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
         out: { type: 'string' },
+        ...FILE_ACCESS_OPTIONS,
       },
     });
     if (positionals.length !== 1) throw new UsageError(`device takes one model: ${deviceCurveModels().join(', ')}`);
     checkOutputFlags(values);
+    checkOut(values.out);
     const model = positionals[0];
     if (!deviceCurveModels().includes(model))
       throw new UsageError(`unknown device model \`${model}\`; models: ${deviceCurveModels().join(', ')}`);
     let config: Analysis | undefined;
     if (values.config !== undefined) {
-      config = await analyzeFile(values.config, { simulate: false });
+      config = await analyzeFile(values.config, { simulate: false }, fileAccess(values));
       if (reportDiagnostics(values.config, config)) throw new InputError(`${values.config}: the config has errors`);
     }
     const curves = deviceCurvesOf(model, config);
     emit(
       values.json ? formatDeviceCurvesJson(curves) : values.csv ? formatDeviceCurvesCsv(curves) : formatText(curves),
       values.out,
+      values.json ? 'json' : 'text',
     );
     return EXIT_OK;
   },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { asSweepReport, mergeReports, SweepMergeError } from '../../engine';
-import { EXIT_OK, InputError, UsageError } from '../io';
+import { checkOut, EXIT_OK, InputError, UsageError } from '../io';
 import { checkOutputFlags, writeSweepReport } from './sweep';
 import type { CliCommand } from './types';
 
@@ -35,6 +35,7 @@ export const mergeCommand: CliCommand = {
     if (positionals.length === 0)
       throw new UsageError('merge takes at least one sweep output (from aimc sweep --json)');
     checkOutputFlags(values);
+    checkOut(values.out);
     try {
       const merged = mergeReports(
         positionals.map((file) => ({ source: file, report: asSweepReport(readJson(file), file) })),

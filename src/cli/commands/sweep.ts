@@ -6,9 +6,11 @@ import {
   loadDesign,
   parseShard,
   parseVaries,
+  checkSweepSize,
+  planPoints,
   planSweep,
-  shardPoints,
   sweepIdentity,
+  SweepLimitError,
   SweepSpecError,
   type Shard,
   type SweepReport,
@@ -18,7 +20,19 @@ import type { ReferencedFiles } from '../../shared/protocol';
 import type { SweepPointResult } from '../../shared/sweep';
 import { defaultPoolSize, WorkerPool } from '../../worker/pool';
 import { runSweepPoints, sweepWorkers, type SweepRunInput } from '../../worker/sweepRun';
-import { emit, EXIT_OK, fileReaderFor, InputError, readConfigText, reportDiagnostics, UsageError } from '../io';
+import {
+  checkOut,
+  emit,
+  EXIT_OK,
+  FILE_ACCESS_OPTIONS,
+  fileAccess,
+  fileReaderFor,
+  InputError,
+  readConfigText,
+  reportDiagnostics,
+  UsageError,
+  type FileAccess,
+} from '../io';
 import { csvCell, table } from '../summary';
 import type { CliCommand } from './types';
 
@@ -105,7 +119,11 @@ function formatCsv(r: SweepReport): string {
 
 /** Prints a sweep report as `aimc sweep` and `aimc merge` do. */
 export function writeSweepReport(report: SweepReport, flags: OutputFlags): void {
-  emit(flags.json ? JSON.stringify(report, null, 2) : flags.csv ? formatCsv(report) : formatTable(report), flags.out);
+  emit(
+    flags.json ? JSON.stringify(report, null, 2) : flags.csv ? formatCsv(report) : formatTable(report),
+    flags.out,
+    flags.json ? 'json' : 'text',
+  );
 }
 
 /**
@@ -115,9 +133,10 @@ export function writeSweepReport(report: SweepReport, flags: OutputFlags): void 
 async function loadBase(
   file: string,
   withCheckpoint: boolean,
+  access: FileAccess,
 ): Promise<{ text: string; name: string; files: ReferencedFiles }> {
   const text = readConfigText(file);
-  const loaded = await loadDesign(text, fileReaderFor(file), { withCheckpoint });
+  const loaded = await loadDesign(text, fileReaderFor(file, access), { withCheckpoint });
   if (reportDiagnostics(file, loaded))
     throw new InputError(`${file}: the base config has errors; fix them before sweeping`);
   return { text, name: loaded.config?.name ?? basename(file), files: loaded.files };
@@ -131,7 +150,7 @@ function progressLine(done: number, total: number, workers: number, startMs: num
 
 /** Runs the points on a worker pool; resolves with their results, or null when interrupted. */
 async function runOnPool(o: SweepRunInput): Promise<SweepPointResult[] | null> {
-  const workers = sweepWorkers(o.points.length, o.workers);
+  const workers = sweepWorkers(o.points.count, o.workers);
   const pool = new WorkerPool({ workerFile: join(__dirname, 'worker.js'), size: workers });
   const showProgress = process.stderr.isTTY === true;
   const startMs = Date.now();
@@ -139,14 +158,14 @@ async function runOnPool(o: SweepRunInput): Promise<SweepPointResult[] | null> {
   const draw = (done: number) => {
     if (!showProgress || Date.now() - lastDraw < 100) return;
     lastDraw = Date.now();
-    process.stderr.write(progressLine(done, o.points.length, workers, startMs));
+    process.stderr.write(progressLine(done, o.points.count, workers, startMs));
   };
   const run = runSweepPoints(pool, { ...o, workers }, draw);
   const onSigint = () => run.cancel();
   process.once('SIGINT', onSigint);
   try {
     const results = await run.result;
-    if (showProgress) process.stderr.write(`${progressLine(o.points.length, o.points.length, workers, startMs)}\n`);
+    if (showProgress) process.stderr.write(`${progressLine(o.points.count, o.points.count, workers, startMs)}\n`);
     return results;
   } finally {
     process.off('SIGINT', onSigint);
@@ -154,9 +173,12 @@ async function runOnPool(o: SweepRunInput): Promise<SweepPointResult[] | null> {
   }
 }
 
+/** Most `--workers`: threads beyond the cores only add memory (each worker holds its own engine). */
+const MAX_WORKERS = 256;
+
 function positiveInteger(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1)
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
     throw new UsageError(`${flag} takes a whole number ≥ 1, not \`${text}\``);
   return Number(text);
 }
@@ -164,7 +186,7 @@ function positiveInteger(flag: string, text: string | undefined): number | undef
 export const sweepCommand: CliCommand = {
   name: 'sweep',
   usage:
-    'aimc sweep FILE --vary KEY=VALUES... [--samples N] [--seed S] [--shard i/n|auto] [--error] [--workers N] [--json | --csv] [--out FILE]',
+    'aimc sweep FILE --vary KEY=VALUES... [--samples N] [--seed S] [--shard i/n|auto] [--error] [--workers N] [--json | --csv] [--out FILE] [--allow-outside-files]',
   summary: 'Design-space sweep (grid or random) with Pareto fronts; shardable for array jobs',
   async run(args) {
     const { values, positionals } = parseArgs({
@@ -181,12 +203,15 @@ export const sweepCommand: CliCommand = {
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
         out: { type: 'string' },
+        ...FILE_ACCESS_OPTIONS,
       },
     });
     if (positionals.length !== 1) throw new UsageError('sweep takes exactly one base config file');
     checkOutputFlags(values);
+    checkOut(values.out);
     const samples = positiveInteger('--samples', values.samples);
     const workers = positiveInteger('--workers', values.workers) ?? defaultPoolSize();
+    if (workers > MAX_WORKERS) throw new UsageError(`--workers takes at most ${MAX_WORKERS}, not ${workers}`);
     if (values.seed !== undefined && !/^\d+$/.test(values.seed))
       throw new UsageError(`--seed takes a whole number ≥ 0, not \`${values.seed}\``);
     let plan;
@@ -196,14 +221,17 @@ export const sweepCommand: CliCommand = {
         samples,
         seed: values.seed === undefined ? undefined : Number(values.seed),
       });
+      // Refused here, before the base config is read or a worker starts.
+      checkSweepSize(plan);
       if (values.shard !== undefined) shard = parseShard(values.shard, process.env);
     } catch (e) {
+      if (e instanceof SweepLimitError) throw new InputError(e.message);
       if (e instanceof SweepSpecError) throw new UsageError(e.message);
       throw e;
     }
     const file = positionals[0];
-    const base = await loadBase(file, values.error === true);
-    const points = shardPoints(plan.pointCount, shard).map((index) => ({ index, values: plan.valuesAt(index) }));
+    const base = await loadBase(file, values.error === true, fileAccess(values));
+    const points = planPoints(plan, shard);
     const results = await runOnPool({ base, axes: plan.axes, points, withError: values.error === true, workers });
     if (!results) {
       process.stderr.write('aimc sweep: interrupted; nothing written\n');

@@ -5,11 +5,14 @@
  */
 import { MODEL_PRESETS } from '../model/presets';
 import { shapeFromHuggingFace } from '../model/huggingface';
+import { RRAM_DEFAULTS } from '../devices/rram/model';
 import type { ModelShape } from '../../shared/modelShape';
 import type { Diagnostic, Severity } from '../../shared/diagnostics';
+import { formatEngineering } from '../../shared/format';
 import type { ConfigDocument, JsonPath } from './document';
+import { fix, replaceScalarEdit } from './edits';
 import { DEFAULT_WEIGHTS, mergeWeights } from './resolve';
-import type { AimcConfig } from './schema';
+import { configJsonSchema, type AimcConfig } from './schema';
 
 export interface SemanticOutcome {
   readonly diagnostics: Diagnostic[];
@@ -18,8 +21,12 @@ export interface SemanticOutcome {
 
 export type ReadFile = (path: string) => string | undefined;
 
+/** `model.shape.ffn` when the shape does not set it (docs/config.md). */
+export const DEFAULT_FFN = 'gelu';
+
 function shapeFromExplicit(c: NonNullable<AimcConfig['model']['shape']>, name: string): ModelShape {
-  const swiglu = c.ffn === 'swiglu';
+  const ffn = c.ffn ?? DEFAULT_FFN;
+  const swiglu = ffn === 'swiglu';
   return {
     name,
     family: 'custom',
@@ -29,7 +36,7 @@ function shapeFromExplicit(c: NonNullable<AimcConfig['model']['shape']>, name: s
     kvHeads: c.kv_heads ?? c.heads,
     headDim: c.head_dim ?? c.d_model / c.heads,
     dFf: c.d_ff,
-    ffn: c.ffn,
+    ffn,
     vocab: c.vocab,
     context: c.context,
     tiedEmbeddings: c.tied_embeddings ?? false,
@@ -107,8 +114,17 @@ export function checkSemantics(
       );
     } else {
       const r = shapeFromHuggingFace(text, m.huggingface);
-      if (r.ok) shape = r.shape;
-      else
+      if (r.ok) {
+        const problem = importedShapeProblem(r.shape, text);
+        if (problem)
+          at(
+            ['model', 'huggingface'],
+            'error',
+            'huggingface-out-of-range',
+            `Hugging Face config \`${m.huggingface}\`: ${problem}; imported models get the limits of \`model.shape\`. Import a smaller model, or write its \`model.shape\` within the limits.`,
+          );
+        else shape = r.shape;
+      } else
         at(
           ['model', 'huggingface'],
           'error',
@@ -153,13 +169,140 @@ export function checkSemantics(
       );
     }
     checkLayerOverrides(config, shape, at);
+    checkFunctionalTokens(cfg, config, shape, at);
   }
 
   checkWeightPrecision(config, at);
+  checkDeviceSettings(config, at);
   return { diagnostics: out, shape };
 }
 
-type At = (path: JsonPath, severity: Severity, code: string, message: string, useKey?: boolean) => void;
+type At = (
+  path: JsonPath,
+  severity: Severity,
+  code: string,
+  message: string,
+  useKey?: boolean,
+  fix?: Diagnostic['fix'],
+) => void;
+
+/** Each imported shape field, the `model.shape` key whose limits it gets, and the Hugging Face keys it is read from. */
+const IMPORTED_FIELDS: ReadonlyArray<{ field: keyof ModelShape; key: string; from: readonly string[] }> = [
+  { field: 'layers', key: 'layers', from: ['n_layer', 'num_hidden_layers'] },
+  { field: 'dModel', key: 'd_model', from: ['n_embd', 'hidden_size'] },
+  { field: 'heads', key: 'heads', from: ['n_head', 'num_attention_heads'] },
+  { field: 'kvHeads', key: 'kv_heads', from: ['num_key_value_heads', 'n_head', 'num_attention_heads'] },
+  { field: 'headDim', key: 'head_dim', from: ['head_dim', 'n_embd', 'hidden_size'] },
+  { field: 'dFf', key: 'd_ff', from: ['n_inner', 'intermediate_size', 'n_embd'] },
+  { field: 'vocab', key: 'vocab', from: ['vocab_size'] },
+  { field: 'context', key: 'context', from: ['n_positions', 'n_ctx', 'max_position_embeddings'] },
+  // A model's own window is at most its context.
+  { field: 'slidingWindow', key: 'context', from: ['sliding_window'] },
+];
+
+let shapeLimits: Record<string, { minimum?: number; maximum?: number }> | undefined;
+
+/** Bounds of each `model.shape` key, from the schema, so imported shapes get exactly the same ones. */
+function limitsOfShape(): Record<string, { minimum?: number; maximum?: number }> {
+  type Node = { properties?: Record<string, Node>; minimum?: number; maximum?: number };
+  shapeLimits ??= (configJsonSchema() as Node).properties!.model.properties!.shape.properties! as Record<
+    string,
+    { minimum?: number; maximum?: number }
+  >;
+  return shapeLimits;
+}
+
+/**
+ * The first imported value outside the bounds `model.shape` has, named by the Hugging Face key it
+ * came from (`num_hidden_layers: 1000000` ran for minutes and gigabytes before this check).
+ */
+function importedShapeProblem(shape: ModelShape, text: string): string | undefined {
+  let json: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object') json = parsed as Record<string, unknown>;
+  } catch {
+    // The importer read it, so it parses; an empty map only loses the key's name.
+  }
+  for (const { field, key, from } of IMPORTED_FIELDS) {
+    const value = shape[field];
+    if (typeof value !== 'number') continue;
+    const { minimum = 1, maximum = Number.MAX_SAFE_INTEGER } = limitsOfShape()[key] ?? {};
+    if (Number.isSafeInteger(value) && value >= minimum && value <= maximum) continue;
+    const source = from.find((k) => json[k] !== undefined && json[k] !== null);
+    const what = source === undefined ? `the derived \`${key}\`` : `\`${source}\``;
+    const derived = source !== undefined && json[source] !== value ? ` (giving \`${key}\` ${value})` : '';
+    return `${what} is ${source === undefined ? value : JSON.stringify(json[source])}${derived}, outside ${minimum} … ${maximum}`;
+  }
+  return undefined;
+}
+
+/** Positions the functional run embeds: a model with learned positions has none past its context. */
+function checkFunctionalTokens(cfg: ConfigDocument, config: AimcConfig, shape: ModelShape, at: At): void {
+  const f = config.functional;
+  if (shape.positional !== 'learned' || f === undefined) return;
+  const context = shape.context;
+  if (f.tokens !== undefined && f.tokens > context) {
+    at(
+      ['functional', 'tokens'],
+      'error',
+      'tokens-exceed-context',
+      `\`functional.tokens\` (${f.tokens}) exceeds the model context (${context} tokens): the model has learned positions only up to its context. Set it to at most ${context}.`,
+      false,
+      fix(`Clamp to ${context}`, replaceScalarEdit(cfg, ['functional', 'tokens'], context)),
+    );
+  } else if (f.tokens === undefined && DEFAULT_FUNCTIONAL_TOKENS > context) {
+    at(
+      ['functional'],
+      'error',
+      'tokens-exceed-context',
+      `The functional simulation runs ${DEFAULT_FUNCTIONAL_TOKENS} tokens by default, more than the model context (${context} tokens) with learned positions. Set \`functional.tokens\` to at most ${context}.`,
+      true,
+    );
+  }
+}
+
+/** `functional.tokens` when the config does not set it (src/engine/functional/settings.ts). */
+const DEFAULT_FUNCTIONAL_TOKENS = 64;
+
+/**
+ * Device settings that each pass the schema but not together: the RRAM on state must conduct more
+ * than the off state, and at most every cell can be stuck. The functional run and `aimc device`
+ * refused both with an exception.
+ */
+function checkDeviceSettings(config: AimcConfig, at: At): void {
+  const n = config.nonidealities as
+    | {
+        rram?: { r_on_ohm?: number; r_off_ohm?: number };
+        stuck_at?: { on_fraction?: number; off_fraction?: number };
+      }
+    | undefined;
+  const rram = n?.rram;
+  const rOn = rram?.r_on_ohm ?? RRAM_DEFAULTS.rOnOhm;
+  const rOff = rram?.r_off_ohm ?? RRAM_DEFAULTS.rOffOhm;
+  if (rOn >= rOff) {
+    const ohm = (v: number, written: boolean) => `${formatEngineering(v, 'Ω')}${written ? '' : ', the default'}`;
+    at(
+      ['nonidealities', 'rram', rram?.r_on_ohm !== undefined ? 'r_on_ohm' : 'r_off_ohm'],
+      'error',
+      'rram-resistance-order',
+      `\`nonidealities.rram.r_on_ohm\` (${ohm(rOn, rram?.r_on_ohm !== undefined)}) must be below \`r_off_ohm\` (${ohm(rOff, rram?.r_off_ohm !== undefined)}): the on state is the low-resistance one. Swap the two values, or set \`r_off_ohm\` above \`r_on_ohm\`.`,
+    );
+  }
+  const stuck = n?.stuck_at;
+  const on = stuck?.on_fraction ?? 0;
+  const off = stuck?.off_fraction ?? 0;
+  // The same test as the functional run's (devices/stuckAt.ts), so the two never disagree.
+  if (on + off > 1) {
+    at(
+      ['nonidealities', 'stuck_at'],
+      'error',
+      'stuck-at-sum',
+      `\`stuck_at.on_fraction\` (${on}) and \`off_fraction\` (${off}) add up to ${Number((on + off).toPrecision(6))}: more than every cell. Lower them so that they add up to at most 1.`,
+      true,
+    );
+  }
+}
 
 function checkLayerOverrides(config: AimcConfig, shape: ModelShape, at: At): void {
   const n = shape.layers;

@@ -5,10 +5,20 @@
  */
 import type { ReferencedFiles } from '../../shared/protocol';
 
+/**
+ * A reader refuses what it must not read (a path outside the folder it serves, something that is
+ * not a regular file, a file over the limit for its kind: `src/shared/fileLimits.ts`) by rejecting
+ * with a `FileReadError` whose message is the reason; any other rejection is reported by its `code`
+ * (`ENOENT`). `undefined` means "not there" with no reason to give. `loadDesign` turns either into
+ * a positioned diagnostic that names the file and the reason, never the file's content.
+ */
 export interface DesignFileReader {
-  /** Text of a file, by its path as written in the config (relative to the config's folder). */
+  /**
+   * Text of a file, by its path as written in the config (relative to the config's folder): a
+   * Hugging Face `config.json`, at most `HF_CONFIG_MAX_BYTES`.
+   */
   readText(path: string): Promise<string | undefined>;
-  /** Bytes of a file (a safetensors checkpoint). */
+  /** Bytes of a file: a safetensors checkpoint, at most `CHECKPOINT_MAX_BYTES`. */
   readBytes(path: string): Promise<Uint8Array | undefined>;
 }
 

@@ -15,6 +15,8 @@ import { resolveDesign, type ResolvedDesign } from '../config/resolve';
 import type { AimcConfig } from '../config/schema';
 import { checkSchema } from '../config/schemaCheck';
 import { checkSemantics } from '../config/semanticChecks';
+import { CHECKPOINT_MAX_BYTES, fileReadReason, formatBytes, HF_CONFIG_MAX_BYTES } from '../../shared/fileLimits';
+import { parseSafetensors, SafetensorsError } from '../functional/safetensors';
 import type { DesignFileReader } from './files';
 import { overlayDocument } from './overrides';
 
@@ -80,7 +82,9 @@ function finish(
     const f = files[p];
     return typeof f === 'string' ? f : undefined;
   });
-  diagnostics.push(...semantic.diagnostics);
+  // A file that could not be read has its diagnostic already, with the reason: not a second one.
+  const reported = new Set(fileDiagnostics.map((d) => d.code));
+  diagnostics.push(...semantic.diagnostics.filter((d) => !reported.has(d.code)));
   if (hasErrors(diagnostics) || !semantic.shape)
     return { document, diagnostics: diagnostics.sort(byPosition), config, files };
   return {
@@ -99,13 +103,11 @@ function namedFiles(config: AimcConfig, withCheckpoint: boolean): { text: string
   return { text, bytes: withCheckpoint && checkpoint !== undefined ? [checkpoint] : [] };
 }
 
-function reason(e: unknown): string {
-  return (e as { code?: string }).code ?? (e as Error).message ?? String(e);
-}
-
 /**
  * Loads a design from config text (or a document parsed before, as a sweep does once for all its
- * points) and the files it names, read through `reader` in one pass.
+ * points) and the files it names, read through `reader` in one pass. A file that cannot be read,
+ * is over its limit, or (the checkpoint) is not a well-formed safetensors file is a positioned
+ * error on the key that names it.
  */
 export async function loadDesign(
   source: string | ConfigDocument,
@@ -117,29 +119,64 @@ export async function loadDesign(
   const named = namedFiles(checked.config, options.withCheckpoint === true);
   const files: Record<string, string | Uint8Array> = {};
   const fileDiagnostics: Diagnostic[] = [];
+  const refuse = (key: readonly string[], code: string, message: string) =>
+    fileDiagnostics.push({ range: checked.document.valueRange(key), severity: 'error', code, message });
   await Promise.all([
     ...named.text.map(async (p) => {
-      const text = await reader.readText(p).catch(() => undefined);
-      if (text !== undefined) files[p] = text;
-    }),
-    ...named.bytes.map(async (p) => {
-      let why = 'not found';
-      const bytes = await reader.readBytes(p).catch((e: unknown) => {
-        why = reason(e);
+      let why: string | undefined;
+      const text = await reader.readText(p).catch((e: unknown) => {
+        why = fileReadReason(e);
         return undefined;
       });
-      if (bytes !== undefined) files[p] = bytes;
-      else {
-        fileDiagnostics.push({
-          range: checked.document.valueRange(['functional', 'checkpoint']),
-          severity: 'error',
-          code: 'checkpoint-unreadable',
-          message: `Cannot read the checkpoint \`${p}\` (${why}); paths are relative to this file. Check the path, or remove \`functional.checkpoint\` to use synthetic weights.`,
-        });
+      if (text !== undefined && text.length > HF_CONFIG_MAX_BYTES)
+        why = `larger than ${formatBytes(HF_CONFIG_MAX_BYTES)}, the limit for a Hugging Face config.json`;
+      else if (text !== undefined) files[p] = text;
+      // Without a reason (the reader had no such file), the semantic check reports it.
+      if (why !== undefined)
+        refuse(
+          ['model', 'huggingface'],
+          'huggingface-unreadable',
+          `Cannot read Hugging Face config \`${p}\`: ${why}. Paths are relative to this file; check the path, or use \`preset\` instead.`,
+        );
+    }),
+    ...named.bytes.map(async (p) => {
+      let why = 'no such file';
+      const bytes = await reader.readBytes(p).catch((e: unknown) => {
+        why = fileReadReason(e);
+        return undefined;
+      });
+      if (bytes !== undefined && bytes.byteLength > CHECKPOINT_MAX_BYTES)
+        why = `larger than ${formatBytes(CHECKPOINT_MAX_BYTES)}, the limit for a checkpoint`;
+      else if (bytes !== undefined) {
+        const invalid = checkpointProblem(bytes);
+        if (invalid === undefined) files[p] = bytes;
+        else
+          refuse(
+            ['functional', 'checkpoint'],
+            'checkpoint-invalid',
+            `The checkpoint \`${p}\` is not a readable safetensors file: ${invalid}.`,
+          );
+        return;
       }
+      refuse(
+        ['functional', 'checkpoint'],
+        'checkpoint-unreadable',
+        `Cannot read the checkpoint \`${p}\`: ${why}. Paths are relative to this file; check the path, or remove \`functional.checkpoint\` to use synthetic weights.`,
+      );
     }),
   ]);
   return finish(checked, files, fileDiagnostics);
+}
+
+/** What is wrong with a checkpoint's header and tensor table, if anything (the data is read later). */
+function checkpointProblem(bytes: Uint8Array): string | undefined {
+  try {
+    parseSafetensors(bytes);
+    return undefined;
+  } catch (e) {
+    if (e instanceof SafetensorsError) return e.message;
+    throw e;
+  }
 }
 
 /** `loadDesign` for a caller that holds the text files already (tests; a synchronous validator). */

@@ -6,7 +6,9 @@
  *   SNR             10·log10(‖r‖² / ‖y − r‖²) dB (Infinity when y = r exactly)
  *   top-k agreement mean over rows of |top_k(y) ∩ top_k(r)| / k
  *
- * Sums run over everything added, so metrics pool tokens, heads and samples.
+ * Sums run over everything added, so metrics pool tokens, heads and samples. A NaN or ±Inf in
+ * either input (or a sum that overflows) makes every metric NaN: a failure to report, never "no
+ * error" (NaN > 0 is false, so the formulas below would otherwise give 0 % error and SNR ∞).
  */
 import type { ErrorMetrics } from '../../shared/functionalResult';
 
@@ -18,6 +20,7 @@ export class MetricAccumulator {
   private n = 0;
   private topKSum = 0;
   private topKRows = 0;
+  private nonFinite = 0;
 
   add(test: ArrayLike<number>, ref: ArrayLike<number>): void {
     if (test.length !== ref.length)
@@ -25,6 +28,7 @@ export class MetricAccumulator {
     for (let i = 0; i < test.length; i++) {
       const t = test[i];
       const r = ref[i];
+      if (!Number.isFinite(t) || !Number.isFinite(r)) this.nonFinite++;
       this.errSq += (t - r) * (t - r);
       this.refSq += r * r;
       this.testSq += t * t;
@@ -45,12 +49,28 @@ export class MetricAccumulator {
     for (let r = 0; r < rows; r++) {
       const [lo, hi] = range ? range(r) : [0, cols];
       if (hi <= lo) continue;
+      for (let i = r * cols + lo; i < r * cols + hi; i++)
+        if (!Number.isFinite(test[i]) || !Number.isFinite(ref[i])) this.nonFinite++;
       this.topKSum += topKOverlap(test, ref, r * cols + lo, hi - lo, k);
       this.topKRows++;
     }
   }
 
+  /** False when a value added was NaN or ±Inf, or a sum overflowed: the metrics are then NaN. */
+  get finite(): boolean {
+    return this.nonFinite === 0 && [this.errSq, this.refSq, this.testSq, this.dot].every(Number.isFinite);
+  }
+
   result(): ErrorMetrics {
+    if (!this.finite) {
+      return {
+        relativeError: Number.NaN,
+        cosineSimilarity: Number.NaN,
+        snrDb: Number.NaN,
+        topKAgreement: this.topKRows > 0 ? Number.NaN : null,
+        values: this.n,
+      };
+    }
     return {
       relativeError: this.refSq > 0 ? Math.sqrt(this.errSq / this.refSq) : this.errSq > 0 ? Infinity : 0,
       cosineSimilarity:

@@ -1,9 +1,13 @@
+import { formatBytes, SAFETENSORS_HEADER_MAX_BYTES } from '../../shared/fileLimits';
+
 /**
  * Reader of the safetensors format (huggingface/safetensors): an 8-byte little-endian header
  * length n, n bytes of JSON {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {…}},
  * then the tensor data, offsets counted from the end of the header. Bytes come from the caller —
- * no file access here. F32, F16 and BF16 are read (to float32); other dtypes are listed but refused
- * when read.
+ * no file access here. F32, F16 and BF16 are read (to float32); other dtypes of the format are
+ * listed but refused when read. The header is checked as the reference implementation checks it
+ * (known dtypes, byte sizes that match the shapes, tensors inside the file and not overlapping),
+ * with a lower size limit (SAFETENSORS_HEADER_MAX_BYTES). Errors never quote the header's text.
  */
 
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL' | string;
@@ -29,15 +33,23 @@ const BYTES: Record<string, number> = {
   F32: 4,
   F16: 2,
   BF16: 2,
+  F8_E4M3: 1,
+  F8_E5M2: 1,
   I64: 8,
   I32: 4,
   I16: 2,
   I8: 1,
+  U64: 8,
+  U32: 4,
+  U16: 2,
   U8: 1,
   BOOL: 1,
 };
-/** Larger headers are not written by the reference implementation (100 MB limit). */
-const MAX_HEADER_BYTES = 100_000_000;
+
+/** A tensor name as an error quotes it: JSON-quoted (no raw control characters), at most 80 characters. */
+export function quoteTensorName(name: string): string {
+  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
+}
 
 export class SafetensorsError extends Error {
   constructor(message: string) {
@@ -56,9 +68,14 @@ export function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-/** UTF-8 → string (TextDecoder is not part of the engine's ES2022 library). */
+/** UTF-8 → string (TextDecoder is not part of the engine's ES2022 library), in chunks: headers may be MiBs. */
 function decodeUtf8(b: Uint8Array): string {
-  let out = '';
+  const parts: string[] = [];
+  const units: number[] = [];
+  const flush = () => {
+    parts.push(String.fromCharCode(...units));
+    units.length = 0;
+  };
   for (let i = 0; i < b.length;) {
     const c = b[i];
     let cp: number;
@@ -75,17 +92,39 @@ function decodeUtf8(b: Uint8Array): string {
     } else if (c >= 0xf0 && c < 0xf5) {
       cp = c & 0x07;
       extra = 3;
-    } else throw new Error(`invalid UTF-8 byte at ${i}`);
+    } else throw new Error(`invalid UTF-8 byte at offset ${8 + i}`);
     if (extra > 0 && i + extra >= b.length) throw new Error('truncated UTF-8');
     for (let k = 1; k <= extra; k++) {
       const cc = b[i + k];
-      if ((cc & 0xc0) !== 0x80) throw new Error(`invalid UTF-8 continuation at ${i + k}`);
+      if ((cc & 0xc0) !== 0x80) throw new Error(`invalid UTF-8 continuation at offset ${8 + i + k}`);
       cp = (cp << 6) | (cc & 0x3f);
     }
-    out += String.fromCodePoint(cp);
+    if (cp > 0xffff) {
+      cp -= 0x10000;
+      units.push(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+    } else units.push(cp);
     i += extra + 1;
+    if (units.length >= 8192) flush();
   }
-  return out;
+  flush();
+  return parts.join('');
+}
+
+/** Where JSON.parse failed, from its message, without the text it quotes. */
+function jsonErrorPlace(e: unknown): string {
+  const m = /position (\d+)/.exec((e as Error).message ?? '');
+  return m ? ` at byte ${8 + Number(m[1])}` : '';
+}
+
+/** The byte ranges of tensors must not overlap (empty tensors aside). */
+function checkNoOverlap(tensors: ReadonlyMap<string, TensorInfo>): void {
+  const spans = [...tensors.values()].filter((t) => t.end > t.begin).sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i].begin < spans[i - 1].end)
+      throw new SafetensorsError(
+        `tensors ${quoteTensorName(spans[i - 1].name)} and ${quoteTensorName(spans[i].name)} overlap in the file`,
+      );
+  }
 }
 
 export function parseSafetensors(data: Uint8Array | ArrayBufferLike): SafetensorsFile {
@@ -93,25 +132,39 @@ export function parseSafetensors(data: Uint8Array | ArrayBufferLike): Safetensor
   if (bytes.length < 8) throw new SafetensorsError(`too short for a safetensors file (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
-  if (headerLen > MAX_HEADER_BYTES || 8 + headerLen > bytes.length) {
-    throw new SafetensorsError(`header length ${headerLen} does not fit in ${bytes.length} bytes`);
-  }
-  let header: Record<string, unknown>;
+  if (headerLen > SAFETENSORS_HEADER_MAX_BYTES)
+    throw new SafetensorsError(
+      `its header length (${headerLen} bytes) is over the ${formatBytes(SAFETENSORS_HEADER_MAX_BYTES)} limit`,
+    );
+  if (8 + headerLen > bytes.length)
+    throw new SafetensorsError(
+      `its header length (${headerLen} bytes) runs past the end of the file (${bytes.length} bytes)`,
+    );
+  let header: unknown;
   try {
     header = JSON.parse(decodeUtf8(bytes.subarray(8, 8 + headerLen)));
   } catch (e) {
-    throw new SafetensorsError(`header is not valid UTF-8 JSON: ${(e as Error).message}`);
+    const utf8 = /UTF-8/.test((e as Error).message) ? ` (${(e as Error).message})` : jsonErrorPlace(e);
+    throw new SafetensorsError(`its header is not valid UTF-8 JSON${utf8}`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
-    throw new SafetensorsError('header is not a JSON object');
+    throw new SafetensorsError('its header is not a JSON object');
   const dataStart = 8 + headerLen;
   const tensors = new Map<string, TensorInfo>();
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header)) {
+    const q = quoteTensorName(name);
     if (name === '__metadata__') {
+      if (
+        raw !== null &&
+        (typeof raw !== 'object' || Array.isArray(raw) || Object.values(raw).some((v) => typeof v !== 'string'))
+      )
+        throw new SafetensorsError('its __metadata__ is not a map of strings');
       metadata = (raw ?? {}) as Record<string, string>;
       continue;
     }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new SafetensorsError(`tensor ${q}: its entry is not an object`);
     const t = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (
       typeof t.dtype !== 'string' ||
@@ -119,37 +172,44 @@ export function parseSafetensors(data: Uint8Array | ArrayBufferLike): Safetensor
       !Array.isArray(t.data_offsets) ||
       t.data_offsets.length !== 2
     ) {
-      throw new SafetensorsError(`tensor "${name}": needs dtype, shape and data_offsets`);
+      throw new SafetensorsError(`tensor ${q}: needs dtype, shape and data_offsets`);
     }
-    const shape = t.shape as number[];
-    const [b, e] = t.data_offsets as number[];
-    if (
-      !shape.every((n) => Number.isInteger(n) && n >= 0) ||
-      !Number.isInteger(b) ||
-      !Number.isInteger(e) ||
-      b < 0 ||
-      e < b
-    ) {
-      throw new SafetensorsError(`tensor "${name}": bad shape or offsets`);
-    }
-    if (dataStart + e > bytes.length)
-      throw new SafetensorsError(`tensor "${name}": data ends past the file (${dataStart + e} > ${bytes.length})`);
     const width = BYTES[t.dtype];
-    const count = shape.reduce((a, n) => a * n, 1);
-    if (width !== undefined && count * width !== e - b) {
+    if (width === undefined) {
+      const dtype = /^[A-Za-z0-9_]{1,16}$/.test(t.dtype) ? ` ${t.dtype}` : '';
+      throw new SafetensorsError(`tensor ${q}: unknown dtype${dtype} (not one of ${Object.keys(BYTES).join(', ')})`);
+    }
+    const shape = t.shape as unknown[];
+    const [b, e] = t.data_offsets as unknown[];
+    if (
+      !shape.every((n) => Number.isSafeInteger(n) && (n as number) >= 0) ||
+      !Number.isSafeInteger(b) ||
+      !Number.isSafeInteger(e) ||
+      (b as number) < 0 ||
+      (e as number) < (b as number)
+    ) {
+      throw new SafetensorsError(`tensor ${q}: bad shape or offsets`);
+    }
+    const [begin, end] = [b as number, e as number];
+    if (dataStart + end > bytes.length)
+      throw new SafetensorsError(`tensor ${q}: data ends past the file (${dataStart + end} > ${bytes.length})`);
+    const dims = shape as number[];
+    const count = dims.reduce((a, n) => a * n, 1);
+    if (count * width !== end - begin) {
       throw new SafetensorsError(
-        `tensor "${name}": ${t.dtype}[${shape.join(', ')}] needs ${count * width} bytes, offsets give ${e - b}`,
+        `tensor ${q}: ${t.dtype}[${dims.join(', ')}] needs ${count * width} bytes, offsets give ${end - begin}`,
       );
     }
-    tensors.set(name, { name, dtype: t.dtype, shape, begin: dataStart + b, end: dataStart + e });
+    tensors.set(name, { name, dtype: t.dtype, shape: dims, begin: dataStart + begin, end: dataStart + end });
   }
+  checkNoOverlap(tensors);
 
   return {
     tensors,
     metadata,
     read(name, count) {
       const info = tensors.get(name);
-      if (!info) throw new SafetensorsError(`no tensor "${name}"`);
+      if (!info) throw new SafetensorsError(`no tensor ${quoteTensorName(name)}`);
       const stored = (info.end - info.begin) / (BYTES[info.dtype] ?? 1);
       const n = count === undefined ? stored : Math.min(stored, Math.max(0, count));
       const out = new Float32Array(n);
@@ -173,7 +233,9 @@ export function parseSafetensors(data: Uint8Array | ArrayBufferLike): Safetensor
           break;
         }
         default:
-          throw new SafetensorsError(`tensor "${name}": dtype ${info.dtype} is not a float type (F32, F16, BF16, F64)`);
+          throw new SafetensorsError(
+            `tensor ${quoteTensorName(name)}: dtype ${info.dtype} is not a float type (F32, F16, BF16, F64)`,
+          );
       }
       return out;
     },
@@ -186,7 +248,7 @@ export function mergeSafetensors(files: readonly SafetensorsFile[]): Safetensors
   const tensors = new Map<string, TensorInfo>();
   for (const f of files) {
     for (const [name, info] of f.tensors) {
-      if (owner.has(name)) throw new SafetensorsError(`tensor "${name}" appears in more than one file`);
+      if (owner.has(name)) throw new SafetensorsError(`tensor ${quoteTensorName(name)} appears in more than one file`);
       owner.set(name, f);
       tensors.set(name, info);
     }
@@ -196,7 +258,7 @@ export function mergeSafetensors(files: readonly SafetensorsFile[]): Safetensors
     metadata: Object.assign({}, ...files.map((f) => f.metadata)),
     read(name, count) {
       const f = owner.get(name);
-      if (!f) throw new SafetensorsError(`no tensor "${name}"`);
+      if (!f) throw new SafetensorsError(`no tensor ${quoteTensorName(name)}`);
       return f.read(name, count);
     },
   };

@@ -81,21 +81,24 @@ export interface FunctionalRunInput {
 /** Vocabulary rows drawn or read when `functional.logits_vocab` is not set. */
 export const DEFAULT_LOGITS_VOCAB = 8192;
 
-/** The checkpoint's weights when bytes were passed, else seeded synthetic weights of the model's shape. */
-function loadWeights(input: FunctionalRunInput, blocks: number, vocab: number): ModelWeights {
+/**
+ * The checkpoint's weights when bytes were passed, else seeded synthetic weights of the model's
+ * shape; learned positions for the run's `tokens` only, not the whole context.
+ */
+function loadWeights(input: FunctionalRunInput, { blocks, vocab, tokens }: RunDimensions): ModelWeights {
   const { shape } = input.design;
   const files =
     input.weightFiles instanceof Map
       ? [...input.weightFiles.values()]
       : Object.values((input.weightFiles ?? {}) as Record<string, Uint8Array | ArrayBufferLike>);
   if (files.length > 0)
-    return checkpointWeights(mergeSafetensors(files.map((f) => parseSafetensors(f))), shape, blocks, vocab);
+    return checkpointWeights(mergeSafetensors(files.map((f) => parseSafetensors(f))), shape, blocks, vocab, tokens);
   if (input.settings.run.checkpoint) {
     throw new Error(
       `functional.checkpoint is "${input.settings.run.checkpoint}" but no checkpoint bytes were passed to the simulation`,
     );
   }
-  return syntheticWeights(shape, blocks, vocab, input.settings.run.seed);
+  return syntheticWeights(shape, blocks, vocab, input.settings.run.seed, tokens);
 }
 
 /** Matrix products of the float models: plain float arithmetic, no crossbars. */
@@ -118,7 +121,7 @@ export function runFunctionalSimulationSync(input: FunctionalRunInput): Function
   const dims = runDimensions(shape, settings.run);
   const warnings = new Set<string>();
   reportProgress(input, 0, 'weights');
-  const model = loadWeights(input, dims.blocks, dims.vocab);
+  const model = loadWeights(input, dims);
   checkStop(shouldStop);
   const x0 = embed(model, shape, sampleTokenIds(settings.run, dims));
 

@@ -14,7 +14,7 @@ import type { MatrixName } from '../../shared/matrices';
 import { matrixShape } from '../model/blockMatrices';
 import type { ModelShape } from '../../shared/modelShape';
 import { Rng } from './rng';
-import { SafetensorsError, type SafetensorsFile } from './safetensors';
+import { quoteTensorName, SafetensorsError, type SafetensorsFile } from './safetensors';
 
 export interface LinearWeights {
   /** inFeatures × outFeatures, row-major (Y = X W). */
@@ -48,7 +48,10 @@ export interface ModelWeights {
   readonly description: string;
   /** vocab × d_model rows of the first `vocab` tokens. */
   readonly embedding: Float32Array;
-  /** Learned positions (GPT-2), context × d_model; null with RoPE. */
+  /**
+   * Learned positions (GPT-2), d_model per position for the positions a run uses (its tokens, not
+   * the whole context: a context of 10⁷ would be gigabytes); null with RoPE.
+   */
   readonly positions: Float32Array | null;
   readonly blocks: readonly BlockWeights[];
   readonly finalNorm: NormWeights;
@@ -67,7 +70,18 @@ function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
 
 const ones = (n: number) => new Float32Array(n).fill(1);
 
-export function syntheticWeights(shape: ModelShape, blocks: number, vocab: number, seed: number): ModelWeights {
+/**
+ * `positions`: rows of learned positions to draw (the run's tokens; at most the context). The
+ * rows are the first ones of the context's stream, so a run draws the same values whatever the
+ * context is.
+ */
+export function syntheticWeights(
+  shape: ModelShape,
+  blocks: number,
+  vocab: number,
+  seed: number,
+  positions: number = shape.context,
+): ModelWeights {
   const d = shape.dModel;
   const gpt2 = shape.family === 'gpt2';
   const residualStd = gpt2 ? SYNTHETIC_INIT_STD / Math.sqrt(2 * shape.layers) : SYNTHETIC_INIT_STD;
@@ -105,7 +119,7 @@ export function syntheticWeights(shape: ModelShape, blocks: number, vocab: numbe
     embedding,
     positions:
       shape.positional === 'learned'
-        ? Rng.derive(seed, 'weights/positions').normals(shape.context * d, SYNTHETIC_INIT_STD)
+        ? Rng.derive(seed, 'weights/positions').normals(Math.min(positions, shape.context) * d, SYNTHETIC_INIT_STD)
         : null,
     blocks: list,
     finalNorm: norm(),
@@ -125,22 +139,35 @@ class TensorReader {
     return this.prefixes.some((p) => this.file.tensors.has(p + name));
   }
 
-  read(name: string, shape: readonly number[]): Float32Array {
+  /**
+   * The tensor `name` of `shape`; with `firstRows`, a tensor with more rows is read in part (the
+   * first rows of a vocabulary or of the positions), otherwise the shape must match exactly.
+   */
+  read(name: string, shape: readonly number[], firstRows = false): Float32Array {
     const full = this.prefixes.map((p) => p + name).find((n) => this.file.tensors.has(n));
-    if (!full) throw new SafetensorsError(`checkpoint has no tensor "${name}"`);
+    if (!full) throw new SafetensorsError(`it has no tensor ${quoteTensorName(name)}, which the model config needs`);
     const info = this.file.tensors.get(full)!;
     const count = shape.reduce((a, n) => a * n, 1);
-    // Vocabulary-sized tensors may be read in part: the first rows only.
     if (
       info.shape.length !== shape.length ||
       info.shape.slice(1).join() !== shape.slice(1).join() ||
-      info.shape[0] < shape[0]
+      (firstRows ? info.shape[0] < shape[0] : info.shape[0] !== shape[0])
     ) {
       throw new SafetensorsError(
-        `tensor "${full}" has shape [${info.shape.join(', ')}], the model config needs [${shape.join(', ')}]`,
+        `tensor ${quoteTensorName(full)} has shape [${info.shape.join(', ')}], the model config needs [${shape.join(', ')}]`,
       );
     }
-    return this.file.read(full, count);
+    const values = this.file.read(full, count);
+    // NaN or ±Inf would run through every product and compare as "no error" (NaN > 0 is false).
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) {
+        const at = info.shape.length > 1 ? `row ${Math.floor(i / (count / shape[0]))}` : `index ${i}`;
+        throw new SafetensorsError(
+          `tensor ${quoteTensorName(full)} holds ${values[i]} at ${at}; weights must be finite numbers`,
+        );
+      }
+    }
+    return values;
   }
 }
 
@@ -151,7 +178,13 @@ function columns(w: Float32Array, rows: number, cols: number, from: number, to: 
 }
 
 /** GPT-2 (Hugging Face `GPT2Model` names; Conv1D weights are stored in × out). */
-function gpt2Checkpoint(file: SafetensorsFile, shape: ModelShape, blocks: number, vocab: number): ModelWeights {
+function gpt2Checkpoint(
+  file: SafetensorsFile,
+  shape: ModelShape,
+  blocks: number,
+  vocab: number,
+  positions: number,
+): ModelWeights {
   const t = new TensorReader(file, ['', 'transformer.']);
   const d = shape.dModel;
   const f = shape.dFf;
@@ -188,12 +221,12 @@ function gpt2Checkpoint(file: SafetensorsFile, shape: ModelShape, blocks: number
       down: lin('mlp.c_proj', f, d),
     });
   }
-  const embedding = t.read('wte.weight', [vocab, d]);
+  const embedding = t.read('wte.weight', [vocab, d], true);
   return {
     source: 'checkpoint',
     description: `checkpoint (Hugging Face GPT-2 names), first ${blocks} blocks, first ${vocab} vocabulary rows`,
     embedding,
-    positions: t.read('wpe.weight', [shape.context, d]),
+    positions: t.read('wpe.weight', [Math.min(positions, shape.context), d], true),
     blocks: list,
     finalNorm: norm('ln_f'),
     lmHead: { w: transpose(embedding, vocab, d), inFeatures: d, outFeatures: vocab, bias: null },
@@ -230,8 +263,9 @@ function llamaCheckpoint(file: SafetensorsFile, shape: ModelShape, blocks: numbe
       down: lin(`${p}mlp.down_proj`, f, d),
     });
   }
-  const embedding = t.read('model.embed_tokens.weight', [vocab, d]);
-  const head = t.has('lm_head.weight') && !shape.tiedEmbeddings ? t.read('lm_head.weight', [vocab, d]) : embedding;
+  const embedding = t.read('model.embed_tokens.weight', [vocab, d], true);
+  const head =
+    t.has('lm_head.weight') && !shape.tiedEmbeddings ? t.read('lm_head.weight', [vocab, d], true) : embedding;
   return {
     source: 'checkpoint',
     description: `checkpoint (Hugging Face Llama names), first ${blocks} blocks, first ${vocab} vocabulary rows`,
@@ -252,23 +286,27 @@ export function checkpointFamily(file: SafetensorsFile): 'gpt2' | 'llama' | null
   return null;
 }
 
+/** `positions`: rows of learned positions to read (the run's tokens), as for `syntheticWeights`. */
 export function checkpointWeights(
   file: SafetensorsFile,
   shape: ModelShape,
   blocks: number,
   vocab: number,
+  positions: number = shape.context,
 ): ModelWeights {
   const family = checkpointFamily(file);
   if (family === null) {
     throw new SafetensorsError(
-      'checkpoint has neither Hugging Face GPT-2 names (h.N.attn.c_attn.weight) nor Llama names (model.layers.N.self_attn.q_proj.weight)',
+      'it has neither Hugging Face GPT-2 names (h.N.attn.c_attn.weight) nor Llama names (model.layers.N.self_attn.q_proj.weight)',
     );
   }
   const wantGpt2 = shape.family === 'gpt2';
   if ((family === 'gpt2') !== wantGpt2) {
     throw new SafetensorsError(
-      `checkpoint uses ${family === 'gpt2' ? 'GPT-2' : 'Llama'} tensor names but the model config is ${shape.family}`,
+      `it uses ${family === 'gpt2' ? 'GPT-2' : 'Llama'} tensor names but the model config is ${shape.family}`,
     );
   }
-  return family === 'gpt2' ? gpt2Checkpoint(file, shape, blocks, vocab) : llamaCheckpoint(file, shape, blocks, vocab);
+  return family === 'gpt2'
+    ? gpt2Checkpoint(file, shape, blocks, vocab, positions)
+    : llamaCheckpoint(file, shape, blocks, vocab);
 }

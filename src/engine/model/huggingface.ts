@@ -4,15 +4,43 @@ export type HuggingFaceResult = { ok: true; shape: ModelShape } | { ok: false; m
 
 type Json = Record<string, unknown>;
 
+/**
+ * A value as an error describes it: a number as itself, anything else by its type only, so that an
+ * error never quotes a file's text (a string value could be anything).
+ */
+function describe(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return 'a list';
+  return v === null ? 'null' : `a ${typeof v === 'object' ? 'map' : typeof v}`;
+}
+
 function positiveInt(cfg: Json, keys: readonly string[]): number | string {
   for (const k of keys) {
     const v = cfg[k];
     if (v === undefined || v === null) continue;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-      return `\`${k}\` is ${JSON.stringify(v)}; it must be a positive integer`;
+      return `\`${k}\` is ${describe(v)}; it must be a positive integer`;
     return v;
   }
   return `it has no \`${keys.join('` or `')}\``;
+}
+
+/**
+ * Where JSON.parse stopped, without the text it quotes: V8's messages include a few characters of
+ * the input (`Unexpected token 'r', "root:*:202"... is not valid JSON`), and the file may be any file.
+ */
+function jsonErrorPlace(e: unknown, text: string): string {
+  const message = (e as Error).message ?? '';
+  const line = /line (\d+) column (\d+)/.exec(message);
+  if (line) return ` at line ${line[1]}, column ${line[2]}`;
+  const position = /position (\d+)/.exec(message);
+  if (position) {
+    const offset = Number(position[1]);
+    const before = text.slice(0, offset);
+    const lineNo = before.split('\n').length;
+    return ` at line ${lineNo}, column ${offset - before.lastIndexOf('\n')}`;
+  }
+  return /end of JSON input/.test(message) ? ' (it ends too early)' : '';
 }
 
 /**
@@ -26,7 +54,7 @@ export function shapeFromHuggingFace(text: string, name = 'huggingface'): Huggin
   try {
     cfg = JSON.parse(text);
   } catch (e) {
-    return { ok: false, message: `is not valid JSON (${(e as Error).message})` };
+    return { ok: false, message: `is not valid JSON${jsonErrorPlace(e, text)}` };
   }
   if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg))
     return { ok: false, message: 'is not a JSON object' };

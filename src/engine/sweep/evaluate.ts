@@ -88,6 +88,9 @@ export function pointEvaluator(
         if (options.shouldStop()) throw new SweepCancelled();
         return { ...fail('failed', `functional simulation: ${(e as Error).message}`), cost };
       }
+      // A NaN or infinite error would sort anywhere on a front and print as null in JSON.
+      if (!Number.isFinite(error) || error < 0)
+        return { ...fail('failed', `functional simulation: the error came out as ${error}`), cost };
     }
     return { index: point.index, values, status: 'ok', cost, error, pareto: [] };
   };

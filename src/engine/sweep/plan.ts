@@ -8,7 +8,7 @@
  */
 import { Rng } from '../functional/rng';
 import { SweepSpecError } from './axes';
-import type { SweepAxis, SweepValue } from '../../shared/sweep';
+import type { PointSpec, SweepAxis, SweepValue } from '../../shared/sweep';
 
 export interface SweepPlan {
   readonly axes: readonly SweepAxis[];
@@ -32,6 +32,29 @@ export interface PlanOptions {
 
 /** Same default as `functional.seed`, so a sweep and a functional run agree when neither sets one. */
 export const DEFAULT_SWEEP_SEED = 1;
+
+/**
+ * Most points one sweep may have, and the most `--samples` may ask for. Time: the cost model takes
+ * about 35 ms a point for GPT-2 (more for larger models, tens of seconds with `--error`), so 10⁵
+ * points are an hour of CPU, minutes on a many-core machine or an array job. Memory: the report
+ * holds every point, about 400 bytes of JSON each, so 10⁵ points are about 40 MB for `aimc sweep`
+ * and for `aimc merge`, which holds all shards at once; 10⁶ would approach V8's 512 MB string
+ * limit for `--json`. A larger design space is sampled (`--samples`) rather than run whole.
+ */
+export const MAX_SWEEP_POINTS = 100_000;
+
+/** A sweep too large to run; refused before any point runs. */
+export class SweepLimitError extends Error {
+  override readonly name = 'SweepLimitError';
+}
+
+/** Throws SweepLimitError when the plan has more points than MAX_SWEEP_POINTS. */
+export function checkSweepSize(plan: SweepPlan): void {
+  if (plan.pointCount <= MAX_SWEEP_POINTS) return;
+  throw new SweepLimitError(
+    `the grid has ${plan.pointCount.toLocaleString('en-US')} points, more than the ${MAX_SWEEP_POINTS.toLocaleString('en-US')} one sweep may run; vary fewer values, or sample it with --samples N (N ≤ ${MAX_SWEEP_POINTS.toLocaleString('en-US')})`,
+  );
+}
 
 const TWO_POW_32 = 4294967296;
 
@@ -88,6 +111,11 @@ export function planSweep(axes: readonly SweepAxis[], options: PlanOptions = {})
   const samples = options.samples;
   if (!Number.isSafeInteger(samples) || samples < 1)
     throw new SweepSpecError(`--samples must be a whole number ≥ 1, not ${samples}`);
+  // Before anything is drawn: the sample is held as a set of its indices.
+  if (samples > MAX_SWEEP_POINTS)
+    throw new SweepLimitError(
+      `--samples ${samples} is more than the ${MAX_SWEEP_POINTS.toLocaleString('en-US')} points one sweep may run`,
+    );
   const gridIndices =
     samples >= gridSize
       ? Array.from({ length: gridSize }, (_, i) => i)
@@ -109,13 +137,40 @@ export interface Shard {
   readonly count: number;
 }
 
-/** Point indices of one shard, ascending. */
-export function shardPoints(pointCount: number, shard: Shard | null): number[] {
-  const out: number[] = [];
+/** How many of `pointCount` points one shard runs. */
+export function shardPointCount(pointCount: number, shard: Shard | null): number {
   const start = shard?.index ?? 0;
   const step = shard?.count ?? 1;
-  for (let i = start; i < pointCount; i += step) out.push(i);
-  return out;
+  return start >= pointCount ? 0 : Math.ceil((pointCount - start) / step);
+}
+
+/** The plan index of the k-th point (0-based) of a shard. */
+export function shardPointIndex(k: number, shard: Shard | null): number {
+  return (shard?.index ?? 0) + k * (shard?.count ?? 1);
+}
+
+/** Point indices of one shard, ascending. Builds the list: for tests and small sweeps; runs stream (`shardPointIndex`). */
+export function shardPoints(pointCount: number, shard: Shard | null): number[] {
+  return Array.from({ length: shardPointCount(pointCount, shard) }, (_, k) => shardPointIndex(k, shard));
+}
+
+/** The points one run takes, read one at a time from their index rather than listed. */
+export interface PointSource {
+  /** Points in the source. */
+  readonly count: number;
+  /** The k-th point (0 ≤ k < count): its plan index and axis values. */
+  at(k: number): PointSpec;
+}
+
+/** The points of `plan` that `shard` runs (all of them for null), as a source: nothing is listed. */
+export function planPoints(plan: SweepPlan, shard: Shard | null): PointSource {
+  return {
+    count: shardPointCount(plan.pointCount, shard),
+    at: (k) => {
+      const index = shardPointIndex(k, shard);
+      return { index, values: plan.valuesAt(index) };
+    },
+  };
 }
 
 const WHOLE = /^\d+$/;
@@ -166,6 +221,8 @@ export function parseShard(spec: string, env: Readonly<Record<string, string | u
       );
     }
   }
+  if (!Number.isSafeInteger(count) || !Number.isSafeInteger(index))
+    throw new SweepSpecError(`--shard ${spec}: the shard index and count must be whole numbers below 2^53`);
   if (count < 1) throw new SweepSpecError(`--shard ${spec}: the shard count must be at least 1`);
   if (index >= count)
     throw new SweepSpecError(

@@ -6,7 +6,8 @@
 import type { SweepValue } from '../../shared/sweep';
 import type { ParetoFrontName, SweepPointResult } from '../../shared/sweep';
 import { nonDominated } from '../../shared/pareto';
-import type { Shard, SweepPlan } from './plan';
+import { sweepPointProblem } from '../../shared/protocol';
+import { MAX_SWEEP_POINTS, type Shard, type SweepPlan } from './plan';
 
 export const SWEEP_REPORT_VERSION = 1;
 
@@ -104,17 +105,112 @@ export function buildReport(
   return { schemaVersion: SWEEP_REPORT_VERSION, kind: 'aimc-sweep', sweep, shard, fronts, points: marked };
 }
 
-/** Checks that `value` (parsed JSON) is a sweep output; `source` names it in errors. */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isWhole = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min;
+const FRONTS: readonly ParetoFrontName[] = ['energy-error', 'latency-error', 'energy-latency'];
+
+function show(v: unknown): string {
+  if (v === undefined) return 'missing';
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** Why `s` is not the `sweep` part of a report, or null. Checks each field and that they agree. */
+function identityProblem(s: unknown): string | null {
+  if (!isRecord(s)) return `sweep is ${show(s)}`;
+  if (typeof s.base !== 'string') return `sweep.base is ${show(s.base)}`;
+  if (typeof s.baseFingerprint !== 'string' || !/^[0-9a-f]{8}$/.test(s.baseFingerprint))
+    return `sweep.baseFingerprint is ${show(s.baseFingerprint)}`;
+  if (!Array.isArray(s.axes) || s.axes.length === 0) return `sweep.axes is ${show(s.axes)}`;
+  let grid = 1;
+  const keys = new Set<string>();
+  for (const [i, a] of (s.axes as unknown[]).entries()) {
+    if (!isRecord(a) || typeof a.key !== 'string' || keys.has(a.key)) return `sweep.axes[${i}] is ${show(a)}`;
+    keys.add(a.key);
+    const values = a.values;
+    if (!Array.isArray(values) || values.length === 0) return `sweep.axes[${i}].values is ${show(values)}`;
+    if (values.some((v) => typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean'))
+      return `sweep.axes[${i}].values holds something other than numbers, text and true/false`;
+    grid *= values.length;
+  }
+  if (s.mode !== 'grid' && s.mode !== 'random') return `sweep.mode is ${show(s.mode)}`;
+  if (!isWhole(s.gridSize, 1) || s.gridSize !== grid)
+    return `sweep.gridSize is ${show(s.gridSize)}, but the axes give ${grid}`;
+  if (!isWhole(s.seed, 0)) return `sweep.seed is ${show(s.seed)}`;
+  if (!isWhole(s.pointCount, 1) || s.pointCount > MAX_SWEEP_POINTS)
+    return `sweep.pointCount is ${show(s.pointCount)}, not a whole number from 1 to ${MAX_SWEEP_POINTS}`;
+  if (s.mode === 'grid') {
+    if (s.samples !== null) return `sweep.samples is ${show(s.samples)} in a grid sweep`;
+    if (s.pointCount !== grid) return `sweep.pointCount is ${s.pointCount}, but the grid has ${grid} points`;
+  } else {
+    if (!isWhole(s.samples, 1) || s.samples > MAX_SWEEP_POINTS) return `sweep.samples is ${show(s.samples)}`;
+    if (s.pointCount !== Math.min(s.samples, grid))
+      return `sweep.pointCount is ${s.pointCount}, but ${s.samples} samples of ${grid} points give ${Math.min(s.samples, grid)}`;
+  }
+  if (s.errorMetric !== null && typeof s.errorMetric !== 'string') return `sweep.errorMetric is ${show(s.errorMetric)}`;
+  return null;
+}
+
+/** Why point `p` of a report of `sweep` (and `shard`) is not one of its points, or null; `axisValues` are the sweep's axes' values as sets. */
+function pointProblem(
+  p: unknown,
+  sweep: SweepIdentity,
+  shard: Shard | null,
+  axisValues: ReadonlyArray<ReadonlySet<SweepValue>>,
+): string | null {
+  const basic = sweepPointProblem(p);
+  if (basic) return basic;
+  const point = p as SweepPointResult;
+  if (point.index >= sweep.pointCount)
+    return `its index ${point.index} is outside the sweep's ${sweep.pointCount} points`;
+  if (shard && point.index % shard.count !== shard.index)
+    return `its index ${point.index} is not one of shard ${shard.index}/${shard.count}`;
+  const keys = Object.keys(point.values);
+  if (keys.length !== sweep.axes.length)
+    return `it has values for ${keys.length} keys, not the sweep's ${sweep.axes.length}`;
+  for (const [i, a] of sweep.axes.entries()) {
+    if (!Object.hasOwn(point.values, a.key)) return `it has no value for ${a.key}`;
+    if (!axisValues[i].has(point.values[a.key]))
+      return `its ${a.key} is ${show(point.values[a.key])}, not one of the axis's values`;
+  }
+  if (sweep.errorMetric === null && point.error !== null) return 'it has an error figure, but the sweep has none';
+  if (sweep.errorMetric !== null && point.status === 'ok' && point.error === null)
+    return 'it is ok but has no error figure';
+  return null;
+}
+
+/**
+ * Checks that `value` (parsed JSON) is a sweep output, field by field, before anything is taken
+ * from it; `source` names it in errors, with the first problem found.
+ */
 export function asSweepReport(value: unknown, source: string): SweepReport {
-  const r = value as Partial<SweepReport> | null;
-  if (!r || typeof r !== 'object' || r.kind !== 'aimc-sweep' || !r.sweep || !Array.isArray(r.points)) {
+  const bad = (why: string) => new SweepMergeError(`${source}: not a valid \`aimc sweep --json\` output: ${why}`);
+  if (!isRecord(value) || value.kind !== 'aimc-sweep') {
     throw new SweepMergeError(`${source}: not an \`aimc sweep --json\` output`);
   }
-  if (r.schemaVersion !== SWEEP_REPORT_VERSION)
+  if (value.schemaVersion !== SWEEP_REPORT_VERSION)
     throw new SweepMergeError(
-      `${source}: sweep output version ${String(r.schemaVersion)}; this aimc reads version ${SWEEP_REPORT_VERSION}`,
+      `${source}: sweep output version ${show(value.schemaVersion)}; this aimc reads version ${SWEEP_REPORT_VERSION}`,
     );
-  return r as SweepReport;
+  const identity = identityProblem(value.sweep);
+  if (identity) throw bad(identity);
+  const sweep = value.sweep as unknown as SweepIdentity;
+  const shard = value.shard;
+  if (shard !== null) {
+    if (!isRecord(shard) || !isWhole(shard.count, 1) || !isWhole(shard.index, 0) || shard.index >= shard.count)
+      throw bad(`shard is ${show(shard)}`);
+  }
+  if (!Array.isArray(value.fronts) || value.fronts.some((f) => !FRONTS.includes(f as ParetoFrontName)))
+    throw bad(`fronts is ${show(value.fronts)}`);
+  if (!Array.isArray(value.points)) throw bad(`points is ${show(value.points)}`);
+  if (value.points.length > sweep.pointCount)
+    throw bad(`it has ${value.points.length} points, more than the sweep's ${sweep.pointCount}`);
+  const axisValues = sweep.axes.map((a) => new Set(a.values));
+  for (const [i, p] of (value.points as unknown[]).entries()) {
+    const problem = pointProblem(p, sweep, shard as Shard | null, axisValues);
+    if (problem) throw bad(`points[${i}]: ${problem}`);
+  }
+  return value as unknown as SweepReport;
 }
 
 function describeDifference(a: SweepIdentity, b: SweepIdentity): string {

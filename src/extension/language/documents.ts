@@ -1,6 +1,7 @@
 /** Which documents are AIMC configs, and how to read the files they name. */
 import type * as vscode from 'vscode';
 import type { DesignFileReader } from '../../engine';
+import { CHECKPOINT_MAX_BYTES, FileReadError, formatBytes, HF_CONFIG_MAX_BYTES } from '../../shared/fileLimits';
 import type { VscodeApi } from './vscodeApi';
 
 /** YAML configs have their own language; JSON configs stay `json` and are told apart by name. */
@@ -30,23 +31,101 @@ export function referencedUri(api: VscodeApi, configUri: vscode.Uri, path: strin
   return configUri.path.startsWith('/') ? api.Uri.joinPath(api.Uri.file(configUri.path), '..', path) : undefined;
 }
 
+/** `aimc.allowFilesOutsideWorkspace`: machine-scoped, so a workspace cannot set it for itself. */
+export const ALLOW_OUTSIDE_SETTING = 'allowFilesOutsideWorkspace';
+
+// vscode.FileType, as numbers: the adapters get the API as a value, and these never change.
+const FILE_TYPE_FILE = 1;
+const FILE_TYPE_SYMBOLIC_LINK = 64;
+
+/** `/a/b/../c/./d` → `/a/c/d`. */
+function normalisePath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return `/${out.join('/')}`;
+}
+
+function isUnder(folder: vscode.Uri, uri: vscode.Uri): boolean {
+  if (folder.scheme !== uri.scheme || folder.authority !== uri.authority) return false;
+  const f = normalisePath(folder.path);
+  const p = normalisePath(uri.path);
+  return p === f || p.startsWith(f === '/' ? '/' : `${f}/`);
+}
+
+/**
+ * The folder files named by a config may come from: the workspace folder that holds the config,
+ * else the config's own folder. Undefined for an untitled config without a path.
+ */
+function allowedRoot(api: VscodeApi, configUri: vscode.Uri): vscode.Uri | undefined {
+  const file =
+    configUri.scheme === 'untitled' && configUri.path.startsWith('/') ? api.Uri.file(configUri.path) : configUri;
+  if (file.scheme === 'untitled') return undefined;
+  const folder = (api.workspace.workspaceFolders ?? []).find((f) => isUnder(f.uri, file));
+  return folder?.uri ?? api.Uri.joinPath(file, '..');
+}
+
+/**
+ * Where a path named by the config may be read from, or why not: inside the workspace folder (or
+ * the config's folder when it is in none), and no symbolic link, whose target workspace.fs cannot
+ * show. `aimc.allowFilesOutsideWorkspace` lifts this in a trusted workspace, never in an untrusted one.
+ */
+async function checkedUri(
+  api: VscodeApi,
+  configUri: vscode.Uri,
+  path: string,
+  maxBytes: number,
+  kind: string,
+): Promise<vscode.Uri | undefined> {
+  const uri = referencedUri(api, configUri, path);
+  if (!uri) return undefined;
+  const trusted = api.workspace.isTrusted === true;
+  const allowOutside =
+    trusted && api.workspace.getConfiguration('aimc').get<boolean>(ALLOW_OUTSIDE_SETTING, false) === true;
+  const hint = trusted
+    ? 'the setting aimc.allowFilesOutsideWorkspace allows it'
+    : 'nothing outside it is read in an untrusted workspace';
+  const root = allowedRoot(api, configUri);
+  if (!allowOutside && (!root || !isUnder(root, uri)))
+    throw new FileReadError(trusted ? 'outside' : 'untrusted', `outside the workspace folder; ${hint}`);
+  const stat = await api.workspace.fs.stat(uri);
+  if (!allowOutside && (stat.type & FILE_TYPE_SYMBOLIC_LINK) !== 0)
+    throw new FileReadError(
+      trusted ? 'outside' : 'untrusted',
+      `a symbolic link, which may lead outside the workspace folder; ${hint}`,
+    );
+  if ((stat.type & FILE_TYPE_FILE) === 0) throw new FileReadError('not-regular', 'not a regular file');
+  if (stat.size > maxBytes)
+    throw new FileReadError('too-large', `larger than ${formatBytes(maxBytes)}, the limit for ${kind}`);
+  return uri;
+}
+
 /**
  * Reads files named by the config at `configUri` through `workspace.fs`, so remote and virtual
- * workspaces work as local ones do. Bytes land in shared memory: every request of a sweep carries
- * the files, and a shared buffer reaches each worker as is, where a plain one would be copied.
+ * workspaces work as local ones do; confined, regular files only, and under the limit of their
+ * kind (`checkedUri`). Bytes land in shared memory: every request of a sweep carries the files,
+ * and a shared buffer reaches each worker as is, where a plain one would be copied.
  */
 export function relativeReader(api: VscodeApi, configUri: vscode.Uri): DesignFileReader {
-  const read = async (path: string) => {
-    const uri = referencedUri(api, configUri, path);
-    return uri ? api.workspace.fs.readFile(uri) : undefined;
+  const read = async (path: string, maxBytes: number, kind: string) => {
+    const uri = await checkedUri(api, configUri, path, maxBytes, kind);
+    if (!uri) return undefined;
+    const bytes = await api.workspace.fs.readFile(uri);
+    // The file may have grown since it was looked at.
+    if (bytes.byteLength > maxBytes)
+      throw new FileReadError('too-large', `larger than ${formatBytes(maxBytes)}, the limit for ${kind}`);
+    return bytes;
   };
   return {
     readText: async (path) => {
-      const bytes = await read(path).catch(() => undefined);
+      const bytes = await read(path, HF_CONFIG_MAX_BYTES, 'a config.json');
       return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
     },
     readBytes: async (path) => {
-      const bytes = await read(path);
+      const bytes = await read(path, CHECKPOINT_MAX_BYTES, 'a checkpoint');
       if (bytes === undefined) return undefined;
       const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
       shared.set(bytes);
