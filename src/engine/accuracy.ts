@@ -2,13 +2,17 @@
  * The functional (accuracy) simulation of a loaded design, as the CLI, a worker and a sweep's
  * error figure run it; and the characteristic curves of a device model with a config's settings.
  */
-import type { DeviceCurves, FunctionalResult } from '../shared/functionalResult';
-import { requireDesign } from './design/errors';
+import type { Diagnostic } from '../shared/diagnostics';
+import type { DeviceCurves, ErrorMetrics, FunctionalResult } from '../shared/functionalResult';
+import { costDesign } from './analyze';
+import type { ResolvedDesign } from './config/resolve';
+import { InvalidDesignError, requireDesign } from './design/errors';
 import type { LoadedDesign } from './design/loadDesign';
 import { curveDeviceIds } from './devices/index';
 import { deviceCurves } from './functional/deviceCurves';
-import { resolveFunctionalSettings, resolveNonidealities } from './functional/settings';
-import { runFunctionalSimulation } from './functional/simulation';
+import { SafetensorsError } from './functional/safetensors';
+import { resolveFunctionalSettings, resolveNonidealities, type FunctionalSettings } from './functional/settings';
+import { runFunctionalSimulation, type FunctionalDesign } from './functional/simulation';
 import { loadTileGemmKernel, type TileGemmKernel } from './kernels/tileGemmKernel';
 import type { ErrorMetric } from './sweep/evaluate';
 
@@ -28,7 +32,10 @@ function tileKernel(): Promise<TileGemmKernel> {
 
 /**
  * Runs the functional simulation of a design loaded with `withCheckpoint: true` (its checkpoint's
- * bytes are in `loaded.files`). Throws InvalidDesignError when the config has errors.
+ * bytes are in `loaded.files`). Throws InvalidDesignError when the config has errors, when the
+ * checkpoint cannot be used (a tensor missing, of the wrong shape, or holding NaN or ±Inf), and
+ * when the run produced non-finite values: each as a diagnostic on the key at fault, so that no
+ * caller reports 0 % error for a run that computed NaN.
  */
 export async function runAccuracy(loaded: LoadedDesign, o: AccuracyOptions = {}): Promise<FunctionalResult> {
   const { config, design, files } = requireDesign(loaded);
@@ -37,14 +44,89 @@ export async function runAccuracy(loaded: LoadedDesign, o: AccuracyOptions = {})
   if (checkpoint !== undefined && !(bytes instanceof Uint8Array)) {
     throw new Error(`functional.checkpoint \`${checkpoint}\` was not read: load the design with withCheckpoint`);
   }
-  return runFunctionalSimulation({
-    design,
-    backend: await tileKernel(),
-    settings: resolveFunctionalSettings(config),
-    weightFiles: checkpoint !== undefined && bytes instanceof Uint8Array ? { [checkpoint]: bytes } : undefined,
-    shouldStop: o.shouldStop,
-    onProgress: o.onProgress ? (p) => o.onProgress!(p.fraction, p.stage) : undefined,
-  });
+  let result: FunctionalResult;
+  try {
+    result = await runFunctionalSimulation({
+      design: withDecay(loaded, design),
+      backend: await tileKernel(),
+      settings: withDefaultTokens(resolveFunctionalSettings(config), config.functional?.tokens, design.shape.context),
+      weightFiles: checkpoint !== undefined && bytes instanceof Uint8Array ? { [checkpoint]: bytes } : undefined,
+      shouldStop: o.shouldStop,
+      onProgress: o.onProgress ? (p) => o.onProgress!(p.fraction, p.stage) : undefined,
+    });
+  } catch (e) {
+    if (e instanceof SafetensorsError && checkpoint !== undefined)
+      throw designError(
+        loaded,
+        ['functional', 'checkpoint'],
+        'checkpoint-invalid',
+        `The checkpoint \`${checkpoint}\` cannot be used: ${e.message}.`,
+      );
+    throw e;
+  }
+  const where = firstNonFinite(result);
+  if (where !== undefined)
+    throw designError(
+      loaded,
+      checkpoint !== undefined ? ['functional', 'checkpoint'] : ['functional'],
+      'functional-non-finite',
+      `The functional simulation computed NaN or ±Inf (${where}), so it has no error figures to report. Check the weights${checkpoint === undefined ? '' : ` in the checkpoint \`${checkpoint}\``} and the non-idealities for extreme values.`,
+    );
+  return result;
+}
+
+function designError(loaded: LoadedDesign, key: readonly string[], code: string, message: string): InvalidDesignError {
+  const diagnostic: Diagnostic = { range: loaded.document.valueRange(key), severity: 'error', code, message };
+  return new InvalidDesignError([diagnostic]);
+}
+
+const finiteMetrics = (m: ErrorMetrics) =>
+  !Number.isNaN(m.relativeError) &&
+  !Number.isNaN(m.cosineSimilarity) &&
+  !Number.isNaN(m.snrDb) &&
+  (m.topKAgreement === null || !Number.isNaN(m.topKAgreement));
+
+/**
+ * Where a result holds a metric that is NaN (its inputs were not finite), in the words of the
+ * report's rows; undefined when there is none. ±Inf is a real value here: SNR ∞ is an exact match.
+ */
+function firstNonFinite(r: FunctionalResult): string | undefined {
+  for (const l of r.layers) {
+    for (const m of l.matrices) if (!finiteMetrics(m.metrics)) return `layer ${l.layer} ${m.matrix}`;
+    if (l.attention && ![l.attention.hardware, l.attention.algorithm, l.attention.total].every(finiteMetrics))
+      return `layer ${l.layer} attention`;
+    if (![l.output.vsSoftmaxModel, l.output.vsAlgorithmModel].every(finiteMetrics)) return `layer ${l.layer} output`;
+  }
+  if (!finiteMetrics(r.lmHead.metrics)) return 'lm_head';
+  if (!Object.values(r.endToEnd).every(finiteMetrics)) return 'logits';
+  return undefined;
+}
+
+/**
+ * The design with its gain-cell leakage per step: as configured, or derived from the one retention
+ * model, Δt / τ with Δt the design's time per token (from the cost simulation) and τ the cells'
+ * retention (Leroux et al. 2025, eq. (5)–(6)).
+ */
+function withDecay(loaded: LoadedDesign, design: ResolvedDesign): FunctionalDesign {
+  return { ...design, attention: { ...design.attention, decayPerStep: decayPerStep(loaded, design) } };
+}
+
+/** The default 64 tokens, cut to a model context shorter than that; tokens set in the config stay (the validator checks them). */
+function withDefaultTokens(
+  settings: FunctionalSettings,
+  configured: number | undefined,
+  context: number,
+): FunctionalSettings {
+  if (configured !== undefined || settings.run.tokens <= context) return settings;
+  return { ...settings, run: { ...settings.run, tokens: context } };
+}
+
+/** Leakage per token step of the gain cells: configured, or Δt / τ of the costed design. */
+export function decayPerStep(loaded: LoadedDesign, design: ResolvedDesign): number {
+  if (design.attention.decayPerStep !== null) return design.attention.decayPerStep;
+  const latencyS = costDesign(loaded).result?.perToken.latencyS;
+  if (latencyS === undefined) throw new Error('the design did not cost, so its leakage per step cannot be derived');
+  return latencyS / design.attention.retentionS;
 }
 
 /** What `aimc sweep --error` reports: the whole error a user sees, algorithm and hardware together. */

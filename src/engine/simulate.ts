@@ -2,6 +2,7 @@
  * The cost simulation: resolved design → workload → mapping → energy, latency, area → GPU
  * baselines.
  */
+import { attentionBaselines } from './baselines/attention';
 import { estimateGpu } from './baselines/gpuModel';
 import type { ResolvedDesign } from './config/resolve';
 import { costAnalogMatrix } from './cost/analogMatrix';
@@ -134,8 +135,45 @@ export function simulate(design: ResolvedDesign): SimulationResult {
       energyRatio: g.perToken.energyJ / perToken.energyJ,
       method: g.method,
       source: g.source,
+      latencyBoundS: g.latencyBoundS,
+      speedupBound: g.latencyBoundS / perToken.latencyS,
+      energyUpperBoundJ: g.energyUpperBoundJ,
+      energyRatioUpperBound: g.energyUpperBoundJ / perToken.energyJ,
+      energyPartsJ: g.energyPartsJ,
+      efficiency: g.efficiency,
     };
   });
+
+  // Attention alone, by Leroux et al.'s method: one layer, one decode token, all heads.
+  const attentionPerLayerPerToken = { energyJ: attentionEnergy, latencyS: attentionPerToken };
+  const attentionVsGpus =
+    workload.mode === 'decode' && firstAttention
+      ? attentionBaselines(design.baselines, {
+          heads: firstAttention.heads,
+          kvHeads: firstAttention.kvHeads,
+          headDim: firstAttention.headDim,
+          keys: firstAttention.attendedKeys / firstAttention.queries,
+        }).map((g) => ({
+          id: g.kind === 'measured' ? `${g.gpu}-measured` : g.gpu,
+          gpu: g.gpu,
+          name: g.name,
+          kind: g.kind,
+          perLayerPerToken: g.perLayerPerToken,
+          speedup: g.perLayerPerToken.latencyS / attentionPerLayerPerToken.latencyS,
+          energyRatio: g.perLayerPerToken.energyJ / attentionPerLayerPerToken.energyJ,
+          ...(g.latencyBoundS !== undefined
+            ? { latencyBoundS: g.latencyBoundS, speedupBound: g.latencyBoundS / attentionPerLayerPerToken.latencyS }
+            : {}),
+          ...(g.staticEnergyJ !== undefined ? { staticEnergyJ: g.staticEnergyJ } : {}),
+          ...(g.bound ? { bound: g.bound } : {}),
+          ...(g.batch !== undefined ? { batch: g.batch } : {}),
+          ...(g.reportedSpeedup !== undefined
+            ? { reportedSpeedup: g.reportedSpeedup, reportedEnergyRatio: g.reportedEnergyRatio }
+            : {}),
+          method: g.method,
+          source: g.source,
+        }))
+      : undefined;
 
   const analogMatrices = mapping.matrices.filter((m) => m.group !== null).length;
   return {
@@ -184,8 +222,9 @@ export function simulate(design: ResolvedDesign): SimulationResult {
     attention: {
       layer: attentionLayer,
       implementation: design.attentionFor(Math.max(0, attentionLayer)),
-      perLayerPerToken: { energyJ: attentionEnergy, latencyS: attentionPerToken },
+      perLayerPerToken: attentionPerLayerPerToken,
       perHeadPerTokenEnergyJ: attentionEnergy / s.heads,
+      ...(attentionVsGpus ? { baselines: attentionVsGpus } : {}),
     },
     breakdown: {
       byComponent: toRecord(ledger.byComponent, tokens),

@@ -25,6 +25,45 @@ export interface BaselineResult {
   readonly energyRatio: number;
   readonly method: string;
   readonly source: string;
+  /** Roofline latency per token at datasheet peaks (`perToken.latencyS` is at achievable fractions). */
+  readonly latencyBoundS?: number;
+  /** GPU roofline-bound latency ÷ design latency: the smallest speed-up. */
+  readonly speedupBound?: number;
+  /** Board power × typical latency, per token: the energy if the board drew its rating throughout. */
+  readonly energyUpperBoundJ?: number;
+  /** `energyUpperBoundJ` ÷ design energy. */
+  readonly energyRatioUpperBound?: number;
+  /** The power model's parts of `perToken.energyJ`: static power × time, bytes moved, FLOPs. */
+  readonly energyPartsJ?: { readonly static: number; readonly memory: number; readonly compute: number };
+  /** Achievable fractions of peak bandwidth and FLOP/s behind `perToken.latencyS`. */
+  readonly efficiency?: { readonly bandwidth: number; readonly flops: number };
+}
+
+/** A GPU's attention of one layer for one decode token (Leroux et al.'s method), against the design's. */
+export interface AttentionBaselineResult {
+  /** Unique row id: the GPU id, with `-measured` for a measurement. */
+  readonly id: string;
+  readonly gpu: string;
+  readonly name: string;
+  readonly kind: 'roofline' | 'measured';
+  /** Energy without idle power (as the paper); latency typical (roofline) or measured. */
+  readonly perLayerPerToken: EnergyLatency;
+  /** GPU latency ÷ design attention latency. */
+  readonly speedup: number;
+  /** GPU energy ÷ design attention energy. */
+  readonly energyRatio: number;
+  /** Roofline only: latency at datasheet peaks, and the speed-up against it. */
+  readonly latencyBoundS?: number;
+  readonly speedupBound?: number;
+  /** Roofline only: static power × latency, left out of `perLayerPerToken.energyJ`. */
+  readonly staticEnergyJ?: number;
+  readonly bound?: 'memory' | 'compute';
+  /** Measured only: the batch it was measured at, and the ratios the paper reports. */
+  readonly batch?: number;
+  readonly reportedSpeedup?: number;
+  readonly reportedEnergyRatio?: number;
+  readonly method: string;
+  readonly source: string;
 }
 
 export interface SimulationResult {
@@ -74,6 +113,8 @@ export interface SimulationResult {
     readonly implementation: 'gain-cell' | 'digital';
     readonly perLayerPerToken: EnergyLatency;
     readonly perHeadPerTokenEnergyJ: number;
+    /** Decode only: each baseline GPU's attention of one layer for one token, roofline and measured. */
+    readonly baselines?: readonly AttentionBaselineResult[];
   };
   readonly breakdown: {
     readonly byComponent: Readonly<Record<string, number>>;

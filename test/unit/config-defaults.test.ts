@@ -29,6 +29,9 @@ const RESOLVED: Record<string, (d: ResolvedDesign) => unknown> = {
   'weights.dac.bit_serial': (d) => d.weights.bitSerial,
   'weights.adc.bits': (d) => d.weights.adcBits,
   'weights.adc.columns_per_adc': (d) => d.weights.columnsPerAdc,
+  'weights.adc.type': (d) => d.weights.adcType,
+  'weights.dac.type': (d) => d.weights.dacType,
+  'weights.mean_abs_weight': (d) => d.weights.meanAbsWeight,
   'attention.implementation': (d) => d.attention.implementation,
   'attention.activation': (d) => d.attention.activation,
   'attention.array.rows': (d) => d.attention.rows,
@@ -37,7 +40,7 @@ const RESOLVED: Record<string, (d: ResolvedDesign) => unknown> = {
   'attention.levels.kv': (d) => d.attention.levels.kv,
   'attention.levels.output': (d) => d.attention.levels.output,
   'attention.nonlinearity': (d) => d.attention.nonlinearity,
-  'attention.decay_per_step': (d) => d.attention.decayPerStep,
+  'attention.tiling': (d) => d.attention.tiling,
   'digital.precision': (d) => d.digital.precision,
   'digital.weight_storage': (d) => d.digital.weightStorage,
   'digital.kv_storage': (d) => d.digital.kvStorage,
@@ -46,6 +49,8 @@ const RESOLVED: Record<string, (d: ResolvedDesign) => unknown> = {
   'workload.mode': (d) => d.workload.mode,
   'workload.batch': (d) => d.workload.batch,
   'workload.generate_tokens': (d) => d.workload.generateTokens,
+  'workload.input_statistics.one_bit_fraction': (d) => d.inputStatistics.oneBitFraction,
+  'workload.input_statistics.mean_abs': (d) => d.inputStatistics.meanAbs,
 };
 
 test('the defaults the config schema documents are the ones the resolver applies', () => {

@@ -1,7 +1,7 @@
 /**
  * computeArea (src/engine/cost/area.ts) on designs built from config text through the real path
  * (analyzeConfig → resolved design → mapDesign): area per component, and how it follows the
- * array count, array size, ADC sharing and bits, DAC bits, device, technology node, batch,
+ * array count, array size, ADC sharing and bits, DAC bits and kind, device, technology node, batch,
  * window and which parts are digital.
  *
  * Expected areas are built from the published per-unit figures the components cite (ISAAC,
@@ -43,13 +43,23 @@ function near(actual: number, expected: number, rel = 1e-9, what = ''): void {
   );
 }
 
+const node2 = (nodeNm: number, refNm: number) => (nodeNm / refNm) ** 2;
+
 // Published per-unit figures (see the component sources), at the node they were reported for.
 /** ISAAC 8-bit ADC, 32 nm. */
 const ADC_8B_32NM_UM2 = 1200;
 /** ISAAC: 1024 1-bit DACs in 0.00017 mm², 32 nm. */
 const DAC_1B_32NM_UM2 = 0.00017e6 / 1024;
-/** ISAAC: 4 shift-and-add units in 0.00024 mm², 32 nm. */
+/** ISAAC: 4 shift-and-add units in 0.00024 mm², 32 nm; one per two of the IMA's 8 ADCs. */
 const ADDER_32NM_UM2 = 0.00024e6 / 4;
+/**
+ * ISAAC tile periphery per 128 × 128 array, 32 nm: tile-level digital 0.215 mm² over 12 IMAs × 8
+ * arrays, plus each IMA's input and output registers and S+H (0.0021 + 0.00077 + 0.00004 mm²) over
+ * its 8 arrays. Arrays of another size scale it by (rows + cols) / 256.
+ */
+const TILE_PERIPHERY_128_32NM_UM2 = (0.215 / 96 + (0.0021 + 0.00077 + 0.00004) / 8) * 1e6;
+const tilePeripheryUm2 = (rows: number, cols: number, nodeNm: number) =>
+  TILE_PERIPHERY_128_32NM_UM2 * ((rows + cols) / 256) * node2(nodeNm, 32);
 /** Horowitz: FP16 multiplier 1640 µm² + adder 1360 µm², 45 nm. */
 const MAC_45NM_UM2 = 1640 + 1360;
 /** ISAAC: 2 KB output register in 0.00077 mm², 32 nm. */
@@ -59,7 +69,6 @@ const GAIN_CELL_UM2 = 15.7e3 / (2 * 1024 * 64);
 const GAIN_CELL_HEAD_UM2 = 0.5e6;
 const GAIN_CELL_PERIPHERY_UM2 = GAIN_CELL_HEAD_UM2 - 15.7e3;
 
-const node2 = (nodeNm: number, refNm: number) => (nodeNm / refNm) ** 2;
 /** Cell footprint in µm² of an F² figure at a node. */
 const cellUm2 = (f2: number, nodeNm: number) => f2 * (nodeNm * 1e-3) ** 2;
 
@@ -91,21 +100,31 @@ test('area of the default GPT-2 (PCM, 512 × 512, 8-bit ADC per 8 columns, 8-bit
   near(b.um2('adc'), arrays * 64 * ADC_8B_32NM_UM2 * s, 1e-9, 'adc');
   // One 8-bit DAC per row: 2^7 one-bit units.
   near(b.um2('dac'), arrays * 512 * DAC_1B_32NM_UM2 * 2 ** 7 * s, 1e-9, 'dac');
-  // One shift-and-add unit per array.
-  near(b.um2('accumulator'), arrays * ADDER_32NM_UM2 * s, 1e-9, 'accumulator');
+  // One shift-and-add unit per two ADCs, as in ISAAC's IMA (4 per 8 ADCs).
+  near(b.um2('accumulator'), arrays * 32 * ADDER_32NM_UM2 * s, 1e-9, 'accumulator');
+  // ISAAC's tile periphery per array, scaled from 128 × 128 to 512 × 512 by the edges.
+  near(b.um2('tile_periphery'), arrays * TILE_PERIPHERY_128_32NM_UM2 * 4 * s, 1e-9, 'tile_periphery');
 });
 
-test("area: each analog matrix's array footprint is its cells, ADCs, DACs and adder", () => {
+test("area: each analog matrix's array footprint is its cells, ADCs, DACs, adders and tile periphery", () => {
   const b = build();
   const s = node2(22, 32);
   const perArray =
-    512 * 512 * cellUm2(48, 22) + 64 * ADC_8B_32NM_UM2 * s + 512 * DAC_1B_32NM_UM2 * 128 * s + ADDER_32NM_UM2 * s;
+    512 * 512 * cellUm2(48, 22) +
+    64 * ADC_8B_32NM_UM2 * s +
+    512 * DAC_1B_32NM_UM2 * 128 * s +
+    32 * ADDER_32NM_UM2 * s +
+    tilePeripheryUm2(512, 512, 22);
   const analog = b.mapping.matrices.filter((m) => m.group !== null);
   assert.equal(b.area.weightArrayAreaUm2.size, analog.length);
   for (const m of analog) near(b.area.weightArrayAreaUm2.get(m.group!)!, perArray, 1e-9, `${m.layer}/${m.matrix}`);
-  // The footprints times the array counts are the four array components.
+  // The footprints times the array counts are the five array components.
   const arraysUm2 = analog.reduce((sum, m) => sum + b.area.weightArrayAreaUm2.get(m.group!)! * m.group!.arrayCount, 0);
-  near(arraysUm2, b.um2('crossbar') + b.um2('adc') + b.um2('dac') + b.um2('accumulator'), 1e-9);
+  near(
+    arraysUm2,
+    b.um2('crossbar') + b.um2('adc') + b.um2('dac') + b.um2('accumulator') + b.um2('tile_periphery'),
+    1e-9,
+  );
 });
 
 test('area: digital matrices have no array footprint and no array components', () => {
@@ -114,10 +133,11 @@ test('area: digital matrices have no array footprint and no array components', (
     assert.equal(b.area.weightArrayAreaUm2.has(m.group!), m.group !== null, `${m.layer}/${m.matrix}`);
   const d = build('weights: { implementation: digital }\n');
   assert.equal(d.area.weightArrayAreaUm2.size, 0);
-  for (const c of ['crossbar', 'adc', 'dac', 'accumulator']) assert.equal(d.area.byComponentMm2[c], undefined, c);
+  for (const c of ['crossbar', 'adc', 'dac', 'accumulator', 'tile_periphery'])
+    assert.equal(d.area.byComponentMm2[c], undefined, c);
 });
 
-test('area: the four array components follow the weight array count, whatever the array size', () => {
+test('area: the five array components follow the weight array count, whatever the array size', () => {
   const s = node2(22, 32);
   let prevArrays = Infinity;
   for (const n of [128, 256, 512, 1024]) {
@@ -129,7 +149,8 @@ test('area: the four array components follow the weight array count, whatever th
     near(b.um2('crossbar'), arrays * n * n * cellUm2(48, 22), 1e-9, `crossbar ${n}`);
     near(b.um2('adc'), arrays * Math.ceil(n / 8) * ADC_8B_32NM_UM2 * s, 1e-9, `adc ${n}`);
     near(b.um2('dac'), arrays * n * DAC_1B_32NM_UM2 * 128 * s, 1e-9, `dac ${n}`);
-    near(b.um2('accumulator'), arrays * ADDER_32NM_UM2 * s, 1e-9, `accumulator ${n}`);
+    near(b.um2('accumulator'), arrays * Math.ceil(n / 8 / 2) * ADDER_32NM_UM2 * s, 1e-9, `accumulator ${n}`);
+    near(b.um2('tile_periphery'), arrays * tilePeripheryUm2(n, n, 22), 1e-9, `tile_periphery ${n}`);
   }
 });
 
@@ -141,9 +162,14 @@ test('area: rectangular arrays: ADCs follow the columns, DACs the rows', () => {
   near(tall.um2('adc') / tall.mapping.weightArrays, 16 * ADC_8B_32NM_UM2 * s, 1e-9);
   near(wide.um2('dac') / wide.mapping.weightArrays, 128 * DAC_1B_32NM_UM2 * 128 * s, 1e-9);
   near(tall.um2('dac') / tall.mapping.weightArrays, 512 * DAC_1B_32NM_UM2 * 128 * s, 1e-9);
+  // Shift-and-add units follow the ADCs; the tile periphery follows rows + columns, the same for both.
+  near(wide.um2('accumulator') / wide.mapping.weightArrays, 32 * ADDER_32NM_UM2 * s, 1e-9);
+  near(tall.um2('accumulator') / tall.mapping.weightArrays, 8 * ADDER_32NM_UM2 * s, 1e-9);
+  near(wide.um2('tile_periphery') / wide.mapping.weightArrays, tilePeripheryUm2(128, 512, 22), 1e-9);
+  near(tall.um2('tile_periphery') / tall.mapping.weightArrays, tilePeripheryUm2(128, 512, 22), 1e-9);
 });
 
-test('area: ADC area ∝ ⌈columns / columns_per_adc⌉, and only ADC area changes', () => {
+test('area: ADC area ∝ ⌈columns / columns_per_adc⌉, shift-and-add units follow at one per two ADCs', () => {
   const one = build('weights: { adc: { columns_per_adc: 1 } }\n');
   const eight = build('weights: { adc: { columns_per_adc: 8 } }\n');
   const three = build('weights: { adc: { columns_per_adc: 3 } }\n');
@@ -153,7 +179,11 @@ test('area: ADC area ∝ ⌈columns / columns_per_adc⌉, and only ADC area chan
   near(three.um2('adc') / one.um2('adc'), Math.ceil(512 / 3) / 512, 1e-12);
   // Sharing beyond the array's width still leaves one ADC per array.
   near(wide.um2('adc') / one.um2('adc'), 1 / 512, 1e-12);
-  for (const c of ['crossbar', 'dac', 'accumulator', 'gain_cell', 'digital_unit', 'sram_buffer'])
+  // ⌈ADCs / 2⌉ shift-and-add units: 256, 32, ⌈171 / 2⌉ = 86, and one for a single ADC.
+  near(one.um2('accumulator') / eight.um2('accumulator'), 256 / 32, 1e-12);
+  near(three.um2('accumulator') / one.um2('accumulator'), Math.ceil(Math.ceil(512 / 3) / 2) / 256, 1e-12);
+  near(wide.um2('accumulator') / one.um2('accumulator'), 1 / 256, 1e-12);
+  for (const c of ['crossbar', 'dac', 'tile_periphery', 'gain_cell', 'digital_unit', 'sram_buffer'])
     assert.equal(one.area.byComponentMm2[c], eight.area.byComponentMm2[c], c);
 });
 
@@ -162,7 +192,7 @@ test('area: each extra ADC bit doubles the ADC area (SAR capacitor array), nothi
   for (const bits of [4, 6, 9, 12]) {
     const b = build(`weights: { adc: { bits: ${bits} } }\n`);
     near(b.um2('adc') / base.um2('adc'), 2 ** (bits - 8), 1e-12, `${bits} b`);
-    for (const c of ['crossbar', 'dac', 'accumulator'])
+    for (const c of ['crossbar', 'dac', 'accumulator', 'tile_periphery'])
       assert.equal(b.area.byComponentMm2[c], base.area.byComponentMm2[c], `${c} at ${bits} b`);
   }
 });
@@ -176,6 +206,11 @@ test('area: a multi-bit DAC costs 2^(bits−1) unit DACs; bit-serial inputs use 
   near(d8.um2('dac') / serial8.um2('dac'), 2 ** 7, 1e-12);
   assert.equal(serial8.um2('dac'), serial4.um2('dac'));
   near(serial8.um2('dac'), serial8.mapping.weightArrays * 512 * DAC_1B_32NM_UM2 * node2(22, 32), 1e-9);
+  // A pulse-width driver is sized as a level DAC of the same bits (its counter and pulse logic).
+  const pwm8 = build('weights: { dac: { bits: 8, type: pwm } }\n');
+  assert.equal(pwm8.um2('dac'), d8.um2('dac'));
+  // bit_serial wins over the type: 1-bit drivers.
+  assert.equal(build('weights: { dac: { bits: 8, type: pwm, bit_serial: true } }\n').um2('dac'), serial8.um2('dac'));
 });
 
 test('area: cell footprint by device: SRAM 192 F², PCM and RRAM 48 F², ideal as PCM', () => {
@@ -189,7 +224,7 @@ test('area: cell footprint by device: SRAM 192 F², PCM and RRAM 48 F², ideal a
   assert.equal(rram.um2('crossbar'), pcm.um2('crossbar'));
   assert.equal(ideal.um2('crossbar'), pcm.um2('crossbar'));
   // The periphery does not depend on the device.
-  for (const c of ['adc', 'dac', 'accumulator'])
+  for (const c of ['adc', 'dac', 'accumulator', 'tile_periphery'])
     assert.equal(sram.area.byComponentMm2[c], pcm.area.byComponentMm2[c], c);
 });
 
@@ -197,7 +232,7 @@ test('area: CMOS parts scale with node²; the gain-cell figures (published at on
   const a = build('technology: { node_nm: 22 }\nlayers:\n  - layers: [0]\n    weights: { implementation: digital }\n');
   const b = build('technology: { node_nm: 44 }\nlayers:\n  - layers: [0]\n    weights: { implementation: digital }\n');
   assert.equal(a.mapping.arrays, b.mapping.arrays);
-  for (const c of ['crossbar', 'adc', 'dac', 'accumulator', 'digital_unit', 'sram_buffer']) {
+  for (const c of ['crossbar', 'adc', 'dac', 'accumulator', 'tile_periphery', 'digital_unit', 'sram_buffer']) {
     assert.ok(a.um2(c) > 0, c);
     near(b.um2(c) / a.um2(c), 4, 1e-12, c);
   }
@@ -282,12 +317,13 @@ test('area: digital weights kept in SRAM add their bytes to the buffers; in DRAM
 
 test('area: component parameters given in the config replace the per-unit areas', () => {
   const b = build(
-    'components:\n  adc: { area_um2: 1000 }\n  dac: { area_um2: 1 }\n  accumulator: { area_per_adder_um2: 50 }\n',
+    'components:\n  adc: { area_um2: 1000 }\n  dac: { area_um2: 1 }\n  accumulator: { area_per_adder_um2: 50 }\n  tile_periphery: { area_per_array_um2: 7 }\n',
   );
   const arrays = b.mapping.weightArrays;
   near(b.um2('adc'), arrays * 64 * 1000, 1e-9);
   near(b.um2('dac'), arrays * 512 * 1, 1e-9);
-  near(b.um2('accumulator'), arrays * 50, 1e-9);
+  near(b.um2('accumulator'), arrays * 32 * 50, 1e-9);
+  near(b.um2('tile_periphery'), arrays * 7, 1e-9);
   const g = build(
     'attention: { window: 1024 }\ncomponents:\n  gain_cell: { cell_area_um2: 1, periphery_area_per_head_um2: 0 }\n',
   );

@@ -37,6 +37,7 @@ test('COST_COMPONENTS lists each component once', () => {
   assert.equal(new Set(COST_COMPONENTS).size, COST_COMPONENTS.length);
   for (const c of [
     'dac',
+    'attention_dac',
     'adc',
     'crossbar',
     'gain_cell',

@@ -73,9 +73,9 @@ test('moving a layer to digital moves its energy out of the analog components', 
     ),
   );
   const layer3 = hybrid.breakdown.byLayerComponent['3'];
-  for (const c of ['crossbar', 'adc', 'dac', 'gain_cell']) assert.equal(layer3[c] ?? 0, 0, c);
+  for (const c of ['crossbar', 'adc', 'dac', 'attention_dac', 'gain_cell']) assert.equal(layer3[c] ?? 0, 0, c);
   assert.ok(layer3.digital_unit > analog.breakdown.byLayerComponent['3'].digital_unit);
-  for (const c of ['crossbar', 'adc', 'dac', 'gain_cell']) {
+  for (const c of ['crossbar', 'adc', 'dac', 'attention_dac', 'gain_cell']) {
     const moved = analog.breakdown.byComponent[c] - hybrid.breakdown.byComponent[c];
     assert.ok(Math.abs(moved - analog.breakdown.byLayerComponent['3'][c]) < 1e-9 * analog.breakdown.byComponent[c], c);
   }

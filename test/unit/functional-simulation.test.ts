@@ -166,7 +166,8 @@ test('a design resolved from a config runs as it is, with its per-layer override
     nonidealities: { output_noise: { enabled: false } },
     functional: { tokens: 16, blocks: 2, logits_vocab: 40 },
   };
-  const design = resolveDesign(config, shape);
+  const resolved = resolveDesign(config, shape);
+  const design = { ...resolved, attention: { ...resolved.attention, decayPerStep: 1.6e-4 } };
   const r = await runFunctionalSimulation({ design, settings: resolveFunctionalSettings(config) });
   assert.ok(r.layers[0].matrices.every((m) => m.implementation === 'digital' && m.metrics.relativeError === 0));
   assert.equal(r.layers[0].attention, null);

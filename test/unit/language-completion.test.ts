@@ -58,7 +58,7 @@ describe('keys', () => {
 
   test("in a section, after a partial word: the section's other keys, replacing the word", () => {
     const items = at('version: 1\nweights:\n  adc:\n    bits: 8\n    co|\n');
-    assert.deepEqual(labels(items), ['columns_per_adc']);
+    assert.deepEqual(labels(items), ['columns_per_adc', 'type']);
     assert.deepEqual(items[0].range, { start: { line: 4, character: 4 }, end: { line: 4, character: 6 } });
     assert.equal(items[0].insertText, 'columns_per_adc: ${1:8}');
     assert.equal(items[0].detail, 'default 8 · 1 to 65536 columns');
@@ -87,7 +87,14 @@ describe('keys', () => {
 
   test('keys of a component come from the component library, parameters derived by default say so', () => {
     const items = at('components:\n  adc:\n    |\n');
-    assert.deepEqual(labels(items), ['energy_per_conversion_j', 'energy_scale', 'cycles_per_conversion', 'area_um2']);
+    assert.deepEqual(labels(items), [
+      'energy_per_conversion_j',
+      'comparator_energy_j',
+      'sense_energy_per_level_j',
+      'energy_scale',
+      'cycles_per_conversion',
+      'area_um2',
+    ]);
     assert.match(items[0].documentation!, /Default: derived from the other settings/);
     assert.equal(items[0].detail, 'at least 0 J · default derived');
   });
@@ -96,7 +103,18 @@ describe('keys', () => {
     const items = at('weights:\n  dev|: pcm\n');
     assert.deepEqual(
       items.map((i) => i.insertText),
-      ['implementation', 'device', 'array', 'bits_per_cell', 'weight_bits', 'mapping', 'dac', 'adc'],
+      [
+        'implementation',
+        'device',
+        'array',
+        'bits_per_cell',
+        'weight_bits',
+        'rows_per_read',
+        'mean_abs_weight',
+        'mapping',
+        'dac',
+        'adc',
+      ],
     );
   });
 

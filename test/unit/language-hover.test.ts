@@ -34,7 +34,7 @@ test('on a key: description, unit, default, valid range and the source of the de
 test("on a value: the key's documentation, over the value", () => {
   const { h, text } = at(gpt2('technology:', '  clock_ghz: 1.|5'));
   assert.deepEqual(h!.range, spanOf(text, 4, '1.5'));
-  assert.match(h!.contents, /Valid range: more than 0, at most 10 GHz/);
+  assert.match(h!.contents, /Valid range: 0\.001 to 10 GHz/);
   assert.match(h!.contents, /Source of the default: DNN\+NeuroSim V1\.4 default clkFreq 1 GHz/);
 });
 
@@ -71,10 +71,10 @@ test("on a component parameter: the component library's description, unit and so
     /- Unit: J\n- Default: derived from the other settings \(see above\)\n- Valid range: at least 0 J\n- Source of the default: Accelergy ADC plug-in fit to Murmann ADC survey/,
   );
   const component = at(gpt2('components:', '  a|dc:', '    energy_scale: 2')).h!;
-  assert.match(component.contents, /Column ADC \(SAR\): Digitises crossbar column currents/);
+  assert.match(component.contents, /Column ADC: Digitises crossbar column currents/);
   assert.match(
     component.contents,
-    /Parameters: `energy_per_conversion_j` \(J\), `energy_scale`, `cycles_per_conversion` \(cycles\), `area_um2` \(um2\)/,
+    /Parameters: `energy_per_conversion_j` \(J\), `comparator_energy_j` \(J\), `sense_energy_per_level_j` \(J\), `energy_scale`, `cycles_per_conversion` \(cycles\), `area_um2` \(um2\)/,
   );
 });
 

@@ -36,7 +36,7 @@ test('energy per tile group covers the arrays and attention stages, and no more 
     energy.every((e) => e > 0),
     'every group spends energy',
   );
-  assert.ok(sum({ ...energy }) < r.perToken.energyJ);
+  assert.ok(energy.reduce((a, b) => a + b, 0) < r.perToken.energyJ);
   const kv = groups.map((g, i) => ({ g, e: energy[i] })).filter((x) => x.g.kind === 'kv' && x.g.layer === 2);
   const scores = r.breakdown.byLayerComponent['2'];
   assert.ok(scores, 'layer 2 has a breakdown');

@@ -1,33 +1,47 @@
 /**
- * GPU baseline by roofline on datasheet peaks: a step takes
- *   max(FLOPs / peak FP16 tensor FLOP/s, bytes moved / peak memory bandwidth),
+ * GPU baseline by roofline: a step takes
+ *   max(FLOPs / FP16 tensor FLOP/s, bytes moved / memory bandwidth),
  * with FP16 weights read once per step, the KV cache of the window read once per decode step (once
- * per layer in a tiled prefill), and the new K, V written. Peaks are the best a GPU can do, so its latency here is a lower bound and the analog
- * design's speed-up is conservative. Energy = board power × time: the board is taken to draw its
- * rated power while it decodes, an upper bound (measured decode power is lower). When weights and
- * KV cache exceed one GPU's memory, the model is split over the fewest GPUs that hold it (tensor
- * parallel, ideal scaling): time divides by their number, energy does not change.
+ * per layer in a tiled prefill), and the new K, V written. At datasheet peaks this is the roofline
+ * bound, the fastest the GPU could go; at the achievable fractions of power.ts it is the typical
+ * latency. Energy comes from the power model of power.ts (static power × time + energy per byte +
+ * energy per FLOP); board power × typical time is kept as the upper bound. When weights and KV
+ * cache exceed one GPU's memory, the model is split over the fewest GPUs that hold it (tensor
+ * parallel, ideal scaling): time divides by their number, bytes and FLOPs do not.
  */
 import type { ModelShape } from '../../shared/modelShape';
 import type { Workload } from '../workload/operations';
 import { GPUS } from './gpus';
 import type { GpuId } from '../../shared/gpuIds';
+import { DEFAULT_EFFICIENCY, type Efficiency, gpuEnergy, gpuPower, gpuTime } from './power';
 
 export interface GpuEstimate {
   readonly id: GpuId;
   readonly name: string;
   readonly devices: number;
+  /** Which roof limits the typical latency. */
   readonly bound: 'memory' | 'compute';
+  /** Power-model energy and typical (achievable) latency. */
   readonly perStep: { readonly energyJ: number; readonly latencyS: number };
   readonly perToken: { readonly energyJ: number; readonly latencyS: number };
+  /** Roofline latency per token at datasheet peaks. */
+  readonly latencyBoundS: number;
+  /** Board power × typical latency, per token. */
+  readonly energyUpperBoundJ: number;
+  /** The power model's parts, per token. */
+  readonly energyPartsJ: { readonly static: number; readonly memory: number; readonly compute: number };
+  readonly efficiency: Efficiency;
   readonly flopsPerStep: number;
   readonly bytesPerStep: number;
   readonly method: string;
   readonly source: string;
 }
 
-export const GPU_METHOD =
-  'Roofline on datasheet peak FP16 tensor FLOP/s and memory bandwidth (FP16 weights and KV cache, read once per step); energy = board power × time.';
+export function gpuMethod(efficiency: Efficiency = DEFAULT_EFFICIENCY): string {
+  return `Roofline (FP16 weights and KV cache read once per step) at ${Math.round(efficiency.bandwidth * 100)} % of peak memory bandwidth and ${Math.round(efficiency.flops * 100)} % of peak FP16 tensor FLOP/s (typical) and at datasheet peaks (bound); energy = static power × time + energy per byte (DRAM + on-chip) + energy per FLOP, with board power × time as the upper bound.`;
+}
+
+export const GPU_METHOD = gpuMethod();
 
 export function workloadTraffic(
   shape: ModelShape,
@@ -55,25 +69,39 @@ export function workloadTraffic(
   return { flops, bytes: weightBytes + kvReadBytes + kvWriteBytes, memoryBytes: weightBytes + kvCacheBytes };
 }
 
-export function estimateGpu(id: GpuId, shape: ModelShape, w: Workload, parameters: number): GpuEstimate {
+export function estimateGpu(
+  id: GpuId,
+  shape: ModelShape,
+  w: Workload,
+  parameters: number,
+  efficiency: Efficiency = DEFAULT_EFFICIENCY,
+): GpuEstimate {
   const gpu = GPUS[id];
   const t = workloadTraffic(shape, w, parameters);
   const devices = Math.max(1, Math.ceil(t.memoryBytes / gpu.memoryBytes));
-  const computeS = t.flops / (gpu.fp16Flops * devices);
-  const memoryS = t.bytes / (gpu.memoryBandwidthBytesPerS * devices);
-  const latencyS = Math.max(computeS, memoryS);
-  const energyJ = gpu.boardPowerW * devices * latencyS;
+  const time = gpuTime(id, { flops: t.flops, bytes: t.bytes, devices }, efficiency);
+  const power = gpuPower(id);
+  const energy = gpuEnergy(power, { flops: t.flops, bytes: t.bytes, latencyS: time.typicalS, devices });
   const perSequenceTokens = w.mode === 'decode' ? 1 : w.tokensPerStep / w.batch;
+  const perToken = (j: number) => j / w.tokensPerStep;
   return {
     id,
     name: gpu.name,
     devices,
-    bound: memoryS >= computeS ? 'memory' : 'compute',
-    perStep: { energyJ, latencyS },
-    perToken: { energyJ: energyJ / w.tokensPerStep, latencyS: latencyS / perSequenceTokens },
+    bound: time.bound,
+    perStep: { energyJ: energy.totalJ, latencyS: time.typicalS },
+    perToken: { energyJ: perToken(energy.totalJ), latencyS: time.typicalS / perSequenceTokens },
+    latencyBoundS: time.boundS / perSequenceTokens,
+    energyUpperBoundJ: perToken(gpu.boardPowerW * devices * time.typicalS),
+    energyPartsJ: {
+      static: perToken(energy.staticJ),
+      memory: perToken(energy.memoryJ),
+      compute: perToken(energy.computeJ),
+    },
+    efficiency,
     flopsPerStep: t.flops,
     bytesPerStep: t.bytes,
-    method: GPU_METHOD,
-    source: gpu.source,
+    method: gpuMethod(efficiency),
+    source: `${gpu.source}; ${power.source}`,
   };
 }

@@ -2,7 +2,9 @@ import { scaleAreaUm2 } from './scaling';
 import { defineComponent, type ValuesOf } from './types';
 
 /**
- * Row driver with input DAC (multi-level or pulse-width).
+ * Query DAC of gain-cell attention (pulse-width inputs on the K arrays' rows, and the probability
+ * drivers of a softmax design). Kept apart from the crossbar row drivers (rowDriver.ts): it is
+ * sized from the attention paper's own figure.
  * Energy per conversion, first order: E = E_ref · (cells/cells_ref) · (bits/bits_ref). The load
  * term is the word-line capacitance, proportional to the cells on the line; the resolution term
  * is the pulse/level generator, one stage per bit. The reference point is Leroux et al. 2025:
@@ -11,10 +13,11 @@ import { defineComponent, type ValuesOf } from './types';
  * Area: ISAAC's 1-bit DAC, 0.00017 mm² for 1024 of them at 32 nm (Shafiee et al., ISCA 2016,
  * Table 6), ×2^(bits−1) unit elements, scaled with node².
  */
-export const dacSpec = defineComponent({
-  id: 'dac',
-  name: 'Input DAC and row driver',
-  description: 'Converts a digital input to a row voltage level or pulse width. One per array row.',
+export const attentionDacSpec = defineComponent({
+  id: 'attention_dac',
+  name: 'Attention query DAC',
+  description:
+    'Drives queries (and, with softmax, probabilities) into the gain-cell arrays as pulse widths. One per array row.',
   parameters: {
     energy_per_conversion_j: {
       unit: 'J',
@@ -62,7 +65,11 @@ export const dacSpec = defineComponent({
   },
 });
 
-export function dacEnergyPerConversionJ(p: ValuesOf<typeof dacSpec>, bits: number, cellsOnLine: number): number {
+export function attentionDacEnergyPerConversionJ(
+  p: ValuesOf<typeof attentionDacSpec>,
+  bits: number,
+  cellsOnLine: number,
+): number {
   if (p.energy_per_conversion_j != null) return p.energy_per_conversion_j;
   const refE = p.reference_energy_j;
   const refBits = p.reference_bits;
@@ -70,11 +77,11 @@ export function dacEnergyPerConversionJ(p: ValuesOf<typeof dacSpec>, bits: numbe
   return refE * (cellsOnLine / refCells) * (bits / refBits);
 }
 
-export function dacLatencyS(p: ValuesOf<typeof dacSpec>, clockHz: number): number {
+export function attentionDacLatencyS(p: ValuesOf<typeof attentionDacSpec>, clockHz: number): number {
   return p.latency_s ?? 1 / clockHz;
 }
 
-export function dacAreaUm2(p: ValuesOf<typeof dacSpec>, bits: number, nodeNm: number): number {
+export function attentionDacAreaUm2(p: ValuesOf<typeof attentionDacSpec>, bits: number, nodeNm: number): number {
   if (p.area_um2 != null) return p.area_um2;
   return scaleAreaUm2((0.00017e6 / 1024) * Math.pow(2, bits - 1), 32, nodeNm);
 }

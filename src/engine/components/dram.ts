@@ -11,7 +11,8 @@ export const dramSpec = defineComponent({
       default: 20e-12,
       minimum: 0,
       description: 'Energy per byte transferred (interface plus array).',
-      source: 'Horowitz, ISSCC 2014: DRAM 1.3–2.6 nJ per 64-bit access at 45 nm, i.e. 10–30 pJ/B; midpoint taken',
+      source:
+        'Order of 10–30 pJ/B for off-chip DRAM behind a modern interface (HBM ≈ 3–4 pJ/bit, i.e. 24–32 pJ/B); 20 pJ/B taken (check). Horowitz (ISSCC 2014) quotes 1.3–2.6 nJ per 64-bit access for 45 nm-era DDR3, 8–16× more',
     },
     bandwidth_bytes_per_s: {
       unit: 'B/s',

@@ -1,19 +1,23 @@
 import { accumulatorSpec } from './accumulator';
 import { adcSpec } from './adc';
-import { dacSpec } from './dac';
+import { attentionDacSpec } from './attentionDac';
+import { rowDriverSpec } from './rowDriver';
 import { digitalUnitSpec } from './digitalUnit';
 import { dramSpec } from './dram';
 import { gainCellSpec } from './gainCell';
 import { interconnectSpec } from './interconnect';
 import { sramBufferSpec } from './sramBuffer';
+import { tilePeripherySpec } from './tilePeriphery';
 import { devicePlugins } from '../devices/index';
 import type { ComponentSpec, ParameterValues, ValuesOf } from './types';
 
-const CONVERTERS = { dac: dacSpec, adc: adcSpec } as const;
+const CONVERTERS = { dac: rowDriverSpec, adc: adcSpec } as const;
 const PERIPHERY = {
   gain_cell: gainCellSpec,
+  attention_dac: attentionDacSpec,
   accumulator: accumulatorSpec,
   sram_buffer: sramBufferSpec,
+  tile_periphery: tilePeripherySpec,
   interconnect: interconnectSpec,
   digital_unit: digitalUnitSpec,
   dram: dramSpec,
@@ -41,11 +45,13 @@ export const COMPONENT_IDS: readonly string[] = Object.keys(COMPONENT_LIBRARY);
  * parameter does not compile); device arrays are looked up by their plug-in's component id.
  */
 export interface ComponentParameters {
-  readonly dac: ValuesOf<typeof dacSpec>;
+  readonly dac: ValuesOf<typeof rowDriverSpec>;
   readonly adc: ValuesOf<typeof adcSpec>;
   readonly gain_cell: ValuesOf<typeof gainCellSpec>;
+  readonly attention_dac: ValuesOf<typeof attentionDacSpec>;
   readonly accumulator: ValuesOf<typeof accumulatorSpec>;
   readonly sram_buffer: ValuesOf<typeof sramBufferSpec>;
+  readonly tile_periphery: ValuesOf<typeof tilePeripherySpec>;
   readonly interconnect: ValuesOf<typeof interconnectSpec>;
   readonly digital_unit: ValuesOf<typeof digitalUnitSpec>;
   readonly dram: ValuesOf<typeof dramSpec>;

@@ -13,10 +13,15 @@ import { pcmDevice } from '../devices/pcm/index';
 import { pcmDriftMean } from '../devices/pcm/model';
 import { formatEngineering } from '../../shared/format';
 
-/** Bits a column sum spans: input bits per cycle + bits per cell + log2(rows). */
+/** Rows summed in one conversion: the rows read at once, or every row of the array. */
+export function rowsPerConversion(w: ResolvedWeights): number {
+  return w.rowsPerRead === null ? w.rows : Math.min(w.rowsPerRead, w.rows);
+}
+
+/** Bits a column sum spans: input bits per cycle + bits per cell + log2(rows summed at once). */
 export function losslessAdcBits(w: ResolvedWeights): number {
   const inputBits = w.bitSerial ? 1 : w.dacBits;
-  return inputBits + w.bitsPerCell + Math.ceil(Math.log2(Math.max(1, w.rows)));
+  return inputBits + w.bitsPerCell + Math.ceil(Math.log2(Math.max(1, rowsPerConversion(w))));
 }
 
 /**
@@ -34,13 +39,74 @@ function anchor(cfg: ConfigDocument, paths: JsonPath[], valuePaths = 1): Range {
   return first ? cfg.rangeOf(first[0], first[1]) : cfg.rangeOf(0, 0);
 }
 
+/** Every number of `value` that is not finite, by its path (`perToken.latencyS`, `baselines[0].speedup`). */
+function nonFiniteFigures(value: unknown): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) out.push([path, v]);
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--)
+        stack.push([entries[i][1], path ? `${path}.${entries[i][0]}` : entries[i][0]]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The last guard between the cost model and the user: a result with a non-finite figure is an
+ * error naming it (the ledger catches non-finite component energies; this catches the rest, such
+ * as a ratio over zero), and a count past 2^53, which a double cannot hold exactly, is a warning.
+ */
+export function checkResultFigures(cfg: ConfigDocument, result: SimulationResult): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const bad = nonFiniteFigures(result);
+  if (bad.length > 0) {
+    out.push({
+      range: anchor(cfg, [['components'], ['technology'], ['weights'], ['model']], 0),
+      severity: 'error',
+      code: 'result-not-finite',
+      message: `The simulation gave ${bad
+        .slice(0, 3)
+        .map(([p, v]) => `\`${p}\` = ${v}`)
+        .join(
+          ', ',
+        )}${bad.length > 3 ? ` and ${bad.length - 3} more non-finite figures` : ''}: some setting is too extreme for the cost model. Bring \`technology\` and \`components:\` values nearer their defaults.`,
+    });
+  }
+  const counts: Array<[string, number]> = [
+    ['model.parameters', result.model.parameters],
+    ['mapping.arrays', result.mapping.arrays],
+    ['mapping.weightArrays', result.mapping.weightArrays],
+    ['mapping.kvArrays', result.mapping.kvArrays],
+    ['mapping.chips', result.mapping.chips],
+  ];
+  const inexact = counts.filter(([, v]) => Number.isFinite(v) && Math.abs(v) > Number.MAX_SAFE_INTEGER);
+  if (inexact.length > 0) {
+    out.push({
+      range: anchor(cfg, [['weights', 'array'], ['weights'], ['model']], 0),
+      severity: 'warning',
+      code: 'count-imprecise',
+      message: `${inexact.map(([k, v]) => `\`${k}\` (${v.toExponential(3)})`).join(', ')} ${inexact.length === 1 ? 'is' : 'are'} above 2^53, where counts are no longer exact: the last digits printed are rounded. Larger arrays or fewer bits per weight bring the count down.`,
+    });
+  }
+  return out;
+}
+
 export function checkPhysics(
   cfg: ConfigDocument,
   config: AimcConfig,
   design: ResolvedDesign,
   result: SimulationResult,
 ): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const figures = checkResultFigures(cfg, result);
+  if (figures.some((d) => d.severity === 'error')) return figures;
+  const out: Diagnostic[] = [...figures];
   const push = (range: Range, severity: Diagnostic['severity'], code: string, message: string, repair?: Fix) => {
     out.push(repair ? { range, severity, code, message, fix: repair } : { range, severity, code, message });
   };
@@ -76,7 +142,7 @@ export function checkPhysics(
       anchor(cfg, [bitsPath, [...base, 'adc'], base, ['model']]),
       'warning',
       'adc-bits-lossy',
-      `The ADC has ${w.adcBits} bits, but a column sum of ${w.rows} rows × ${inputs} × ${w.bitsPerCell}-bit cells spans ${need} bits: the ${need - w.adcBits} least significant bits are lost. ${need <= 16 ? `${need} bits would be lossless` : 'Fewer rows or bit-serial inputs would shrink the sum'}.`,
+      `The ADC has ${w.adcBits} bits, but a column sum of ${rowsPerConversion(w)} rows × ${inputs} × ${w.bitsPerCell}-bit cells spans ${need} bits: the ${need - w.adcBits} least significant bits are lost. ${need <= 16 ? `${need} bits would be lossless` : 'Fewer rows or bit-serial inputs would shrink the sum'}.`,
       edit ? fix(`Set the ADC to ${need} bits (lossless)`, edit) : undefined,
     );
   }
@@ -97,6 +163,23 @@ export function checkPhysics(
         'warning',
         'retention-short',
         `The oldest of the ${window} tokens in the window was written ${formatEngineering(lifetimeS, 's')} ago (${window} tokens × ${formatEngineering(result.perToken.latencyS, 's')} per token), longer than the ${formatEngineering(retention, 's')} retention: it keeps exp(−${(lifetimeS / retention).toFixed(2)})${keptText}. Shorten the window, use longer-retention cells (OSFET/IGZO), or add refresh.`,
+      );
+    }
+    // One retention model: the functional run's leakage per step is Δt / τ unless the config sets it.
+    const set = design.attention.decayPerStep;
+    const derived = result.perToken.latencyS / retention;
+    if (set !== null && (set > 2 * derived || set < derived / 2)) {
+      push(
+        anchor(cfg, [['attention', 'decay_per_step']]),
+        'warning',
+        'decay-disagrees',
+        `\`decay_per_step\` is ${set.toExponential(2)}, but this design's ${formatEngineering(result.perToken.latencyS, 's')} per token and ${formatEngineering(retention, 's')} retention give Δt / τ = ${derived.toExponential(2)} per step: the functional run leaks ${set > derived ? 'more' : 'less'} than the cost model's timing implies. Remove the key to derive it, or change the retention.`,
+        setValueEdit(cfg, ['attention', 'decay_per_step'], Number(derived.toPrecision(3)))
+          ? fix(
+              `Set to Δt / τ = ${derived.toPrecision(3)}`,
+              setValueEdit(cfg, ['attention', 'decay_per_step'], Number(derived.toPrecision(3)))!,
+            )
+          : undefined,
       );
     }
   }

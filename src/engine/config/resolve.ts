@@ -3,6 +3,7 @@
  * later stage (workload, mapping, cost) reads. Defaults here are the ones documented in schema.ts.
  */
 import { DEFAULT_BASELINES, type GpuId } from '../../shared/gpuIds';
+import { resolveNonidealities } from '../functional/settings';
 import { resolveComponentParameters, type ComponentParameters } from '../components/index';
 import type { ModelShape } from '../../shared/modelShape';
 import type { WorkloadSettings } from '../workload/build';
@@ -21,6 +22,19 @@ export interface ResolvedWeights {
   readonly bitSerial: boolean;
   readonly adcBits: number;
   readonly columnsPerAdc: number;
+  readonly adcType: 'sar' | 'flash' | 'mlsa';
+  /** Multi-bit inputs as voltage levels or pulse widths (ignored when bit-serial). */
+  readonly dacType: 'level' | 'pwm';
+  /** Rows activated at once; null: every row of the array. */
+  readonly rowsPerRead: number | null;
+  /** Mean |weight| as a fraction of the largest. */
+  readonly meanAbsWeight: number;
+}
+
+/** Statistics of the crossbar inputs (`workload.input_statistics`). */
+export interface InputStatistics {
+  readonly oneBitFraction: number;
+  readonly meanAbs: number;
 }
 
 export interface ResolvedAttention {
@@ -32,7 +46,9 @@ export interface ResolvedAttention {
   readonly retentionS: number;
   readonly levels: { readonly query: number; readonly kv: number; readonly output: number };
   readonly nonlinearity: 'leroux-cubic' | 'linear';
-  readonly decayPerStep: number;
+  /** Leakage per token step; null: derived from the design's time per token and `retentionS`. */
+  readonly decayPerStep: number | null;
+  readonly tiling: 'ring' | 'absolute';
 }
 
 export interface ResolvedDigital {
@@ -45,6 +61,9 @@ export interface ResolvedDesign {
   readonly name: string;
   readonly shape: ModelShape;
   readonly workload: WorkloadSettings;
+  readonly inputStatistics: InputStatistics;
+  /** Each device's resolved `nonidealities.<id>` section (conductance ranges for the cost model too). */
+  readonly deviceSettings: Readonly<Record<string, unknown>>;
   readonly nodeNm: number;
   readonly clockHz: number;
   /** Global weight settings, before per-layer overrides. */
@@ -74,6 +93,10 @@ export function mergeWeights(base: ResolvedWeights, w: WeightsConfig | undefined
     bitSerial: w.dac?.bit_serial ?? base.bitSerial,
     adcBits: w.adc?.bits ?? base.adcBits,
     columnsPerAdc: w.adc?.columns_per_adc ?? base.columnsPerAdc,
+    adcType: w.adc?.type ?? base.adcType,
+    dacType: w.dac?.type ?? base.dacType,
+    rowsPerRead: w.rows_per_read ?? base.rowsPerRead,
+    meanAbsWeight: w.mean_abs_weight ?? base.meanAbsWeight,
   };
 }
 
@@ -89,6 +112,10 @@ export const DEFAULT_WEIGHTS: ResolvedWeights = {
   bitSerial: false,
   adcBits: 8,
   columnsPerAdc: 8,
+  adcType: 'sar',
+  dacType: 'level',
+  rowsPerRead: null,
+  meanAbsWeight: 0.16,
 };
 
 /** Layer indices named by a selector list; negative indices count from the end. Out-of-range entries are dropped. */
@@ -136,7 +163,8 @@ export function resolveDesign(config: AimcConfig, shape: ModelShape): ResolvedDe
     retentionS: a.retention_s ?? (components.gain_cell.retention_s as number),
     levels: { query: a.levels?.query ?? 16, kv: a.levels?.kv ?? 8, output: a.levels?.output ?? 32 },
     nonlinearity: a.nonlinearity ?? 'leroux-cubic',
-    decayPerStep: a.decay_per_step ?? 1.6e-4,
+    decayPerStep: a.decay_per_step ?? null,
+    tiling: a.tiling ?? 'ring',
   };
   const w = config.workload ?? {};
   const mode = w.mode ?? 'decode';
@@ -156,6 +184,11 @@ export function resolveDesign(config: AimcConfig, shape: ModelShape): ResolvedDe
     name: config.name ?? shape.name,
     shape,
     workload,
+    deviceSettings: resolveNonidealities(config.nonidealities).devices,
+    inputStatistics: {
+      oneBitFraction: w.input_statistics?.one_bit_fraction ?? 0.39,
+      meanAbs: w.input_statistics?.mean_abs ?? 0.2,
+    },
     nodeNm: config.technology?.node_nm ?? 22,
     clockHz: (config.technology?.clock_ghz ?? 1) * 1e9,
     weights,

@@ -73,10 +73,12 @@ const ModelShapeSchema = strict(
       maximum: 1048576,
       source: 'Model config (n_inner or 4·n_embd / intermediate_size)',
     }),
-    ffn: enumOf(['gelu', 'swiglu'] as const, {
-      description: 'FFN kind: `gelu` has two matrices (up, down); `swiglu` has three (gate, up, down).',
-      default: 'gelu',
-    }),
+    ffn: Type.Optional(
+      enumOf(['gelu', 'swiglu'] as const, {
+        description: 'FFN kind: `gelu` has two matrices (up, down); `swiglu` has three (gate, up, down).',
+        default: 'gelu',
+      }),
+    ),
     vocab: int({
       description: 'Vocabulary size.',
       unit: 'tokens',
@@ -166,6 +168,37 @@ const WorkloadSchema = strict(
         source: 'Workload choice',
       }),
     ),
+    input_statistics: Type.Optional(
+      strict(
+        {
+          one_bit_fraction: Type.Optional(
+            num({
+              description:
+                'Fraction of 1 bits in the 8-bit sign-magnitude input codes of bit-serial crossbars: only rows whose input bit is 1 draw current and charge their word line in a cycle.',
+              unit: '',
+              default: 0.39,
+              minimum: 0,
+              maximum: 1,
+              source:
+                'Derived: N(0, 1) activations quantised to 8-bit sign-magnitude with full scale at 4σ give 0.39 (docs/cost-model.md); NeuroSim Param.cpp lists measured toggle rates of 0.2–0.33 for CNNs',
+            }),
+          ),
+          mean_abs: Type.Optional(
+            num({
+              description:
+                'Mean input magnitude as a fraction of full scale: the mean pulse width of PWM inputs and the mean level of multi-bit inputs.',
+              unit: '',
+              default: 0.2,
+              minimum: 0,
+              maximum: 1,
+              source:
+                'Derived: E|x| / (4σ) = 0.80σ / 4σ for N(0, 1) activations with full scale at 4σ (docs/cost-model.md)',
+            }),
+          ),
+        },
+        'Statistics of the inputs to the crossbars, which set how much current the arrays draw.',
+      ),
+    ),
   },
   'What the model is asked to do.',
 );
@@ -187,7 +220,9 @@ const TechnologySchema = strict(
         description: 'Clock of the digital logic and converters.',
         unit: 'GHz',
         default: 1,
-        exclusiveMinimum: 0,
+        // 1 MHz: below it no converter or digital unit of the library is characterised, and a
+        // clock of 5e-324 GHz made every latency infinite.
+        minimum: 0.001,
         maximum: 10,
         source: 'DNN+NeuroSim V1.4 default clkFreq 1 GHz',
       }),
@@ -258,6 +293,28 @@ export const WeightsSchema = strict(
         source: 'DNN+NeuroSim V1.4 default 8-bit weights',
       }),
     ),
+    rows_per_read: Type.Optional(
+      int({
+        description:
+          'Rows of an array activated at once. Fewer than the array rows: row groups are read one after another, each with its own conversions, which narrows the column sum the ADC must resolve. Default: every row at once.',
+        unit: 'rows',
+        minimum: 1,
+        maximum: 65536,
+        source: 'DNN+NeuroSim V1.4 parallelRead (e.g. 32 or 64 of 128 rows)',
+      }),
+    ),
+    mean_abs_weight: Type.Optional(
+      num({
+        description:
+          'Mean weight magnitude as a fraction of the largest: sets the mean conductance of programmed cells, and so the read current.',
+        unit: '',
+        default: 0.16,
+        minimum: 0,
+        maximum: 1,
+        source:
+          'Derived: Gaussian weights scaled to their largest magnitude, ≈ 4.9σ for the 590k weights of a 768 × 768 matrix: E|w| / max|w| = 0.80σ / 4.9σ (docs/cost-model.md)',
+      }),
+    ),
     mapping: Type.Optional(
       enumOf(WEIGHT_MAPPINGS, {
         description:
@@ -285,6 +342,13 @@ export const WeightsSchema = strict(
               default: false,
             }),
           ),
+          type: Type.Optional(
+            enumOf(['level', 'pwm'] as const, {
+              description:
+                'How a multi-bit input drives its row: `level`, a voltage set by a capacitive DAC (one clock); `pwm`, a pulse 1 clock per LSB long (2^bits − 1 clocks at most; HERMES, Leroux et al.). Ignored when `bit_serial`.',
+              default: 'level',
+            }),
+          ),
         },
         'Input DACs, one per array row.',
       ),
@@ -310,6 +374,13 @@ export const WeightsSchema = strict(
               minimum: 1,
               maximum: 65536,
               source: 'DNN+NeuroSim V1.4 default: 8 columns share one ADC',
+            }),
+          ),
+          type: Type.Optional(
+            enumOf(['sar', 'flash', 'mlsa'] as const, {
+              description:
+                "`sar`: successive approximation, one comparator decision per bit. `flash`: 2^bits − 1 comparators decide at once. `mlsa`: multi-level current sense amplifier with 2^bits − 1 references (NeuroSim's default).",
+              default: 'sar',
             }),
           ),
         },
@@ -402,12 +473,19 @@ export const AttentionSchema = strict(
     ),
     decay_per_step: Type.Optional(
       num({
-        description: 'Leakage: stored values are multiplied by exp(−decay_per_step) per token step.',
+        description:
+          "Leakage: stored values are multiplied by exp(−decay_per_step) per token step. Default: derived from the design, Δt / τ with Δt its time per token and τ the cells' retention (`retention_s`), as the paper derives 1.6 × 10⁻⁴ from 12 × 65 ns / 5 ms.",
         unit: '1/step',
-        default: 1.6e-4,
         minimum: 0,
         maximum: 1,
-        source: 'Leroux et al. 2025, configs/experiments/gpt-text/ft_dram_gpt2.py',
+        source: 'Leroux et al. 2025, Methods, eq. (5)–(6); configs/experiments/gpt-text/ft_dram_gpt2.py uses 1.6e-4',
+      }),
+    ),
+    tiling: Type.Optional(
+      enumOf(['ring', 'absolute'] as const, {
+        description:
+          "Which φ·V sub-tile holds a cached token once the window slides. `ring`: the slot the token was written to (a ring buffer: slot = position mod window), as hardware that overwrites the oldest entry does. `absolute`: tiles counted from the window's first token, as the authors' model_gpt.py does.",
+        default: 'ring',
       }),
     ),
   },
@@ -486,17 +564,26 @@ const LayerSelectorSchema = Type.Union([
   Type.String({ pattern: '^\\d+-\\d+$', description: 'An inclusive range of layer indices, e.g. "2-9".' }),
 ]);
 
+/**
+ * Most entries of `layers:` and of one override's `layers:` list: one per layer of the largest
+ * model the shape allows (1,000 layers). Ranges and matrix groups cover any design with fewer, and
+ * resolving costs grow with overrides × layers.
+ */
+export const MAX_LAYER_OVERRIDES = 1000;
+
 export const LayerOverrideSchema = strict(
   {
     layers: Type.Optional(
       Type.Array(LayerSelectorSchema, {
         minItems: 1,
+        maxItems: MAX_LAYER_OVERRIDES,
         description: 'Layers this override applies to. Default: all layers.',
       }),
     ),
     matrices: Type.Optional(
       Type.Array(enumOf(MATRIX_SELECTORS, { description: 'A matrix, or the group `qkv` or `ffn`.' }), {
         minItems: 1,
+        maxItems: MATRIX_SELECTORS.length,
         description:
           'Matrices this override applies to. Default: every matrix of the selected layers (`lm_head` only when named).',
       }),
@@ -543,7 +630,8 @@ export const ConfigSchema = Type.Object(
     ),
     layers: Type.Optional(
       Type.Array(LayerOverrideSchema, {
-        description: 'Per-layer and per-matrix overrides, applied in order (later wins).',
+        maxItems: MAX_LAYER_OVERRIDES,
+        description: `Per-layer and per-matrix overrides, applied in order (later wins). At most ${MAX_LAYER_OVERRIDES}.`,
       }),
     ),
   },

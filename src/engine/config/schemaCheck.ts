@@ -8,6 +8,7 @@ import { configJsonSchema } from './schema';
 import type { Diagnostic, Fix, Range } from '../../shared/diagnostics';
 import type { ConfigDocument, JsonPath } from './document';
 import { fix, insertKeyEdit, removeItemEdit, renameKeyEdit, replaceScalarEdit, scalarSource } from './edits';
+import { MOVED_KEYS } from './movedKeys';
 import { closestMatch } from './suggest';
 
 let validator: ValidateFunction | undefined;
@@ -164,6 +165,13 @@ function typeRepair(
   return undefined;
 }
 
+/**
+ * Most schema diagnostics reported for one file. Locating each costs a walk of its map, so a file
+ * of thousands of unknown keys would otherwise take quadratic time; past the first hundred, more
+ * findings do not help anyone fix the file.
+ */
+export const MAX_SCHEMA_DIAGNOSTICS = 100;
+
 export function checkSchema(cfg: ConfigDocument): Diagnostic[] {
   const validate = compiled();
   if (validate(cfg.value)) return [];
@@ -173,6 +181,7 @@ export function checkSchema(cfg: ConfigDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
+    if (out.length >= MAX_SCHEMA_DIAGNOSTICS) break;
     if (e.keyword !== 'anyOf' && anyOfAt.has(e.instancePath) && e.schemaPath.includes('/anyOf/')) continue;
     const d = toDiagnostic(cfg, e);
     if (!d) continue;
@@ -199,6 +208,8 @@ function toDiagnostic(cfg: ConfigDocument, e: ErrorObject): Diagnostic | undefin
       const keyPath = [...path, key];
       const range = cfg.keyRange(keyPath);
       const inWhat = path.length ? ` in \`${where}\`` : '';
+      const moved = MOVED_KEYS[[...path, key].join('.')];
+      if (moved) return err(range, 'moved-key', `\`${[...path, key].join('.')}\` is no longer a key. ${moved}`);
       const nested = nestedKeyRepair(
         cfg,
         keyPath,
@@ -306,6 +317,15 @@ function toDiagnostic(cfg: ConfigDocument, e: ErrorObject): Diagnostic | undefin
         'wrong-value',
         `\`${where}\` is ${describeValue(e.data)}; it must be a layer index (negative counts from the end) or a range such as "2-9".`,
       );
+    case 'maxItems': {
+      const limit = (e.params as { limit: number }).limit;
+      const count = Array.isArray(e.data) ? e.data.length : 0;
+      return err(
+        cfg.keyRange(path),
+        'too-many-items',
+        `\`${where}\` lists ${count} items; at most ${limit} are allowed. Cover several layers with one override (a range such as "0-31", or no \`layers\` for all of them).`,
+      );
+    }
     case 'minItems':
       return err(
         cfg.valueRange(path),

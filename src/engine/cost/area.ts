@@ -4,9 +4,10 @@
  */
 import { adcAreaUm2 } from '../components/adc';
 import { adderAreaUm2 } from '../components/accumulator';
-import { dacAreaUm2 } from '../components/dac';
+import { rowDriverAreaUm2 } from '../components/rowDriver';
 import { macAreaUm2 } from '../components/digitalUnit';
 import { sramBufferAreaPerKibUm2 } from '../components/sramBuffer';
+import { tilePeripheryAreaUm2 } from '../components/tilePeriphery';
 import type { Mapping } from '../mapping/map';
 import { matrixShape } from '../model/blockMatrices';
 import type { ModelShape } from '../../shared/modelShape';
@@ -44,14 +45,17 @@ export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
     const w = m.weights;
     const cells = g.rows * g.cols * cellAreaOfDeviceUm2(ctx, w.device);
     const adcs = Math.ceil(g.cols / w.columnsPerAdc) * adcAreaUm2(ctx.p.adc, w.adcBits, ctx.nodeNm);
-    const dacs = g.rows * dacAreaUm2(ctx.p.dac, w.bitSerial ? 1 : w.dacBits, ctx.nodeNm);
-    const adders = adderAreaUm2(ctx.p.accumulator, ctx.nodeNm);
-    perArray.set(g, cells + adcs + dacs + adders);
+    const dacs = g.rows * rowDriverAreaUm2(ctx.p.dac, w.bitSerial ? 'bit-serial' : w.dacType, w.dacBits, ctx.nodeNm);
+    // Shift-and-add units as in ISAAC's IMA: one per two ADCs.
+    const adders = Math.ceil(Math.ceil(g.cols / w.columnsPerAdc) / 2) * adderAreaUm2(ctx.p.accumulator, ctx.nodeNm);
+    const periphery = tilePeripheryAreaUm2(ctx.p.tile_periphery, g.rows, g.cols, ctx.nodeNm);
+    perArray.set(g, cells + adcs + dacs + adders + periphery);
     const layer = layerKey(m.layer, m.matrix === 'lm_head' ? 'lm_head' : undefined);
     addUm2('crossbar', g.arrayCount * cells, layer);
     addUm2('adc', g.arrayCount * adcs, layer);
     addUm2('dac', g.arrayCount * dacs, layer);
     addUm2('accumulator', g.arrayCount * adders, layer);
+    addUm2('tile_periphery', g.arrayCount * periphery, layer);
   }
 
   const s = ctx.design.shape;

@@ -14,7 +14,7 @@
  * its storage; roofline latency.
  */
 import { adcConversionLatencyS, adcEnergyPerConversionJ } from '../components/adc';
-import { dacEnergyPerConversionJ } from '../components/dac';
+import { attentionDacEnergyPerConversionJ } from '../components/attentionDac';
 import { digitalMacEnergyJ, vectorOpEnergyJ } from '../components/digitalUnit';
 import { sramBufferEnergyPerByteJ } from '../components/sramBuffer';
 import type { AttentionOp } from '../workload/operations';
@@ -40,7 +40,12 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
 
   const queryBits = Math.log2(a.levels.query);
   const qConversions = op.heads * op.queries * op.headDim * kSubtiles;
-  ledger.add('dac', 'attention_scores', layer, qConversions * dacEnergyPerConversionJ(ctx.p.dac, queryBits, a.cols));
+  ledger.add(
+    'attention_dac',
+    'attention_scores',
+    layer,
+    qConversions * attentionDacEnergyPerConversionJ(ctx.p.attention_dac, queryBits, a.cols),
+  );
   ledger.add('gain_cell', 'attention_scores', layer, macsPerStage * gc.qk_energy_per_mac_j);
   ledger.add('gain_cell', 'attention_values', layer, macsPerStage * gc.av_energy_per_mac_j);
   const subtileOutputs = op.heads * op.queries * op.headDim * vSubtiles;
@@ -59,7 +64,7 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
       'adc',
       'attention_scores',
       layer,
-      scores * adcEnergyPerConversionJ(ctx.p.adc, SCORE_ADC_BITS, ctx.nodeNm),
+      scores * adcEnergyPerConversionJ(ctx.p.adc, 'sar', SCORE_ADC_BITS, ctx.nodeNm),
     );
     ledger.add(
       'digital_unit',
@@ -67,10 +72,15 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
       layer,
       scores * SOFTMAX_OPS_PER_SCORE * vectorOpEnergyJ(ctx.p.digital_unit, ctx.nodeNm),
     );
-    ledger.add('dac', 'attention_values', layer, scores * dacEnergyPerConversionJ(ctx.p.dac, queryBits, a.cols));
+    ledger.add(
+      'attention_dac',
+      'attention_values',
+      layer,
+      scores * attentionDacEnergyPerConversionJ(ctx.p.attention_dac, queryBits, a.cols),
+    );
     const perQueryScores = op.heads * keysPerQuery;
     softmaxS =
-      adcConversionLatencyS(ctx.p.adc, SCORE_ADC_BITS, ctx.clockHz) +
+      adcConversionLatencyS(ctx.p.adc, 'sar', SCORE_ADC_BITS, ctx.clockHz) +
       Math.ceil((perQueryScores * SOFTMAX_OPS_PER_SCORE) / ctx.p.digital_unit.vector_lanes) / ctx.clockHz;
   }
 

@@ -10,13 +10,17 @@ import type { CostContext } from './context';
  */
 function costOf(ctx: CostContext, device: string) {
   const plugin = costPlugin(device);
-  return { cost: plugin.cost, p: ctx.p[plugin.cost.component.id] as unknown as ValuesOf<ComponentSpec> };
+  return {
+    cost: plugin.cost,
+    p: ctx.p[plugin.cost.component.id] as unknown as ValuesOf<ComponentSpec>,
+    settings: ctx.design.deviceSettings[plugin.id],
+  };
 }
 
-/** Read energy of one cell for one input. */
-export function cellReadEnergyJ(ctx: CostContext, device: string): number {
-  const { cost, p } = costOf(ctx, device);
-  return cost.cellReadEnergyJ(p);
+/** Read energy of one cell at full input, for a mean stored level `meanLevel` (0–1) of the device's range. */
+export function cellReadEnergyJ(ctx: CostContext, device: string, meanLevel: number): number {
+  const { cost, p, settings } = costOf(ctx, device);
+  return cost.cellReadEnergyJ(p, settings, meanLevel);
 }
 
 export function cellReadLatencyS(ctx: CostContext, device: string): number {

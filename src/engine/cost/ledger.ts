@@ -3,6 +3,7 @@ import type { OperationGroup } from '../workload/operations';
 /** Where energy is booked in the breakdown by component. */
 export const COST_COMPONENTS = [
   'dac',
+  'attention_dac',
   'adc',
   'crossbar',
   'gain_cell',

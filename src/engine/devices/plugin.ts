@@ -22,11 +22,15 @@ export interface DeviceBuildContext {
 }
 
 /** The cost model's view of a cell: read energy and time per input, and footprint. */
-export interface DeviceCost<Spec extends ComponentSpec = ComponentSpec> {
+export interface DeviceCost<Spec extends ComponentSpec = ComponentSpec, Settings = unknown> {
   /** The array component, configurable under `components.<component.id>`. */
   readonly component: Spec;
-  /** Energy of one cell for one input pulse, in J. */
-  cellReadEnergyJ(p: ValuesOf<Spec>): number;
+  /**
+   * Energy of one cell read at full input, in J, for cells whose stored level is on average
+   * `meanLevel` of the device's range (0: all at the lowest conductance, 1: all at the highest).
+   * `settings` is the device's resolved `nonidealities.<id>` section (its conductance range).
+   */
+  cellReadEnergyJ(p: ValuesOf<Spec>, settings: Settings, meanLevel: number): number;
   /** Duration of one array read, in s. */
   readLatencyS(p: ValuesOf<Spec>): number;
   cellAreaUm2(p: ValuesOf<Spec>, nodeNm: number): number;
@@ -36,7 +40,7 @@ export interface DevicePlugin<Settings = unknown, Spec extends ComponentSpec = C
   /** The value of `weights.device`. */
   readonly id: string;
   /** Either the device's own cost figures, or the id of a device it costs as. */
-  readonly cost: DeviceCost<Spec> | { readonly costsAs: string };
+  readonly cost: DeviceCost<Spec, Settings> | { readonly costsAs: string };
   /** The `nonidealities.<id>` section, when the device has settings of its own. */
   readonly settings?: {
     readonly schema: TSchema;

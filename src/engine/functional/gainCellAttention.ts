@@ -65,6 +65,8 @@ export interface GainCellAttentionSettings {
   readonly levels: { readonly query: number; readonly kv: number; readonly output: number };
   readonly nonlinearity: 'leroux-cubic' | 'linear';
   readonly decayPerStep: number;
+  /** φ·V sub-tile of a cached token: its ring-buffer slot, or counted from the window's start. */
+  readonly tiling?: 'ring' | 'absolute';
 }
 
 export interface GainCellEffects {
@@ -287,13 +289,15 @@ export function gainCellAttention(
       const phi = weights[i * T + j];
       if (phi === 0) continue;
       const r = leak ** (i - j);
-      const tile = Math.floor((j % window) / subTile) % tilesPerWindow;
+      const slot = settings.tiling === 'absolute' ? j - lo : j % window;
+      const tile = Math.floor(slot / subTile) % tilesPerWindow;
       const base = tile * d;
       for (let c = 0; c < d; c++) partial[base + c] += phi * read(dv[j * d + c], r);
     }
     for (let tile = 0; tile < tilesPerWindow; tile++) {
       for (let c = 0; c < d; c++) {
-        let p = partial[tile * d + c] / scaling.outputSaturation;
+        // The sub-tile's read-out saturates at ±1 whether or not it is then quantised.
+        let p = clamp(partial[tile * d + c] / scaling.outputSaturation, -1, 1);
         if (effects.outputQuantization) p = quantizeLevels(p, -1, 1, settings.levels.output);
         out[i * d + c] += p;
       }

@@ -13,13 +13,6 @@ export const pcmArraySpec = defineComponent({
       description: 'Read voltage across a cell; kept low to stay below threshold switching.',
       source: 'Le Gallo & Sebastian, J. Phys. D 2020 (PCM device physics review): ~0.2 V reads',
     },
-    mean_conductance_s: {
-      unit: 'S',
-      default: 12.5e-6,
-      minimum: 0,
-      description: 'Mean programmed conductance of a cell (half of g_max for uniformly spread weights).',
-      source: 'IBM aihwkit PCMLikeNoiseModel: g_max = 25 µS; half of it assumed as the mean',
-    },
     read_pulse_s: {
       unit: 's',
       default: 10e-9,

@@ -96,7 +96,8 @@ export const pcmDevice: DevicePlugin<PcmSettings, typeof pcmArraySpec> = {
   id: 'pcm',
   cost: {
     component: pcmArraySpec,
-    cellReadEnergyJ: resistiveReadEnergyPerCellJ,
+    cellReadEnergyJ: (p, s, meanLevel) =>
+      resistiveReadEnergyPerCellJ(p, PCM_DEFAULTS.gMinUs * 1e-6, s.gMaxUs * 1e-6, meanLevel),
     readLatencyS: (p) => p.read_pulse_s,
     cellAreaUm2,
   },

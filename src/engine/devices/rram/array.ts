@@ -13,13 +13,6 @@ export const rramArraySpec = defineComponent({
       description: 'Read voltage across a cell.',
       source: 'DNN+NeuroSim V1.4 Param.cpp: readVoltage 0.5 V',
     },
-    mean_conductance_s: {
-      unit: 'S',
-      default: (1 / 100e3 + 1 / 1.7e6) / 2,
-      minimum: 0,
-      description: 'Mean cell conductance: midway between on (1/R_on) and off (1/R_off) states.',
-      source: 'DNN+NeuroSim V1.4 Param.cpp: R_on 100 kΩ, R_off 1.7 MΩ',
-    },
     read_pulse_s: {
       unit: 's',
       default: 10e-9,

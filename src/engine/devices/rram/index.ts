@@ -18,10 +18,11 @@ export const RRAM_SETTINGS_SCHEMA = strict(
   {
     r_on_ohm: Type.Optional(
       num({
-        description: 'Resistance of the on (highest-conductance) state.',
+        description:
+          'Resistance of the on (highest-conductance) state. At least 100 Ω: below that the access transistor, not the cell, would set the current.',
         unit: 'ohm',
         default: RRAM_DEFAULTS.rOnOhm,
-        exclusiveMinimum: 0,
+        minimum: 100,
         maximum: 1e12,
         source: 'DNN+NeuroSim V1.4 Param.cpp: resistanceOn 100 kΩ',
       }),
@@ -31,7 +32,7 @@ export const RRAM_SETTINGS_SCHEMA = strict(
         description: 'Resistance of the off state; on/off ratio = r_off / r_on.',
         unit: 'ohm',
         default: RRAM_DEFAULTS.rOffOhm,
-        exclusiveMinimum: 0,
+        minimum: 100,
         maximum: 1e15,
         source: 'DNN+NeuroSim V1.4 Param.cpp: resistanceOff 1.7 MΩ',
       }),
@@ -70,7 +71,7 @@ export const rramDevice: DevicePlugin<RramSettings, typeof rramArraySpec> = {
   id: 'rram',
   cost: {
     component: rramArraySpec,
-    cellReadEnergyJ: resistiveReadEnergyPerCellJ,
+    cellReadEnergyJ: (p, s, meanLevel) => resistiveReadEnergyPerCellJ(p, 1 / s.rOffOhm, 1 / s.rOnOhm, meanLevel),
     readLatencyS: (p) => p.read_pulse_s,
     cellAreaUm2,
   },

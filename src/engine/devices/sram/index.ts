@@ -1,4 +1,4 @@
-/** SRAM compute-in-memory: cells hold their bit exactly (the ideal model); cost is bit-line charge. */
+/** SRAM compute-in-memory: cells hold their bit exactly (the ideal model); cost is read bit-line charge. */
 import type { DevicePlugin } from '../plugin';
 import { createIdealDevice } from '../ideal/model';
 import { cellAreaUm2 } from '../resistiveArray';
@@ -8,7 +8,9 @@ export const sramDevice: DevicePlugin<undefined, typeof sramArraySpec> = {
   id: 'sram',
   cost: {
     component: sramArraySpec,
-    cellReadEnergyJ: (p) => p.bitline_capacitance_per_cell_f * p.supply_voltage_v * p.voltage_swing_v,
+    // An 8T cell's read port discharges the read bit line only where it stores a 1.
+    cellReadEnergyJ: (p, _settings, meanLevel) =>
+      meanLevel * p.bitline_capacitance_per_cell_f * p.supply_voltage_v * p.voltage_swing_v,
     readLatencyS: (p) => p.read_pulse_s,
     cellAreaUm2,
   },
