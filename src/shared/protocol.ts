@@ -161,7 +161,15 @@ export interface CancelledMessage {
   readonly id: RequestId;
 }
 
-export type FromWorkerMessage = ProgressMessage | ResultMessage | ErrorMessage | CancelledMessage;
+/**
+ * Sent once, when the worker has loaded its bundle and listens: until then a request sent to it
+ * has not started, so the pool settles a cancel at once instead of waiting out the start-up.
+ */
+export interface ReadyMessage {
+  readonly type: 'ready';
+}
+
+export type FromWorkerMessage = ProgressMessage | ResultMessage | ErrorMessage | CancelledMessage | ReadyMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by both sides
@@ -214,6 +222,7 @@ const show = (v: unknown): string => {
 /** Why `m` is not a message a worker may send (one short phrase), or null when it is one. */
 export function fromWorkerMessageProblem(m: unknown): string | null {
   if (!isRecord(m)) return `the message is ${show(m)}`;
+  if (m.type === 'ready') return null;
   if (!Number.isSafeInteger(m.id)) return `its id is ${show(m.id)}`;
   switch (m.type) {
     case 'progress':

@@ -21,9 +21,13 @@ import {
   type ToWorkerMessage,
 } from '../shared/protocol';
 
-/** Cores − 1, leaving one for the editor or the shell; at least 1. */
+/**
+ * Every core the process may run on, at least 1. (Cores − 1 left one worker on a 2-core machine;
+ * the workers run at normal priority and the event loops they share a machine with are idle while
+ * they wait, so a spare core bought nothing.)
+ */
 export function defaultPoolSize(): number {
-  return Math.max(1, availableParallelism() - 1);
+  return Math.max(1, availableParallelism());
 }
 
 export interface PoolOptions {
@@ -122,6 +126,8 @@ interface Slot {
   fatalError?: Error;
   /** Terminated by the pool (a cancel that did not stop in time, dispose, a malformed message): not a crash. */
   terminatedByPool?: 'cancel' | 'dispose' | 'protocol';
+  /** Whether the worker has said `ready` (or sent anything): until then it is still loading its bundle. */
+  answered: boolean;
 }
 
 export interface PoolStats {
@@ -243,7 +249,7 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(this.options.workerFile, { resourceLimits: this.options.resourceLimits });
-    const slot: Slot = { worker, serial: ++this.started, job: null };
+    const slot: Slot = { worker, serial: ++this.started, job: null, answered: false };
     worker.unref();
     worker.on('message', (m: unknown) => this.onMessage(slot, m));
     worker.on('error', (e: Error) => {
@@ -265,7 +271,9 @@ export class WorkerPool {
       this.onMalformed(slot, problem);
       return;
     }
+    slot.answered = true;
     const m = message as FromWorkerMessage;
+    if (m.type === 'ready') return;
     const job = slot.job;
     if (!job || job.id !== m.id) return; // late news of a request already settled
     if (m.type === 'result' && m.request !== job.type) {
@@ -346,6 +354,12 @@ export class WorkerPool {
       Atomics.store(job.cancelFlag, 0, CANCEL_REQUESTED);
       const slot = job.slot;
       slot.worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorkerMessage);
+      // A worker that has not said `ready` is still loading its bundle (a few hundred ms) and has
+      // not started the request, so waiting for it to confirm only delays the caller: the
+      // request settles now. The slot stays busy until the worker, once up, sees the flag and
+      // answers `cancelled` (or is terminated after the grace period below).
+      if (!slot.answered)
+        this.settle(job, new RequestCancelledError(`${describe(job)} was cancelled while its worker was starting`));
       job.cancelTimer = setTimeout(() => {
         if (slot.job !== job) return;
         slot.terminatedByPool = 'cancel';

@@ -81,3 +81,4 @@ port.on('message', (message: ToWorkerMessage) => {
   }
   void run(message);
 });
+post({ type: 'ready' });

@@ -180,7 +180,7 @@ describe('Import Hugging Face config.json', () => {
     await f.fake.commands.get('aimc.importHuggingFace')!();
     assert.match(
       f.fake.messages[0].text,
-      /^AIMC: package\.json cannot be read as a Llama\/Mistral config: it has no `hidden_size`/,
+      /^AIMC: package\.json cannot be imported: it has no `model_type`, so its architecture is unknown/,
     );
     assert.equal(f.fake.written.size, 0);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { after, before, describe, test } from 'node:test';
@@ -37,8 +37,8 @@ before(async () => {
   workerFile = await buildWorkerBundle();
 });
 
-test('the default size leaves a core free, and is at least 1', () => {
-  assert.ok(defaultPoolSize() >= 1);
+test('the default size is every core, and at least 1', () => {
+  assert.equal(defaultPoolSize(), Math.max(1, availableParallelism()));
   assert.throws(() => new WorkerPool({ workerFile: 'x', size: 0 }), /pool size must be a whole number ≥ 1/);
 });
 
@@ -140,6 +140,29 @@ describe('cancellation', () => {
     assert.equal(pool.stats.started, 1, 'the worker was reused, not replaced');
   });
 
+  test('a cancel while the worker is starting settles at once; the worker is kept for the next request', async () => {
+    const fresh = new WorkerPool({ workerFile, size: 1 });
+    try {
+      const job = fresh.request('simulate', { configText: GPT2, files: {} });
+      await new Promise((r) => setTimeout(r, 20)); // the worker is still loading its bundle
+      assert.equal(fresh.stats.started, 1);
+      const t0 = performance.now();
+      job.cancel();
+      await assert.rejects(
+        job.result,
+        (e: Error) => e instanceof RequestCancelledError && /while its worker was starting/.test(e.message),
+      );
+      const latencyMs = performance.now() - t0;
+      // Issue 13 asks for under 100 ms (it was 378 ms); printed, not asserted, for loaded CI machines.
+      console.log(`# cancellation latency during worker start-up: ${latencyMs.toFixed(1)} ms`);
+      const next = await fresh.request('simulate', { configText: GPT2, files: {} }).result;
+      assert.ok(next.result);
+      assert.equal(fresh.stats.started, 1, 'the starting worker was kept, not replaced');
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
   test('a queued request is cancelled without reaching a worker; an AbortSignal cancels too', async () => {
     const busy = pool.request('sweep-chunk', longSweepPayload());
     const queued = pool.request('simulate', { configText: GPT2, files: {} });
@@ -164,6 +187,7 @@ async function cancelBareWorker(cancel: (worker: Worker, flag: Int32Array) => vo
     let cancelledAt = 0;
     const last = new Promise<FromWorkerMessage>((resolve) => {
       worker.on('message', (m: FromWorkerMessage) => {
+        if (m.type === 'ready') return;
         if (m.type === 'progress' && cancelledAt === 0) {
           cancelledAt = performance.now();
           cancel(worker, flag);
@@ -212,10 +236,12 @@ describe('a worker that dies', () => {
       crashingWorker,
       `
       import { parentPort } from 'node:worker_threads';
+      parentPort.postMessage({ type: 'ready' });
       parentPort.on('message', (m) => {
         if (m.type !== 'simulate') return;
         if (m.configText === 'exit') process.exit(7);
         if (m.configText === 'throw') setTimeout(() => { throw new Error('native-like failure'); });
+        else if (m.configText === 'hang') parentPort.postMessage({ type: 'progress', id: m.id, done: 0, total: 1 });
         else if (m.configText !== 'hang') parentPort.postMessage({ type: 'result', id: m.id, request: m.type, value: { diagnostics: [], result: null } });
       });
     `,
@@ -257,8 +283,13 @@ describe('a worker that dies', () => {
   test('a worker that ignores a cancel is terminated after the grace period and replaced', async () => {
     const pool = new WorkerPool({ workerFile: crashingWorker, size: 1, cancelGraceMs: 50 });
     try {
-      const stuck = pool.request('simulate', { configText: 'hang', files: {} });
-      await new Promise((r) => setTimeout(r, 20));
+      // Running (it has sent progress), then stuck in code that never reads the cancel.
+      let running!: () => void;
+      const started = new Promise<void>((resolve) => {
+        running = resolve;
+      });
+      const stuck = pool.request('simulate', { configText: 'hang', files: {} }, { onProgress: () => running() });
+      await started;
       stuck.cancel();
       await assert.rejects(
         stuck.result,

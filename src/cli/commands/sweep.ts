@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   buildReport,
@@ -33,6 +33,7 @@ import {
   UsageError,
   type FileAccess,
 } from '../io';
+import { slurmScript } from '../slurm';
 import { csvCell, table } from '../summary';
 import type { CliCommand } from './types';
 
@@ -173,6 +174,11 @@ async function runOnPool(o: SweepRunInput): Promise<SweepPointResult[] | null> {
   }
 }
 
+/** `--emit-slurm` without `--tasks`: array tasks (fewer when the sweep has fewer points). */
+const DEFAULT_SLURM_TASKS = 16;
+/** `--emit-slurm` without `--workers`: CPUs (and worker threads) per array task. */
+const DEFAULT_SLURM_CPUS = 4;
+
 /** Most `--workers`: threads beyond the cores only add memory (each worker holds its own engine). */
 const MAX_WORKERS = 256;
 
@@ -186,7 +192,7 @@ function positiveInteger(flag: string, text: string | undefined): number | undef
 export const sweepCommand: CliCommand = {
   name: 'sweep',
   usage:
-    'aimc sweep FILE --vary KEY=VALUES... [--samples N] [--seed S] [--shard i/n|auto] [--error] [--workers N] [--json | --csv] [--out FILE] [--allow-outside-files]',
+    'aimc sweep FILE --vary KEY=VALUES... [--samples N] [--seed S] [--shard i/n|auto] [--error] [--workers N] [--json | --csv] [--out FILE] [--allow-outside-files] [--emit-slurm [--tasks N]]',
   summary: 'Design-space sweep (grid or random) with Pareto fronts; shardable for array jobs',
   async run(args) {
     const { values, positionals } = parseArgs({
@@ -203,6 +209,8 @@ export const sweepCommand: CliCommand = {
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
         out: { type: 'string' },
+        'emit-slurm': { type: 'boolean' },
+        tasks: { type: 'string' },
         ...FILE_ACCESS_OPTIONS,
       },
     });
@@ -210,6 +218,13 @@ export const sweepCommand: CliCommand = {
     checkOutputFlags(values);
     checkOut(values.out);
     const samples = positiveInteger('--samples', values.samples);
+    const emitSlurm = values['emit-slurm'] === true;
+    const tasks = positiveInteger('--tasks', values.tasks);
+    if (tasks !== undefined && !emitSlurm) throw new UsageError('--tasks goes with --emit-slurm');
+    if (emitSlurm && (values.shard !== undefined || values.json || values.csv))
+      throw new UsageError(
+        '--emit-slurm writes a batch script whose tasks choose their own shard and write JSON; drop --shard, --json and --csv',
+      );
     const workers = positiveInteger('--workers', values.workers) ?? defaultPoolSize();
     if (workers > MAX_WORKERS) throw new UsageError(`--workers takes at most ${MAX_WORKERS}, not ${workers}`);
     if (values.seed !== undefined && !/^\d+$/.test(values.seed))
@@ -231,6 +246,24 @@ export const sweepCommand: CliCommand = {
     }
     const file = positionals[0];
     const base = await loadBase(file, values.error === true, fileAccess(values));
+    if (emitSlurm) {
+      emit(
+        slurmScript({
+          configPath: resolve(file),
+          varies: values.vary ?? [],
+          samples: values.samples,
+          seed: values.seed,
+          error: values.error === true,
+          allowOutsideFiles: values['allow-outside-files'] === true,
+          tasks: Math.min(tasks ?? DEFAULT_SLURM_TASKS, plan.pointCount),
+          cpusPerTask: positiveInteger('--workers', values.workers) ?? DEFAULT_SLURM_CPUS,
+          pointCount: plan.pointCount,
+          jobName: 'aimc-sweep',
+        }),
+        values.out,
+      );
+      return EXIT_OK;
+    }
     const points = planPoints(plan, shard);
     const results = await runOnPool({ base, axes: plan.axes, points, withError: values.error === true, workers });
     if (!results) {

@@ -43,11 +43,77 @@ function jsonErrorPlace(e: unknown, text: string): string {
   return /end of JSON input/.test(message) ? ' (it ends too early)' : '';
 }
 
+/** The `model_type` values read, and what each is read as (docs/config.md, "Hugging Face import"). */
+export const SUPPORTED_MODEL_TYPES = ['gpt2', 'llama', 'mistral'] as const;
+
+/** A string value shown in a message only when it looks like an identifier (never arbitrary file text). */
+function nameOf(v: unknown): string {
+  return typeof v === 'string' && /^[A-Za-z0-9_.-]{1,40}$/.test(v) ? `\`${v}\`` : describe(v);
+}
+
+/** Present with a value that switches the feature on: not null, false, 0 or an empty list. */
+function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== false && v !== 0 && !(Array.isArray(v) && v.length === 0);
+}
+
+/** Architectures that are known by name and not modelled, with the reason. */
+const UNMODELLED_TYPES: Readonly<Record<string, string>> = {
+  mixtral: 'a mixture of experts (Mixtral)',
+  qwen2_moe: 'a mixture of experts (Qwen2-MoE)',
+  qwen3_moe: 'a mixture of experts (Qwen3-MoE)',
+  deepseek_v2: 'multi-head latent attention and routed experts (DeepSeek-V2)',
+  deepseek_v3: 'multi-head latent attention and routed experts (DeepSeek-V3)',
+  gemma: 'a gated-GELU feed-forward network (Gemma)',
+  gemma2: 'a gated-GELU feed-forward network (Gemma 2)',
+  gemma3: 'a gated-GELU feed-forward network (Gemma 3)',
+  gemma3_text: 'a gated-GELU feed-forward network (Gemma 3)',
+};
+
+/** Keys whose presence means an architecture the cost model does not have, whatever `model_type` says. */
+const UNMODELLED_KEYS: readonly { readonly key: string; readonly what: string }[] = [
+  { key: 'num_local_experts', what: 'a mixture of experts (Mixtral-style routed experts)' },
+  { key: 'num_experts_per_tok', what: 'a mixture of experts (top-k routed experts)' },
+  { key: 'n_routed_experts', what: 'a mixture of experts (DeepSeek-style routed experts)' },
+  { key: 'num_experts', what: 'a mixture of experts' },
+  { key: 'moe_intermediate_size', what: 'a mixture of experts' },
+  { key: 'kv_lora_rank', what: 'multi-head latent attention (DeepSeek MLA)' },
+  { key: 'q_lora_rank', what: 'multi-head latent attention (DeepSeek MLA)' },
+  { key: 'hidden_activation', what: 'a gated-GELU feed-forward network (Gemma)' },
+];
+
+const NOT_MODELLED =
+  'aimc models dense GPT-2, Llama and Mistral decoders only (model_type gpt2, llama or mistral); write `model.shape` by hand for a dense approximation';
+
+/**
+ * Refuses what the cost model does not have, naming the key that shows it: an architecture known
+ * by name (Mixtral, DeepSeek, Gemma), a key that means experts, latent attention or a gated GELU,
+ * or any other `model_type`. Null when the config is one of SUPPORTED_MODEL_TYPES.
+ */
+function unmodelled(c: Json, gpt2Style: boolean): string | null {
+  const type = c.model_type;
+  if (typeof type === 'string' && type in UNMODELLED_TYPES)
+    return `\`model_type\` is ${nameOf(type)}, ${UNMODELLED_TYPES[type]}, which is not modelled; ${NOT_MODELLED}`;
+  for (const { key, what } of UNMODELLED_KEYS)
+    if (isSet(c[key])) return `\`${key}\` means ${what}, which is not modelled; ${NOT_MODELLED}`;
+  if (type === undefined || type === null) {
+    if (gpt2Style) return null;
+    return `it has no \`model_type\`, so its architecture is unknown; add \`"model_type": "llama"\` (or \`mistral\`) if it is a dense Llama-style decoder. ${NOT_MODELLED}`;
+  }
+  if (!(SUPPORTED_MODEL_TYPES as readonly unknown[]).includes(type))
+    return `\`model_type\` is ${nameOf(type)}, an architecture that is not modelled; ${NOT_MODELLED}`;
+  if (!gpt2Style && typeof c.hidden_act === 'string' && !['silu', 'swish'].includes(c.hidden_act))
+    return `\`hidden_act\` is ${nameOf(c.hidden_act)}: a ${type} feed-forward network gated by it is not modelled (only SiLU, SwiGLU); ${NOT_MODELLED}`;
+  if (!gpt2Style && c.hidden_act !== undefined && c.hidden_act !== null && typeof c.hidden_act !== 'string')
+    return `\`hidden_act\` is ${describe(c.hidden_act)}; it must be a string such as "silu"`;
+  return null;
+}
+
 /**
  * Reads a Hugging Face `config.json`: GPT-2 key names (`n_layer`, `n_embd`, `n_head`, `n_inner`,
  * `n_positions`) and Llama/Mistral key names (`num_hidden_layers`, `hidden_size`,
  * `num_attention_heads`, `num_key_value_heads`, `intermediate_size`, `max_position_embeddings`,
- * `sliding_window`, `head_dim`).
+ * `sliding_window`, `head_dim`). Anything else (another `model_type`, experts, latent attention,
+ * a gated GELU) is refused with the key that shows it, never read as the nearest dense model.
  */
 export function shapeFromHuggingFace(text: string, name = 'huggingface'): HuggingFaceResult {
   let cfg: unknown;
@@ -59,11 +125,15 @@ export function shapeFromHuggingFace(text: string, name = 'huggingface'): Huggin
   if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg))
     return { ok: false, message: 'is not a JSON object' };
   const c = cfg as Json;
-  const gpt2Style = c.model_type === 'gpt2' || 'n_layer' in c || 'n_embd' in c;
+  const gpt2Style =
+    c.model_type === 'gpt2' ||
+    ((c.model_type === undefined || c.model_type === null) && ('n_layer' in c || 'n_embd' in c));
   const fail = (why: string): HuggingFaceResult => ({
     ok: false,
     message: `cannot be read as a ${gpt2Style ? 'GPT-2' : 'Llama/Mistral'} config: ${why}`,
   });
+  const refused = unmodelled(c, gpt2Style);
+  if (refused) return { ok: false, message: `cannot be imported: ${refused}` };
 
   const get = (keys: readonly string[]): number => {
     const v = positiveInt(c, keys);
@@ -109,7 +179,6 @@ export function shapeFromHuggingFace(text: string, name = 'huggingface'): Huggin
       return fail(`num_attention_heads (${heads}) does not divide hidden_size (${dModel}) and no head_dim is given`);
     else headDim = dModel / heads;
     const window = c.sliding_window == null ? null : get(['sliding_window']);
-    const act = typeof c.hidden_act === 'string' ? c.hidden_act : 'silu';
     return {
       ok: true,
       shape: {
@@ -121,7 +190,7 @@ export function shapeFromHuggingFace(text: string, name = 'huggingface'): Huggin
         kvHeads,
         headDim,
         dFf: get(['intermediate_size']),
-        ffn: act === 'silu' || act === 'swish' ? 'swiglu' : 'gelu',
+        ffn: 'swiglu',
         vocab: get(['vocab_size']),
         context: get(['max_position_embeddings']),
         tiedEmbeddings: c.tie_word_embeddings === true,
