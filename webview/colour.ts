@@ -79,6 +79,26 @@ export function viridis(t: number): Rgba {
   return mix(VIRIDIS[i], VIRIDIS[i + 1], x - i);
 }
 
+// Inferno (matplotlib; van der Walt & Smith), 9 evenly spaced stops: perceptually uniform, dark to
+// hot, for energy (where "hotter" reads as "costs more").
+const INFERNO: readonly Rgba[] = [
+  [0, 0, 4, 1],
+  [31, 12, 72, 1],
+  [85, 15, 109, 1],
+  [136, 34, 106, 1],
+  [186, 54, 85, 1],
+  [227, 89, 51, 1],
+  [249, 140, 10, 1],
+  [249, 201, 50, 1],
+  [252, 255, 164, 1],
+];
+
+export function inferno(t: number): Rgba {
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (INFERNO.length - 1);
+  const i = Math.min(INFERNO.length - 2, Math.floor(x));
+  return mix(INFERNO[i], INFERNO[i + 1], x - i);
+}
+
 /**
  * `n` distinct colours for categories, from the theme's six chart colours in the order blue,
  * orange, green, purple, red, yellow (theme.ts reads them so). Beyond six come new hues mixed from

@@ -29,7 +29,9 @@ applyChartTheme(theme);
 const tabHost: TabHost = {
   save(patch, delayMs) {
     update(patch, delayMs);
-    refreshVisible();
+    // A tab may send the user to another tab (the overview's "Compare").
+    if (patch.tab !== undefined) show();
+    else refreshVisible();
   },
   post: (message) => host.post(message),
 };
@@ -85,6 +87,7 @@ tabBar.addEventListener('vsc-tabs-select', (e) => {
   const tab = tabs[e.detail.selectedIndex];
   if (tab && tab.id !== state.tab) {
     update({ tab: tab.id });
+    renderHeader();
     refreshVisible();
   }
 });
@@ -129,13 +132,22 @@ function refreshVisible(): void {
   }
 }
 
+/** The header names what the selected tab shows: the simulated design, or the sweep, run or comparison. */
 function renderHeader(): void {
   const shown = state.shown;
-  document.body.classList.toggle('has-result', shown !== null);
-  title.textContent = shown ? shown.result.name : 'AIMC results';
-  subtitle.textContent = shown
-    ? `${modelSummary(shown.result)}${shown.source.label ? ` · ${shown.source.label}` : ''}`
-    : '';
+  const hasContent = shown !== null || state.sweep !== null || state.accuracy !== null || state.comparison !== null;
+  document.body.classList.toggle('has-result', hasContent);
+  document.body.classList.toggle('has-design', shown !== null);
+  const heading = tabs.find((t) => t.id === state.tab)?.heading?.(state) ?? null;
+  if (heading) {
+    title.textContent = heading.title;
+    subtitle.textContent = heading.subtitle;
+  } else {
+    title.textContent = shown ? shown.result.name : 'AIMC results';
+    subtitle.textContent = shown
+      ? `${modelSummary(shown.result)}${shown.source.label ? ` · ${shown.source.label}` : ''}`
+      : '';
+  }
 }
 
 /** The header, the selected tab and its content, as the state has them. */

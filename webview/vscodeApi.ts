@@ -57,10 +57,16 @@ export function connectToHost<S>(): HostChannel<S> {
 /** The host is trusted; this only keeps other page messages (and stale formats) out of the handlers. */
 function isToWebviewMessage(v: unknown): v is ToWebviewMessage {
   if (typeof v !== 'object' || v === null) return false;
-  const m = v as { type?: unknown; result?: { schemaVersion?: unknown } };
+  const m = v as {
+    type?: unknown;
+    result?: { schemaVersion?: unknown };
+    comparison?: { a?: { result?: { schemaVersion?: unknown } }; b?: { result?: { schemaVersion?: unknown } } };
+  };
   switch (m.type) {
     case 'showResult':
       return m.result?.schemaVersion === 1;
+    case 'showComparison':
+      return m.comparison?.a?.result?.schemaVersion === 1 && m.comparison.b?.result?.schemaVersion === 1;
     case 'showSweep':
     case 'showAccuracy':
     case 'status':

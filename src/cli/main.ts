@@ -1,5 +1,6 @@
 import { accuracyCommand } from './commands/accuracy';
 import { deviceCommand } from './commands/device';
+import { diffCommand } from './commands/diff';
 import { mergeCommand } from './commands/merge';
 import { presetsCommand } from './commands/presets';
 import { schemaCommand } from './commands/schema';
@@ -11,6 +12,7 @@ import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from 
 
 export const COMMANDS: readonly CliCommand[] = [
   simulateCommand,
+  diffCommand,
   accuracyCommand,
   validateCommand,
   sweepCommand,

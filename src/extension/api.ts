@@ -6,7 +6,8 @@
 import type * as vscode from 'vscode';
 import type { VscodeApi } from './language/vscodeApi';
 
-export type ExtensionApi = VscodeApi & Pick<typeof vscode, 'ProgressLocation' | 'StatusBarAlignment' | 'ViewColumn'>;
+export type ExtensionApi = VscodeApi &
+  Pick<typeof vscode, 'ProgressLocation' | 'StatusBarAlignment' | 'ViewColumn' | 'Selection' | 'TextEditorRevealType'>;
 
 /** The extension's log as the host side uses it: the LogOutputChannel in VS Code, a recorder in tests. */
 export interface Log {

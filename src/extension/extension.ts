@@ -7,6 +7,7 @@ import { activateWith } from './activation';
 import { createHost } from './host';
 import { loadLanguageService, registerLanguageFeatures } from './language/register';
 import { log } from './log';
+import { openWalkthroughOnce } from './onboarding';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log());
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     createHost: () =>
       createHost({ api: vscode, extensionUri: context.extensionUri, load: loadLanguageService, log: log() }),
   });
+  void openWalkthroughOnce(vscode, context.globalState, context.extensionMode === vscode.ExtensionMode.Test, log());
 }
 
 export function deactivate(): void {

@@ -8,7 +8,7 @@ import type * as vscode from 'vscode';
 import { WorkerPool } from '../worker/pool';
 import type { ExtensionApi, Log } from './api';
 import type { CommandContext } from './commands/context';
-import { CANCEL_COMMAND, SIMULATE_COMMAND, SWEEP_COMMAND } from './commands/ids';
+import { CANCEL_COMMAND, COMPARE_DESIGNS_COMMAND, SIMULATE_COMMAND, SWEEP_COMMAND } from './commands/ids';
 import { loadCommands, registerCommands } from './commands/register';
 import { isConfigDocument } from './language/documents';
 import type { LoadLanguageService } from './language/vscodeApi';
@@ -60,6 +60,11 @@ export function createHost(o: HostOptions): Host {
     },
     cancel: () => void api.commands.executeCommand(CANCEL_COMMAND),
     openPanel: (tab) => panel.show(tab ?? undefined, false),
+    revealConfig: async (layer, matrix) => (await loadCommands()).revealConfigLines(ctx, layer, matrix),
+    compareDesignPoint: async (sweepId, pointId) => (await loadCommands()).compareDesignPoint(ctx, sweepId, pointId),
+    compare: async () => {
+      await api.commands.executeCommand(COMPARE_DESIGNS_COMMAND);
+    },
   };
   const panel = new ResultsPanel(api, o.extensionUri, store, requests, log);
   const ctx: CommandContext = {

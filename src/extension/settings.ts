@@ -6,7 +6,7 @@ export const SETTINGS_SECTION = 'aimc';
 
 export interface Settings {
   readonly autoSimulateOnSave: boolean;
-  /** Workers in the simulation pool; 0 in the setting means one fewer than the cores. */
+  /** Workers in the simulation pool; 0 in the setting means one per core. */
   readonly workerCount: number | 'auto';
   /** GPUs to compare with when a config has no `baselines:`. */
   readonly defaultBaselines: readonly GpuId[];

@@ -105,3 +105,121 @@ export function formatSummary(r: SimulationResult): string {
   }
   return out.join('\n');
 }
+
+// ---------------------------------------------------------------------------------------------
+// What dominates: the few shares that decide a design's cost, and what a change would save
+// ---------------------------------------------------------------------------------------------
+
+export interface DominantShare {
+  readonly key: string;
+  readonly value: number;
+  /** Of the breakdown's total, 0…1. */
+  readonly share: number;
+}
+
+export interface EnergySaving {
+  /** E.g. "1 fewer ADC bit". */
+  readonly change: string;
+  readonly energyJ: number;
+  /** Of the energy per token, 0…1. */
+  readonly share: number;
+}
+
+export interface Dominance {
+  /** The largest energy components, largest first (at most two). */
+  readonly energy: readonly DominantShare[];
+  readonly operation: DominantShare | null;
+  readonly latency: DominantShare | null;
+  readonly area: DominantShare | null;
+  /** What shrinking the largest energy component would save, and how to shrink it. */
+  readonly lever: { readonly key: string; readonly savings: readonly EnergySaving[]; readonly how: string } | null;
+}
+
+function ranked(record: Readonly<Record<string, number>> | undefined): DominantShare[] {
+  const entries = Object.entries(record ?? {}).filter(([, v]) => Number.isFinite(v) && v > 0);
+  const total = entries.reduce((s, [, v]) => s + v, 0);
+  return entries.sort((a, b) => b[1] - a[1]).map(([key, value]) => ({ key, value, share: value / total }));
+}
+
+/**
+ * How the largest energy components shrink, from the cost model's own scaling (docs/cost-model.md):
+ * a flash or MLSA ADC's energy doubles per bit (2^bits − 1 comparators), and the survey fit of a SAR
+ * ADC does too above about 6 bits; the others are given as "halving it".
+ */
+const LEVERS: Readonly<Record<string, { readonly how: string; readonly perBit?: string }>> = {
+  adc: {
+    how: 'fewer ADC bits (`weights.adc.bits`), or more columns sharing an ADC (`weights.adc.columns_per_adc`)',
+    perBit: 'ADC bit',
+  },
+  dac: { how: 'fewer DAC bits (`weights.dac.bits`), or bit-serial inputs (`weights.dac.bit_serial`)' },
+  crossbar: { how: 'fewer bit slices (`weights.bits_per_cell`, `weights.weight_bits`) or another device' },
+  dram: { how: 'keeping weights and the KV cache on chip (`digital.weight_storage`, `digital.kv_storage`: sram)' },
+  digital_unit: { how: 'moving more matrices onto arrays (`layers:` overrides with `implementation: analog`)' },
+  gain_cell: { how: 'a shorter attention window (`attention.window`)' },
+  interconnect: { how: 'larger arrays (`weights.array`), so fewer tiles exchange partial sums' },
+  accumulator: { how: 'larger arrays (`weights.array`), so fewer partial sums' },
+  sram_buffer: { how: 'larger arrays (`weights.array`), so fewer buffered partial sums' },
+};
+
+export function whatDominates(r: SimulationResult): Dominance {
+  const energy = ranked(r.breakdown.byComponent);
+  const top = energy[0];
+  const total = r.perToken.energyJ;
+  let lever: Dominance['lever'] = null;
+  if (top && total > 0) {
+    const known = LEVERS[top.key];
+    const savings: EnergySaving[] = known?.perBit
+      ? [1, 2, 4].map((bits) => {
+          const energyJ = top.value * (1 - 2 ** -bits);
+          return { change: `${bits} fewer ${known.perBit}${bits === 1 ? '' : 's'}`, energyJ, share: energyJ / total };
+        })
+      : [{ change: 'halving it', energyJ: top.value / 2, share: top.value / 2 / total }];
+    let how = known?.how ?? 'its component parameters (`components:`)';
+    if (top.key === 'interconnect' && r.mapping.chips > 1) how += ', or fewer, larger chips (`chip.arrays_per_chip`)';
+    lever = { key: top.key, savings, how };
+  }
+  return {
+    energy: energy.slice(0, 2),
+    operation: ranked(r.breakdown.byOperation)[0] ?? null,
+    latency: ranked(r.breakdown.latencyByOperation)[0] ?? null,
+    area: ranked(r.areaByComponentMm2)[0] ?? null,
+    lever,
+  };
+}
+
+function percent(share: number): string {
+  const p = 100 * share;
+  return p >= 10 ? `${p.toFixed(0)} %` : `${p.toFixed(1)} %`;
+}
+
+/** The dominance as sentences; `labelOf` names breakdown keys (the panel passes its labels). */
+export function dominanceLines(r: SimulationResult, labelOf: (key: string) => string = (k) => k): string[] {
+  const d = whatDominates(r);
+  const lines: string[] = [];
+  const [first, second] = d.energy;
+  if (first)
+    lines.push(
+      `${labelOf(first.key)}: ${percent(first.share)} of the energy per token (${formatEngineering(first.value, 'J')})${second ? `; then ${labelOf(second.key)}, ${percent(second.share)}` : ''}.`,
+    );
+  if (d.lever) {
+    const name = labelOf(d.lever.key);
+    const [one, ...more] = d.lever.savings;
+    const saving = (s: EnergySaving) => `${formatEngineering(s.energyJ, 'J')} (${percent(s.share)})`;
+    if (LEVERS[d.lever.key]?.perBit)
+      lines.push(
+        `Where ${name} energy doubles per bit (flash and MLSA ADCs; SAR above about 6 bits), ${one.change} would save about ${saving(one)} per token${more.length ? `, ${more.map((s) => `${s.change} about ${saving(s)}`).join(', ')}` : ''}. Levers: ${d.lever.how}.`,
+      );
+    else lines.push(`Halving ${name} energy would save about ${saving(one)} per token. Levers: ${d.lever.how}.`);
+  }
+  if (d.operation)
+    lines.push(`By operation, ${labelOf(d.operation.key)} takes ${percent(d.operation.share)} of the energy.`);
+  if (d.latency)
+    lines.push(
+      `${labelOf(d.latency.key)} takes ${percent(d.latency.share)} of the latency per token before layer pipelining.`,
+    );
+  if (d.area)
+    lines.push(
+      `${labelOf(d.area.key)}: ${percent(d.area.share)} of the area (${Number(d.area.value.toPrecision(3)).toLocaleString('en-US')} mm²).`,
+    );
+  return lines;
+}

@@ -7,14 +7,23 @@
  * and nothing a webview sends can name a file or carry config text; it can only refer to things the
  * host already holds (a sweep point by id) or hand over PNG bytes.
  */
+import type { ConfigChange } from './comparison';
 import type { SimulationResult } from './result';
+import { MATRIX_NAMES } from './matrices';
+import type { TileMatrix } from './tileMap';
 
 // ---------------------------------------------------------------------------------------------
 // Data shapes the panel renders besides SimulationResult
 // ---------------------------------------------------------------------------------------------
 
-export type PanelTab = 'overview' | 'energy' | 'tiles' | 'accuracy' | 'sweep';
-export const PANEL_TABS: readonly PanelTab[] = ['overview', 'energy', 'tiles', 'accuracy', 'sweep'];
+export type PanelTab = 'overview' | 'energy' | 'tiles' | 'accuracy' | 'sweep' | 'compare';
+export const PANEL_TABS: readonly PanelTab[] = ['overview', 'energy', 'tiles', 'accuracy', 'sweep', 'compare'];
+
+/** Where a view's data came from: the config's workspace-relative path, and its URI when it has one. */
+export interface ViewSource {
+  readonly label: string;
+  readonly uri: string | null;
+}
 
 export type SweepValue = number | string | boolean;
 
@@ -40,6 +49,8 @@ export interface SweepPointView {
 export interface SweepView {
   readonly id: string;
   readonly name: string;
+  /** The base config of the sweep, for the panel's header. */
+  readonly source?: ViewSource;
   /** The varied keys, in the order the user chose them. */
   readonly keys: readonly string[];
   /** What `error` measures, e.g. { label: 'output relative RMS error', unit: '' } (unit '' = ratio). */
@@ -70,12 +81,31 @@ export interface AccuracyRowView {
 
 export interface AccuracyView {
   readonly name: string;
+  /** The config of the functional run, for the panel's header. */
+  readonly source?: ViewSource;
   readonly metrics: readonly AccuracyMetricDef[];
   readonly rows: readonly AccuracyRowView[];
   /** Whole-model figures in the same metrics, if the run computed them. */
   readonly overall: Readonly<Record<string, number | null>> | null;
   /** Which non-idealities were on, seeds, sample counts: shown as notes under the table. */
   readonly notes: readonly string[];
+}
+
+/** One side of a comparison. */
+export interface ComparedDesign {
+  readonly result: SimulationResult;
+  readonly source: ViewSource;
+  /** What the side is in the comparison: "current design", "sweep point 12", "previous run". */
+  readonly role: string;
+}
+
+/** Two designs side by side (the Compare tab); figures and ratios are computed in the panel. */
+export interface ComparisonView {
+  readonly id: string;
+  readonly a: ComparedDesign;
+  readonly b: ComparedDesign;
+  /** Config keys that differ, as written (src/shared/comparison.ts). */
+  readonly configChanges: readonly ConfigChange[];
 }
 
 export interface ChartImage {
@@ -108,6 +138,11 @@ export interface ShowAccuracyMessage {
   readonly accuracy: AccuracyView;
 }
 
+export interface ShowComparisonMessage {
+  readonly type: 'showComparison';
+  readonly comparison: ComparisonView;
+}
+
 /** What the simulation service is doing, so the views can show progress and errors. */
 export interface StatusMessage {
   readonly type: 'status';
@@ -128,7 +163,13 @@ export interface CollectChartsMessage {
 }
 
 export type ToWebviewMessage =
-  ShowResultMessage | ShowSweepMessage | ShowAccuracyMessage | StatusMessage | RevealMessage | CollectChartsMessage;
+  | ShowResultMessage
+  | ShowSweepMessage
+  | ShowAccuracyMessage
+  | ShowComparisonMessage
+  | StatusMessage
+  | RevealMessage
+  | CollectChartsMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview → host
@@ -177,6 +218,28 @@ export interface OpenPanelMessage {
   readonly tab: PanelTab | null;
 }
 
+/**
+ * The tile map's "Show in config": the host opens the config of the result shown and selects the
+ * lines that put this matrix (or KV cache) of this layer on its arrays. Layer −1 is the LM head.
+ */
+export interface RevealConfigMessage {
+  readonly type: 'revealConfig';
+  readonly layer: number;
+  readonly matrix: TileMatrix;
+}
+
+/** The sweep tab's "Compare": the host simulates the point and compares it with the sweep's base. */
+export interface CompareDesignPointMessage {
+  readonly type: 'compareDesignPoint';
+  readonly sweepId: string;
+  readonly pointId: string;
+}
+
+/** The Compare tab's button: the host asks which two designs to compare ("AIMC: Compare Designs…"). */
+export interface CompareRequestMessage {
+  readonly type: 'compare';
+}
+
 /** A webview's own failures (a chart that failed to render), for the extension's log. */
 export interface LogMessage {
   readonly type: 'log';
@@ -192,6 +255,9 @@ export type FromWebviewMessage =
   | SweepRequestMessage
   | CancelRequestMessage
   | OpenPanelMessage
+  | RevealConfigMessage
+  | CompareDesignPointMessage
+  | CompareRequestMessage
   | LogMessage;
 
 // ---------------------------------------------------------------------------------------------
@@ -206,7 +272,11 @@ export const MESSAGE_LIMITS = {
   /** A 4K PNG of a chart is a few MB; 16 MiB of base64 is generous and still bounded. */
   dataUrlChars: 16 * 1024 * 1024,
   imageSidePx: 16384,
+  /** Layer indices beyond any model's depth are refused (−1 is the LM head). */
+  maxLayer: 100_000,
 } as const;
+
+const TILE_MATRICES: readonly TileMatrix[] = [...MATRIX_NAMES, 'k_cache', 'v_cache'];
 
 export type ParseResult =
   { readonly ok: true; readonly message: FromWebviewMessage } | { readonly ok: false; readonly error: string };
@@ -275,6 +345,9 @@ function parse(v: unknown): FromWebviewMessage {
     'sweep',
     'cancel',
     'openPanel',
+    'revealConfig',
+    'compareDesignPoint',
+    'compare',
     'log',
   ] as const);
   switch (type) {
@@ -306,8 +379,23 @@ function parse(v: unknown): FromWebviewMessage {
     case 'simulate':
     case 'sweep':
     case 'cancel':
+    case 'compare':
       onlyKeys(o, type, ['type']);
       return { type };
+    case 'revealConfig':
+      onlyKeys(o, 'revealConfig', ['type', 'layer', 'matrix']);
+      return {
+        type,
+        layer: integer(o.layer, 'revealConfig.layer', -1, MESSAGE_LIMITS.maxLayer),
+        matrix: oneOf(o.matrix, 'revealConfig.matrix', TILE_MATRICES),
+      };
+    case 'compareDesignPoint':
+      onlyKeys(o, 'compareDesignPoint', ['type', 'sweepId', 'pointId']);
+      return {
+        type,
+        sweepId: boundedString(o.sweepId, 'compareDesignPoint.sweepId', MESSAGE_LIMITS.idChars),
+        pointId: boundedString(o.pointId, 'compareDesignPoint.pointId', MESSAGE_LIMITS.idChars),
+      };
     case 'openPanel':
       onlyKeys(o, 'openPanel', ['type', 'tab']);
       return { type, tab: o.tab === null ? null : oneOf(o.tab, 'openPanel.tab', PANEL_TABS) };

@@ -4,18 +4,27 @@
  *
  * Steps (each leaves a screenshot in test-results/ui/; a failed step stops the run and prints the
  * last screenshot, the Problems panel and the extension host log):
+ * 0. the walkthrough opens by itself on the first start of a fresh profile;
  * 1. open a broken config and read the Problems panel;
  * 2. run "AIMC: Simulate Current Config" on an example from the command palette;
  * 3. find the results panel's webview frame and read its key figures, which must equal the CLI's;
  * 4. open the tile map and judge from its pixels that it drew the design;
- * 5. switch to a light theme and back; the panel and its canvas must follow;
- * 6. the panel's frames logged no errors (CSP violations, exceptions) all along.
+ * 5. the floorplan of Llama 2 7B over 25 chips: find layer 17, click an array, read which chip
+ *    holds it and how full it is; "Show in config" selects the lines that placed it;
+ * 6. "AIMC: Compare Designs…" puts gpt2-gaincell and gpt2-hybrid side by side with ratios and the
+ *    config difference;
+ * 7. switch to a light theme and back; the panel and its canvas must follow (the floorplan, the
+ *    comparison and the walkthrough are shot in both themes);
+ * 8. the panel's frames logged no errors (CSP violations, exceptions) all along.
+ *
+ * A passing run copies its README screenshots to docs/screenshots/ (README_SHOTS), so the README
+ * never shows a stale panel.
  *
  * Run: npm run test:ui   (builds first; needs scripts/install-test-host.sh once)
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { SimulationResult } from '../../src/shared/result';
@@ -24,11 +33,21 @@ import { launchChromium } from './browser';
 import { extensionHostLogs, installVsix, startCodeServer, writeUserSettings, type CodeServer } from './codeServer';
 import { cleanUp, copyWorkspace, RESULTS, ROOT, scratch, withTimeout } from './scratch';
 import { buildVsix } from './vsix';
-import { assertEventually, openFile, problems, problemsText, runCommand, setTheme } from './workbench';
+import { assertEventually, openFile, problems, problemsText, quickInput, runCommand, setTheme } from './workbench';
 
 const SHOTS = join(RESULTS, 'ui');
 const EXAMPLE = 'gpt2-gaincell.aimc.yaml';
+const HYBRID = 'gpt2-hybrid.aimc.yaml';
+const CHIPS = 'llama2-7b-pcm.aimc.yaml';
 const BROKEN = 'unknown-enum.aimc.yaml';
+/** Screenshots the README shows: docs/screenshots/<name> ← test-results/ui/<shot>.png. */
+const README_SHOTS: Record<string, string> = {
+  'results-overview.png': '3-key-figures',
+  'floorplan.png': '5a-floorplan-layer17-dark',
+  'show-in-config.png': '5b-show-in-config-dark',
+  'compare.png': '6-compare-dark',
+  'walkthrough.png': '0-walkthrough-dark',
+};
 /** Generous for a cold workbench; a step that needs longer is broken, not slow. */
 const STEP_TIMEOUT_MS = 90_000;
 
@@ -44,20 +63,24 @@ async function shot(page: Page, name: string): Promise<void> {
 // The results panel's webview
 // ---------------------------------------------------------------------------------------------
 
-/** VS Code nests each webview's page in two iframes; the one holding the panel's DOM is it. */
-async function panelFrame(page: Page): Promise<Frame> {
+/**
+ * VS Code nests each webview's page in two iframes; the one holding the panel's DOM is it: by
+ * default the one showing key figures, else the first where `selector` finds something.
+ */
+async function panelFrame(page: Page, selector = '.figures [data-figure]'): Promise<Frame> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     for (const frame of page.frames()) {
-      const found = await frame
-        .evaluate(() => document.querySelector('.figures [data-figure]') !== null)
-        .catch(() => false);
+      const found = await frame.evaluate((s) => document.querySelector(s) !== null, selector).catch(() => false);
       if (found) return frame;
     }
-    if (Date.now() > deadline) throw new Error('no webview frame shows key figures (.figures [data-figure])');
+    if (Date.now() > deadline) throw new Error(`no webview frame shows ${selector}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** The results panel's frame whichever tab it shows. */
+const PANEL = 'vscode-tab-header[data-tab="tiles"]';
 
 async function figuresShown(frame: Frame): Promise<Record<string, string>> {
   return frame.evaluate(() =>
@@ -128,7 +151,8 @@ async function main(): Promise<number> {
   const folder = copyWorkspace(dir);
   const userDataDir = join(dir, 'user-data');
   const extensionsDir = join(dir, 'extensions');
-  writeUserSettings(userDataDir);
+  // Walkthroughs on install are on, as in a user's fresh profile (VS Code's default).
+  writeUserSettings(userDataDir, { 'workbench.welcomePage.walkthroughs.openOnInstall': true });
 
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
@@ -165,6 +189,17 @@ async function main(): Promise<number> {
       await p.locator('.monaco-workbench .explorer-folders-view').waitFor({ timeout: 60_000 });
       await p.locator('.explorer-folders-view .monaco-list-row', { hasText: 'broken' }).waitFor({ timeout: 30_000 });
       await shot(p, '0-workbench');
+    });
+
+    await step('0. the walkthrough opens on the first start', async () => {
+      const tab = p.locator('.tab', { hasText: 'Walkthrough: AIMC Explorer' });
+      await tab.first().waitFor({ timeout: 30_000 });
+      await p
+        .locator('.gettingStartedContainer', { hasText: 'Get started with AIMC Explorer' })
+        .waitFor({ timeout: 15_000 });
+      await shot(p, '0-walkthrough-dark');
+      await runCommand(p, 'View: Close All Editors');
+      await tab.first().waitFor({ state: 'detached', timeout: 10_000 });
     });
 
     await step(`1. ${BROKEN} lists its problems in the Problems panel`, async () => {
@@ -215,6 +250,7 @@ async function main(): Promise<number> {
     });
 
     let darkMap: CanvasPixels | undefined;
+    let darkFloorplan: CanvasPixels | undefined;
     await step('4. the tile map draws the design', async () => {
       const frame = await panelFrame(p);
       await frame.locator('vscode-tab-header[data-tab="tiles"]').click();
@@ -230,33 +266,120 @@ async function main(): Promise<number> {
       assert.ok(darkMap.painted > 0.05, `only ${(100 * darkMap.painted).toFixed(1)} % of the tile map is painted`);
     });
 
-    await step('5. a light theme and back: the panel and its canvas follow', async () => {
-      const frame0 = await panelFrame(p);
+    await step(
+      `5. the floorplan of ${CHIPS}: layer 17's FFN, its chip, how full its arrays are, and its config lines`,
+      async () => {
+        // The config simulated, then closed: the panel alone in the editor area, as a user studies a map.
+        await runCommand(p, 'View: Close All Editors');
+        await openFile(p, CHIPS);
+        await runCommand(p, 'AIMC: Show Tile Map');
+        const frame = await panelFrame(p, PANEL);
+        await assertEventually(
+          async () => (await frame.locator('.tilemap-info').innerText()).includes('25 chips'),
+          'the 25-chip design in the tile map',
+          60_000,
+        );
+        await runCommand(p, 'View: Close Editor');
+        await p.locator('.tab', { hasText: CHIPS }).waitFor({ state: 'detached', timeout: 10_000 });
+        await p.waitForTimeout(500);
+        await frame.evaluate(() => {
+          const s = document.querySelector('.tilemap-find') as HTMLElement & { value: string };
+          s.value = '17';
+          s.dispatchEvent(new Event('change'));
+          const c = document.querySelector('.tilemap vscode-single-select') as HTMLElement & { value: string };
+          c.value = 'utilization';
+          c.dispatchEvent(new Event('change'));
+        });
+        await p.waitForTimeout(400);
+        // The layer is framed: the middle of the map is one of its arrays.
+        await frame.locator('.tilemap-canvas').click();
+        const details = frame.locator('.tilemap-details');
+        await assertEventually(
+          async () => /Layer 17/.test(await details.innerText()),
+          'the details of a layer-17 array',
+        );
+        const text = await details.innerText();
+        console.log(`     details: ${text.split('\n').slice(0, 8).join(' | ')}`);
+        assert.match(text, /Chip\s+\d+ of 25/);
+        assert.match(text, /Cells used\s+\d+\.\d % used/);
+        await shot(p, '5a-floorplan-layer17-dark');
+        darkFloorplan = await tileMapPixels(frame);
+        await frame.locator('.tilemap-details vscode-button', { hasText: 'Show in config' }).click();
+        const selection = p.locator('.statusbar-item', { hasText: /selections?|selected/ });
+        await assertEventually(async () => (await selection.count()) > 0, 'the placing lines selected in the config');
+        console.log(`     status bar: ${await selection.first().innerText()}`);
+        await assertEventually(
+          async () => (await p.locator('.tab.active', { hasText: CHIPS }).count()) > 0,
+          `${CHIPS} in front`,
+        );
+        await shot(p, '5b-show-in-config-dark');
+      },
+    );
+
+    await step(`6. "AIMC: Compare Designs…": ${EXAMPLE} against ${HYBRID}`, async () => {
+      await runCommand(p, 'AIMC: Compare Designs…');
+      await quickInput(p, null, EXAMPLE.replace('.aimc.yaml', ''), (l) => l.endsWith(EXAMPLE), `${EXAMPLE} as A`);
+      await quickInput(p, null, HYBRID.replace('.aimc.yaml', ''), (l) => l.endsWith(HYBRID), `${HYBRID} as B`);
+      const frame = await panelFrame(p, PANEL);
+      await assertEventually(
+        async () => (await frame.locator('.compare-section[data-section="figures"] td.ratio').count()) > 10,
+        'the comparison with its ratios',
+        60_000,
+      );
+      const title = await frame.locator('header h1').innerText();
+      assert.match(title, / vs GPT-2 hybrid/);
+      const changes = await frame.locator('.compare-config tbody tr').count();
+      assert.ok(changes > 5, `${changes} config keys differ`);
+      console.log(`     header: ${title}; ${changes} config keys differ`);
+      await p.waitForTimeout(300);
+      await shot(p, '6-compare-dark');
+    });
+
+    await step('7. a light theme and back: the panel, its canvas and the walkthrough follow', async () => {
+      const frame0 = await panelFrame(p, PANEL);
       assert.match(await webviewTheme(frame0), /vscode-dark/);
       await setTheme(p, 'Light Modern');
-      let frame = await panelFrame(p);
+      let frame = await panelFrame(p, PANEL);
       await assertEventually(async () => /vscode-light/.test(await webviewTheme(frame)), 'the webview to turn light');
       await p.waitForTimeout(300);
+      await shot(p, '7a-compare-light');
+      await frame.locator('vscode-tab-header[data-tab="tiles"]').click();
+      await p.waitForTimeout(400);
       const lightMap = await tileMapPixels(frame);
-      await shot(p, '5a-light-theme');
+      await shot(p, '7b-floorplan-light');
       assert.ok(
-        lightMap.colours >= 4 && lightMap.checksum !== darkMap!.checksum,
-        "the tile map was redrawn in the light theme's colours",
+        lightMap.colours >= 4 && lightMap.checksum !== darkFloorplan!.checksum,
+        "the floorplan was redrawn in the light theme's colours",
       );
+      await runCommand(p, 'AIMC: Get Started');
+      await p
+        .locator('.gettingStartedContainer', { hasText: 'Get started with AIMC Explorer' })
+        .waitFor({ timeout: 15_000 });
+      await shot(p, '7c-walkthrough-light');
+      const walkthrough = p.locator('.tab', { hasText: 'Walkthrough: AIMC Explorer' });
+      await walkthrough.locator('.codicon-close').click();
+      await walkthrough.waitFor({ state: 'detached', timeout: 10_000 });
+      // Focus where the keyboard reaches the workbench again: the config's editor.
+      await p.locator('.tab', { hasText: CHIPS }).first().click();
       await setTheme(p, 'Dark Modern');
-      frame = await panelFrame(p);
+      frame = await panelFrame(p, PANEL);
       await assertEventually(
         async () => /vscode-dark/.test(await webviewTheme(frame)),
         'the webview to turn dark again',
       );
       await p.waitForTimeout(300);
-      await shot(p, '5b-dark-again');
-      assert.ok((await tileMapPixels(frame)).colours >= 4, 'the tile map is drawn after switching back');
+      await shot(p, '7d-dark-again');
+      assert.ok((await tileMapPixels(frame)).colours >= 4, 'the floorplan is drawn after switching back');
     });
 
-    await step('6. the results panel logged no errors', async () => {
+    await step('8. the results panel logged no errors', async () => {
       assert.deepEqual(panelErrors, []);
     });
+
+    mkdirSync(join(ROOT, 'docs/screenshots'), { recursive: true });
+    for (const [name, from] of Object.entries(README_SHOTS))
+      copyFileSync(join(SHOTS, `${from}.png`), join(ROOT, 'docs/screenshots', name));
+    console.log(`     README screenshots: ${Object.keys(README_SHOTS).join(', ')} in docs/screenshots/`);
 
     console.log(`UI suite passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${SHOTS}`);
     console.log(`ui: ${passed} passed, 0 failed`);

@@ -1,6 +1,6 @@
 /**
- * The extension starts when a user opens a config and registers everything it contributes.
- * Runs first (files load in name order): once any config is open, "activates on opening" is moot.
+ * The extension starts in a workspace that holds configs (or when a user opens one) and registers
+ * everything it contributes. Runs first (files load in name order).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
@@ -17,21 +17,27 @@ const PROMISED_COMMANDS = [
   'aimc.importHuggingFace',
   'aimc.exportResults',
   'aimc.cancel',
+  'aimc.compareDesigns',
+  'aimc.openExample',
+  'aimc.getStarted',
 ];
 
-/** Events that start the extension with the window, before any config is opened. */
+/** Events that start the extension with the window whatever the workspace holds. */
 const EAGER_EVENTS = new Set(['*', 'onStartupFinished']);
 
 describe('activation', () => {
-  it('activates when an *.aimc.yaml is opened', async () => {
+  it('activates in a workspace holding *.aimc.yaml configs, before any is opened, and never eagerly', async () => {
     const ext = extension();
     const events = (ext.packageJSON as { activationEvents?: string[] }).activationEvents ?? [];
-    // The test workspace holds no *.aimc.json, so only an eager event could have started it already.
-    if (!events.some((e) => EAGER_EVENTS.has(e)))
-      assert.equal(ext.isActive, false, 'active before any config was opened');
+    assert.deepEqual(
+      events.filter((e) => EAGER_EVENTS.has(e)),
+      [],
+    );
+    assert.ok(events.includes('workspaceContains:**/*.aimc.yaml'), events.join());
+    assert.equal(vscode.window.visibleTextEditors.length, 0, 'no config is open yet');
+    await waitFor('the extension to activate on the workspace', () => (ext.isActive ? true : undefined));
     const editor = await open(workspaceFile('examples', 'gpt2-gaincell.aimc.yaml'));
     assert.equal(editor.document.languageId, 'aimc');
-    await waitFor('the extension to activate', () => (ext.isActive ? true : undefined));
   });
 
   it('registers every command it contributes', async () => {

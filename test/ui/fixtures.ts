@@ -6,14 +6,36 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { configDifference } from '../../src/shared/comparison';
 import type { SimulationResult } from '../../src/shared/result';
-import type { AccuracyView, SweepPointView, SweepView } from '../../src/shared/webviewProtocol';
+import type { AccuracyView, ComparisonView, SweepPointView, SweepView } from '../../src/shared/webviewProtocol';
 import { config, simulateText } from '../helpers/design';
 
 const ROOT = join(import.meta.dirname, '../..');
 
 export function gpt2Example(): SimulationResult {
   return simulateText(readFileSync(join(ROOT, 'examples/gpt2-gaincell.aimc.yaml'), 'utf8'));
+}
+
+function example(name: string): string {
+  return readFileSync(join(ROOT, 'examples', name), 'utf8');
+}
+
+/** Llama 2 7B on PCM over 25 chips of 4,096 arrays (examples/llama2-7b-pcm.aimc.yaml). */
+export function llama7bChips(): SimulationResult {
+  return simulateText(example('llama2-7b-pcm.aimc.yaml'));
+}
+
+/** GPT-2 with gain-cell attention (A) against the hybrid GPT-2 (B), as the Compare tab gets them. */
+export function comparisonFixture(): ComparisonView {
+  const [a, b] = ['gpt2-gaincell.aimc.yaml', 'gpt2-hybrid.aimc.yaml'];
+  return {
+    id: 'preview-comparison',
+    a: { result: simulateText(example(a)), source: { label: `examples/${a}`, uri: null }, role: 'A' },
+    b: { result: simulateText(example(b)), source: { label: `examples/${b}`, uri: null }, role: 'B' },
+    configChanges: configDifference(parse(example(a)), parse(example(b))),
+  };
 }
 
 export const LLAMA_70B_CONFIG = config('llama-2-70b', 'weights: { array: { rows: 256, cols: 256 } }\n');

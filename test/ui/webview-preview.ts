@@ -7,8 +7,12 @@
  * Checks along the way (the run fails if any does not hold):
  * - no CSP violation, page error or console error;
  * - every message the webviews post passes the host's `parseWebviewMessage`;
- * - every tab draws something (canvases are not blank) for GPT-2 and a 70B-parameter design;
+ * - every tab draws something (canvases are not blank) for GPT-2, Llama 2 7B over 25 chips and a
+ *   70B-parameter design;
  * - the tile map's frame time while zooming and panning, printed per design;
+ * - the floorplan: a click shows an array's details and "Show in config" posts a valid request;
+ *   finding layer 17 of the 25-chip design names the chip that holds its FFN;
+ * - the header names what the selected tab shows (a comparison, another config's accuracy run);
  * - state survives a reload; a theme switch re-colours the canvases; exported PNGs are valid.
  *
  * Needs Debian's chromium (/usr/bin/chromium) and `npm install --no-save playwright-core`.
@@ -23,7 +27,7 @@ import type { SimulationResult } from '../../src/shared/result';
 import { webviewHtml } from '../../src/extension/panel/html';
 import { parseWebviewMessage, PANEL_TABS, type ToWebviewMessage } from '../../src/shared/webviewProtocol';
 import { sweepScatter } from '../../webview/sweep/pareto';
-import { accuracyFixture, gpt2Example, llama70b, sweepFixture } from './fixtures';
+import { accuracyFixture, comparisonFixture, gpt2Example, llama70b, llama7bChips, sweepFixture } from './fixtures';
 
 const ROOT = join(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'test-results/webview');
@@ -219,9 +223,11 @@ async function main(): Promise<void> {
   console.log('simulating the designs…');
   const designs: [string, string, SimulationResult][] = [
     ['gpt2', 'examples/gpt2-gaincell.aimc.yaml', gpt2Example()],
+    ['llama7b', 'examples/llama2-7b-pcm.aimc.yaml', llama7bChips()],
     ['llama70b', 'llama-2-70b on 256 × 256 arrays', llama70b()],
   ];
   const sweep = sweepFixture();
+  const comparison = comparisonFixture();
   const accuracyOf = (r: SimulationResult) => accuracyFixture(r.model.layers);
 
   const server = await serve();
@@ -261,7 +267,11 @@ async function main(): Promise<void> {
 
         await post(p, { type: 'showResult', result, source: { label: source, uri: null } });
         await post(p, { type: 'showSweep', sweep });
-        await post(p, { type: 'showAccuracy', accuracy: accuracyOf(result) });
+        await post(p, {
+          type: 'showAccuracy',
+          accuracy: { ...accuracyOf(result), source: { label: 'examples/tiny-accuracy.aimc.yaml', uri: null } },
+        });
+        await post(p, { type: 'showComparison', comparison });
         for (const tab of PANEL_TABS) {
           await selectTab(p, tab);
           const file = `${id}-${theme}-${tab}.png`;
@@ -272,10 +282,29 @@ async function main(): Promise<void> {
               colours.length > 0 && colours.every((n) => n > 2),
               `${where}/${tab}: ${colours.length} canvas(es) drawn (${colours.join(', ')} colours)`,
             );
+          const heading = await p.locator('header h1').innerText();
+          const expected =
+            tab === 'compare'
+              ? `${comparison.a.result.name} vs ${comparison.b.result.name}`
+              : tab === 'accuracy'
+                ? accuracyOf(result).name
+                : tab === 'sweep'
+                  ? sweep.name
+                  : result.name;
+          check(heading === expected, `${where}/${tab}: the header names what the tab shows ("${heading}")`);
         }
+        const ratios = await p.locator('.compare-section[data-section="figures"] td.ratio').count();
+        check(ratios >= 10, `${where}/compare: ${ratios} figures with their ratio`);
+        const changed = await p.locator('.compare-config tbody tr').count();
+        check(
+          changed === comparison.configChanges.length && changed > 0,
+          `${where}/compare: ${changed} config keys differ`,
+        );
 
         await selectTab(p, 'tiles');
         if (theme === 'dark') await measureTileMap(p, id, result.mapping.arrays);
+        await p.locator('.tilemap vscode-button', { hasText: 'Fit' }).click();
+        await frames(p, 2);
         // Hover details, at a zoom where single arrays are visible.
         const box = (await p.locator('.tilemap-canvas').boundingBox())!;
         await p.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
@@ -289,7 +318,37 @@ async function main(): Promise<void> {
           `${where}: hover names layer, matrix and block: ${tip.replace(/\n/g, ' | ')}`,
         );
         await p.screenshot({ path: join(OUT, `${id}-${theme}-tiles-hover.png`) });
-        for (const colouring of ['matrix', 'utilization']) {
+        // A click selects the array: its details beside the map, and "Show in config" asks the host.
+        await p.mouse.click(box.x + box.width * 0.31, box.y + box.height * 0.32);
+        await frames(p, 2);
+        const details = await p.locator('.tilemap-details').innerText();
+        check(/Chip/.test(details) && /Cells used/.test(details), `${where}: a click shows the array's details`);
+        await checkMessages(p, `${where} before show in config`);
+        await p.locator('.tilemap-details vscode-button', { hasText: 'Show in config' }).click();
+        const reveal = (await checkMessages(p, `${where} show in config`)).find(
+          (m) => (m as { type: string }).type === 'revealConfig',
+        );
+        check(reveal !== undefined, `${where}: "Show in config" posts ${JSON.stringify(reveal)}`);
+        await p.screenshot({ path: join(OUT, `${id}-${theme}-tiles-selected.png`) });
+        if (id === 'llama7b') {
+          // Done-when of issue 12: which chip holds layer 17's FFN, and how full its arrays are.
+          await p.evaluate(() => {
+            const s = document.querySelector('.tilemap-find') as HTMLElement & { value: string };
+            s.value = '17';
+            s.dispatchEvent(new Event('change'));
+          });
+          await frames(p, 3);
+          const c = (await p.locator('.tilemap-canvas').boundingBox())!;
+          await p.mouse.click(c.x + c.width * 0.5, c.y + c.height * 0.5);
+          await frames(p, 2);
+          const found = await p.locator('.tilemap-details').innerText();
+          check(
+            /Layer 17/.test(found) && /Chip\s+\d+ of 25/.test(found),
+            `${where}: layer 17 found: ${found.split('\n').slice(0, 6).join(' | ')}`,
+          );
+          await p.screenshot({ path: join(OUT, `${id}-${theme}-tiles-layer17.png`) });
+        }
+        for (const colouring of ['matrix', 'utilization', 'energy']) {
           await p.evaluate((c) => {
             const s = document.querySelector('.tilemap vscode-single-select') as HTMLElement & { value: string };
             s.value = c;

@@ -78,6 +78,7 @@ describe('package.json and registration', () => {
     assert.equal(pkg.capabilities.virtualWorkspaces, true);
     const props = pkg.contributes.configuration.properties;
     assert.deepEqual(Object.keys(props).sort(), [
+      'aimc.allowFilesOutsideWorkspace',
       'aimc.autoSimulateOnSave',
       'aimc.defaultBaselines',
       'aimc.workerCount',
@@ -118,7 +119,8 @@ describe('Simulate', () => {
     assert.ok(
       f.fake.progress.some((p) => p.options.title === 'AIMC: Simulating gpt2.aimc.yaml' && p.options.cancellable),
     );
-    assert.ok(f.log.has('info', /gpt2\.aimc\.yaml: 11\.6 µJ and 7\.19 µs per token/), f.log.lines.join('\n'));
+    const perToken = `${formatEngineering(shown.result.perToken.energyJ, 'J')} and ${formatEngineering(shown.result.perToken.latencyS, 's')} per token`;
+    assert.ok(f.log.has('info', new RegExp(`gpt2\\.aimc\\.yaml: ${perToken}`)), f.log.lines.join('\n'));
   });
 
   test('the CodeLens passes the config URI; a config with errors is reported and never sent to a worker', async () => {

@@ -135,3 +135,28 @@ test('log messages are bounded and levelled', () => {
   rejects({ type: 'log', level: 'info', message: 'x'.repeat(MESSAGE_LIMITS.logChars + 1) }, /longer than/);
   rejects({ type: 'log', level: 'info', message: { toString: () => 'x' } }, /expected a string/);
 });
+
+test('revealConfig names a layer (−1: the LM head) and a matrix or KV cache, nothing else', () => {
+  assert.deepEqual(accepts({ type: 'revealConfig', layer: 17, matrix: 'ffn_up' }), {
+    type: 'revealConfig',
+    layer: 17,
+    matrix: 'ffn_up',
+  });
+  accepts({ type: 'revealConfig', layer: -1, matrix: 'lm_head' });
+  accepts({ type: 'revealConfig', layer: 0, matrix: 'v_cache' });
+  rejects({ type: 'revealConfig', layer: -2, matrix: 'q_proj' }, /revealConfig\.layer/);
+  rejects({ type: 'revealConfig', layer: 1.5, matrix: 'q_proj' }, /revealConfig\.layer/);
+  rejects({ type: 'revealConfig', layer: 1e9, matrix: 'q_proj' }, /revealConfig\.layer/);
+  rejects({ type: 'revealConfig', layer: '3', matrix: 'q_proj' }, /revealConfig\.layer/);
+  rejects({ type: 'revealConfig', layer: 3, matrix: 'weights' }, /revealConfig\.matrix/);
+  rejects({ type: 'revealConfig', layer: 3, matrix: 'q_proj', uri: 'file:///etc/passwd' }, /unexpected field "uri"/);
+});
+
+test('compareDesignPoint needs bounded ids; compare takes nothing', () => {
+  accepts({ type: 'compareDesignPoint', sweepId: 'sweep-1', pointId: '12' });
+  rejects({ type: 'compareDesignPoint', sweepId: '', pointId: '12' }, /compareDesignPoint\.sweepId/);
+  rejects({ type: 'compareDesignPoint', sweepId: 's', pointId: 'x'.repeat(201) }, /compareDesignPoint\.pointId/);
+  accepts({ type: 'compare' });
+  rejects({ type: 'compare', a: 'x.aimc.yaml' }, /unexpected field "a"/);
+  accepts({ type: 'openPanel', tab: 'compare' });
+});

@@ -232,6 +232,107 @@ export function layerStackChart(
   };
 }
 
+/** Two designs' breakdowns as paired horizontal bars (A in the first chart colour, B in the second). */
+export function comparisonChart(
+  data: {
+    readonly labels: readonly string[];
+    readonly a: { readonly label: string; readonly values: readonly number[] };
+    readonly b: { readonly label: string; readonly values: readonly number[] };
+    readonly unit: string;
+  },
+  theme: Theme,
+): AnyChartConfig {
+  const [blue, orange] = theme.chartColours;
+  const values = [...data.a.values, ...data.b.values];
+  const type = axisScale('auto', values, false);
+  const hc = highContrast(theme);
+  const dataset = (d: { label: string; values: readonly number[] }, c: Rgba) => ({
+    label: d.label,
+    data: [...d.values],
+    backgroundColor: toCss(c),
+    borderColor: hc ? toCss(theme.foreground) : toCss(c),
+    borderWidth: hc ? 1 : 0,
+  });
+  return {
+    type: 'bar',
+    data: {
+      labels: [...data.labels],
+      datasets: [dataset(data.a, blue ?? theme.foreground), dataset(data.b, orange ?? theme.mutedForeground)],
+    },
+    options: {
+      indexAxis: 'y',
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: {
+        legend: { position: 'bottom', labels: { boxWidth: 12 } },
+        tooltip: {
+          callbacks: {
+            label: (item: TooltipItem<'bar'>) =>
+              ` ${item.dataset.label}: ${formatEngineering(Number(item.raw), data.unit)}`,
+          },
+        },
+      },
+      scales: {
+        x: {
+          type,
+          ticks: { callback: tickLabel(data.unit, type === 'logarithmic'), maxRotation: 0, autoSkip: true },
+          title: {
+            display: true,
+            text: type === 'logarithmic' ? `${data.unit} per token (log scale)` : `${data.unit} per token`,
+          },
+        },
+        y: { grid: { display: false } },
+      },
+    },
+  };
+}
+
+/** One value per layer as vertical bars in layer order, in one colour (latency or area by layer). */
+export function layerBarChart(
+  series: Series,
+  o: { scale: ScaleChoice; unit: string; axisTitle: string; theme: Theme; colour: Rgba },
+): AnyChartConfig {
+  const type = axisScale(o.scale, series.values, false);
+  const hc = highContrast(o.theme);
+  return {
+    type: 'bar',
+    data: {
+      labels: [...series.labels],
+      datasets: [
+        {
+          data: [...series.values],
+          backgroundColor: toCss(o.colour),
+          borderColor: hc ? toCss(o.theme.foreground) : toCss(o.colour),
+          borderWidth: hc ? 1 : 0,
+        },
+      ],
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            label: (item: TooltipItem<'bar'>) => {
+              const v = Number(item.raw);
+              return ` ${formatEngineering(v, o.unit)} (${percentOf(v, series.total)})`;
+            },
+          },
+        },
+      },
+      scales: {
+        x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } },
+        y: {
+          type,
+          ticks: { callback: tickLabel(o.unit, type === 'logarithmic') },
+          title: { display: true, text: type === 'logarithmic' ? `${o.axisTitle} (log scale)` : o.axisTitle },
+        },
+      },
+    },
+  };
+}
+
 /** Height reserved above an exported chart for its title. */
 const EXPORT_TITLE_PX = 40;
 

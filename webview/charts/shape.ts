@@ -55,6 +55,7 @@ const LABELS: Readonly<Record<string, string>> = {
   ffn_down: 'FFN down',
   k_cache: 'K cache',
   v_cache: 'V cache',
+  shared: 'Shared (digital unit, buffers)',
 };
 
 /** Display name of a breakdown key; unknown keys (added to the engine later) are prettified. */
@@ -131,6 +132,19 @@ export function layerComponentStack(
   }));
   const totals = categories.map((_, i) => datasets.reduce((s, d) => s + d.values[i], 0));
   return { categories, categoryLabels: categories.map(layerLabel), datasets, totals };
+}
+
+/**
+ * A per-layer record (latency or area by layer) in layer order: embedding, blocks, LM head, then
+ * anything else (`shared`). Non-finite and negative values are dropped; zeros stay, so every layer
+ * has its place on the axis.
+ */
+export function layerSeries(record: Readonly<Record<string, number>>): Series {
+  const keys = Object.keys(record)
+    .filter((k) => Number.isFinite(record[k]) && record[k] >= 0)
+    .sort(compareLayerKeys);
+  const values = keys.map((k) => record[k]);
+  return { keys, labels: keys.map(layerLabel), values, total: values.reduce((s, v) => s + v, 0) };
 }
 
 /** Ratio of largest to smallest positive value beyond which a linear axis hides the small bars. */

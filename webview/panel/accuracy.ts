@@ -9,7 +9,15 @@ import { clear, el } from '../dom';
 import type { Theme } from '../theme';
 import { selectControl, type SelectControl } from './controls';
 import type { PanelState } from './state';
-import { changedIn, chartImage, type ResultsTab, type TabChange, type TabHost, type TabInput } from './tab';
+import {
+  changedIn,
+  chartImage,
+  type PanelHeading,
+  type ResultsTab,
+  type TabChange,
+  type TabHost,
+  type TabInput,
+} from './tab';
 
 export function accuracyChartSpec(
   view: AccuracyView,
@@ -40,6 +48,15 @@ export class AccuracyTab implements ResultsTab {
 
   update(change: TabChange): boolean {
     return changedIn(change, ['accuracy', 'accuracyMetric', 'theme']);
+  }
+
+  heading(state: PanelState): PanelHeading | null {
+    const a = state.accuracy;
+    if (!a) return null;
+    return {
+      title: a.name,
+      subtitle: a.source ? `Functional simulation of ${a.source.label}` : 'Functional simulation',
+    };
   }
 
   render({ state, theme }: TabInput): void {

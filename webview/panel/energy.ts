@@ -1,13 +1,21 @@
 /**
- * Energy tab: energy per token by component, by operation and by layer (stacked by component), and
- * latency per token by operation alongside, as bars or doughnuts, on linear or log axes.
+ * Energy tab: energy per token by component, by operation and by layer (stacked by component),
+ * latency per token by operation alongside, as bars or doughnuts, on linear or log axes; and
+ * latency and area by layer when the result carries them.
  */
 import { formatEngineering } from '../../src/shared/format';
 import type { SimulationResult } from '../../src/shared/result';
 import type { ChartImage } from '../../src/shared/webviewProtocol';
 import { ChartBox } from '../charts/chartBox';
-import { breakdownChart, colourOfKey, layerStackChart, type AnyChartConfig } from '../charts/chartjs';
-import { COMPONENT_ORDER, layerComponentStack, OPERATION_ORDER, rankedSeries, type ScaleChoice } from '../charts/shape';
+import { breakdownChart, colourOfKey, layerBarChart, layerStackChart, type AnyChartConfig } from '../charts/chartjs';
+import {
+  COMPONENT_ORDER,
+  layerComponentStack,
+  layerSeries,
+  OPERATION_ORDER,
+  rankedSeries,
+  type ScaleChoice,
+} from '../charts/shape';
 import { el } from '../dom';
 import type { Theme } from '../theme';
 import { selectControl } from './controls';
@@ -20,7 +28,12 @@ export interface ChartSpec {
   readonly title: string;
   readonly subtitle: string;
   readonly config: AnyChartConfig;
+  /** Spans the grid's width (the per-layer charts). */
+  readonly wide?: boolean;
 }
+
+/** Charts whose categories are layers: wide, and taller in export. */
+const PER_LAYER = new Set(['energy-by-layer', 'latency-by-layer', 'area-by-layer']);
 
 /** Every chart of the tab, as configurations: shown on screen, and rendered again for export. */
 export function energyCharts(r: SimulationResult, theme: Theme, view: BreakdownView, scale: ScaleChoice): ChartSpec[] {
@@ -31,7 +44,7 @@ export function energyCharts(r: SimulationResult, theme: Theme, view: BreakdownV
   const colourOf = colourOfKey(theme, COMPONENT_ORDER, [...byComponent.keys, ...stack.datasets.map((d) => d.key)]);
   // One operation colouring for the energy and the latency chart, so an operation matches in both.
   const opColourOf = colourOfKey(theme, OPERATION_ORDER, [...byOperation.keys, ...latency.keys]);
-  return [
+  const specs: ChartSpec[] = [
     {
       name: 'energy-by-component',
       title: 'Energy per token by component',
@@ -55,8 +68,38 @@ export function energyCharts(r: SimulationResult, theme: Theme, view: BreakdownV
       title: 'Energy per token by layer and component',
       subtitle: `${stack.categories.length} layers incl. embedding and LM head`,
       config: layerStackChart(stack, { scale, theme, colourOf }),
+      wide: true,
     },
   ];
+  const [, orange, green] = theme.chartColours;
+  const latencyByLayer = r.breakdown.latencyByLayer;
+  if (latencyByLayer) {
+    const series = layerSeries(latencyByLayer);
+    specs.push({
+      name: 'latency-by-layer',
+      title: 'Latency per token by layer',
+      subtitle: `Sum ${formatEngineering(series.total, 's')} before layer pipelining; per token ${formatEngineering(r.perToken.latencyS, 's')}`,
+      config: layerBarChart(series, {
+        scale,
+        unit: 's',
+        axisTitle: 's per token',
+        theme,
+        colour: orange ?? theme.foreground,
+      }),
+      wide: true,
+    });
+  }
+  if (r.areaByLayerMm2) {
+    const series = layerSeries(r.areaByLayerMm2);
+    specs.push({
+      name: 'area-by-layer',
+      title: 'Area by layer',
+      subtitle: `Total ${Number(series.total.toPrecision(4))} mm², of which shared (digital unit, buffers) ${Number((r.areaByLayerMm2.shared ?? 0).toPrecision(3))} mm²`,
+      config: layerBarChart(series, { scale, unit: 'mm²', axisTitle: 'mm²', theme, colour: green ?? theme.foreground }),
+      wide: true,
+    });
+  }
+  return specs;
 }
 
 export class EnergyTab implements ResultsTab {
@@ -122,11 +165,19 @@ export class EnergyTab implements ResultsTab {
     this.scaleSelect.value = scale;
     this.scaleSelect.element.classList.toggle('disabled-look', view === 'doughnut');
     this.element.classList.toggle('doughnuts', view === 'doughnut');
-    for (const spec of energyCharts(r, theme, view, scale)) {
+    const specs = energyCharts(r, theme, view, scale);
+    // A chart the new result has no data for (an older result without per-layer latency) goes.
+    for (const [name, box] of this.boxes)
+      if (!specs.some((s) => s.name === name)) {
+        box.destroy();
+        box.element.remove();
+        this.boxes.delete(name);
+      }
+    for (const spec of specs) {
       let box = this.boxes.get(spec.name);
       if (!box) {
         box = new ChartBox(spec.name, spec.title, spec.name === 'energy-by-layer' ? 'tall' : 'medium');
-        if (spec.name === 'energy-by-layer') box.element.classList.add('wide');
+        if (spec.wide) box.element.classList.add('wide');
         this.boxes.set(spec.name, box);
         this.grid.appendChild(box.element);
       }
@@ -139,7 +190,7 @@ export class EnergyTab implements ResultsTab {
     const r = state.shown?.result;
     if (!r) return [];
     return energyCharts(r, theme, state.energyView, state.energyScale).map((spec) => {
-      const [w, h] = spec.name === 'energy-by-layer' ? [1600, 700] : [1200, 600];
+      const [w, h] = PER_LAYER.has(spec.name) ? [1600, 700] : [1200, 600];
       return chartImage(spec.name, spec.config, theme, `${r.name}: ${spec.title}`, w, h);
     });
   }

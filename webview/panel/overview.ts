@@ -1,12 +1,16 @@
 /**
- * Overview tab: the key figures, the comparison with each GPU baseline, and what the figures assume.
+ * Overview tab: what dominates the design's cost, the key figures (and how they moved since the
+ * config's previous run), the comparison with each GPU baseline, and what the figures assume.
  */
+import { formatComparisonRatio } from '../../src/shared/comparison';
 import { formatEngineering } from '../../src/shared/format';
 import type { SimulationResult } from '../../src/shared/result';
+import { dominanceLines } from '../../src/shared/summary';
+import type { ComparisonView, ShowResultMessage } from '../../src/shared/webviewProtocol';
 import { labelFor } from '../charts/shape';
 import { clear, el } from '../dom';
 import { compareWithBaseline, formatArea, keyFigures } from './figures';
-import { changedIn, type ResultsTab, type TabChange, type TabInput } from './tab';
+import { changedIn, type ResultsTab, type TabChange, type TabHost, type TabInput } from './tab';
 
 /** "4.77k tokens/s" → the number large, the unit smaller, so long units do not wrap the card. */
 function figureValue(text: string): HTMLElement {
@@ -107,10 +111,56 @@ function designFacts(r: SimulationResult): HTMLElement {
   return el('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 
-export function renderOverview(r: SimulationResult): HTMLElement {
+/** Text with `config.keys` in backticks, the keys set as code. */
+function withCode(text: string): (string | HTMLElement)[] {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? el('code', {}, part) : part));
+}
+
+/** "What dominates": the shares that decide the cost, and what the largest lever would save. */
+export function dominance(r: SimulationResult): HTMLElement {
+  const [first, ...rest] = dominanceLines(r, labelFor);
+  return el(
+    'section',
+    { class: 'dominance', attrs: { 'aria-label': 'What dominates' } },
+    el('h3', {}, 'What dominates'),
+    el('p', { class: 'dominance-lead' }, first ?? 'No energy breakdown in this result.'),
+    el('ul', {}, ...rest.map((line) => el('li', {}, ...withCode(line)))),
+  );
+}
+
+/** The comparison of the shown result with its config's previous run, if that is what the Compare tab holds. */
+export function sinceLastRun(shown: ShowResultMessage, c: ComparisonView | null): ComparisonView | null {
+  if (!c || c.b.source.uri === null || c.b.source.uri !== shown.source.uri || c.a.role !== 'previous run') return null;
+  const same = (x: SimulationResult, y: SimulationResult) =>
+    x.perToken.energyJ === y.perToken.energyJ && x.perToken.latencyS === y.perToken.latencyS && x.areaMm2 === y.areaMm2;
+  return same(c.b.result, shown.result) ? c : null;
+}
+
+function changeNote(c: ComparisonView, openCompare: () => void): HTMLElement {
+  const keys = c.configChanges.map((ch) => `${ch.path} ${ch.a ?? 'default'} → ${ch.b ?? 'default'}`);
+  const shownKeys = keys.length > 3 ? [...keys.slice(0, 3), `${keys.length - 3} more`] : keys;
+  const ratio = (b: number, a: number) => formatComparisonRatio(a > 0 ? b / a : null);
+  const [a, b] = [c.a.result, c.b.result];
+  return el(
+    'div',
+    { class: 'since-last' },
+    el('span', {}, `Since the previous run (${shownKeys.join(', ')}): `),
+    el(
+      'strong',
+      {},
+      `energy ${ratio(b.perToken.energyJ, a.perToken.energyJ)}, latency ${ratio(b.perToken.latencyS, a.perToken.latencyS)}, area ${ratio(b.areaMm2, a.areaMm2)}`,
+    ),
+    ' ',
+    el('vscode-button', { attrs: { secondary: true }, on: { click: openCompare } }, 'Compare'),
+  );
+}
+
+export function renderOverview(r: SimulationResult, note: HTMLElement | null = null): HTMLElement {
   return el(
     'div',
     { class: 'overview' },
+    note,
+    dominance(r),
     figureCards(r),
     el('h3', {}, 'Compared with GPUs (per token)'),
     baselineTable(r),
@@ -130,12 +180,27 @@ export class OverviewTab implements ResultsTab {
   readonly title = 'Overview';
   readonly element = el('div', { class: 'tab-body' });
 
+  constructor(private readonly host: TabHost) {}
+
   update(change: TabChange): boolean {
-    return changedIn(change, ['shown']);
+    return changedIn(change, ['shown', 'comparison']);
   }
 
   render({ state }: TabInput): void {
     clear(this.element);
-    if (state.shown) this.element.appendChild(renderOverview(state.shown.result));
+    if (!state.shown) {
+      this.element.appendChild(
+        el(
+          'div',
+          { class: 'empty' },
+          el('h3', {}, 'No design simulated yet'),
+          el('p', {}, 'Run “AIMC: Simulate Current Config” on a config to see its figures here.'),
+        ),
+      );
+      return;
+    }
+    const c = sinceLastRun(state.shown, state.comparison);
+    const note = c ? changeNote(c, () => this.host.save({ tab: 'compare' })) : null;
+    this.element.appendChild(renderOverview(state.shown.result, note));
   }
 }

@@ -3,7 +3,13 @@
  * hidden or after VS Code restarts (the host's WebviewPanelSerializer hands the same state back).
  * Pure (no DOM).
  */
-import type { AccuracyView, PanelTab, ShowResultMessage, SweepView } from '../../src/shared/webviewProtocol';
+import type {
+  AccuracyView,
+  ComparisonView,
+  PanelTab,
+  ShowResultMessage,
+  SweepView,
+} from '../../src/shared/webviewProtocol';
 import { PANEL_TABS } from '../../src/shared/webviewProtocol';
 import type { ScaleChoice } from '../charts/shape';
 import type { SweepAxes } from '../sweep/pareto';
@@ -27,6 +33,7 @@ export interface PanelState {
   readonly shown: ShowResultMessage | null;
   readonly sweep: SweepView | null;
   readonly accuracy: AccuracyView | null;
+  readonly comparison: ComparisonView | null;
 }
 
 export const INITIAL_PANEL_STATE: PanelState = {
@@ -41,7 +48,19 @@ export const INITIAL_PANEL_STATE: PanelState = {
   shown: null,
   sweep: null,
   accuracy: null,
+  comparison: null,
 };
+
+function validComparison(v: unknown): v is ComparisonView {
+  const c = v as Partial<ComparisonView> | null | undefined;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    c.a?.result?.schemaVersion === 1 &&
+    c.b?.result?.schemaVersion === 1 &&
+    Array.isArray(c.configChanges)
+  );
+}
 
 function pick<T extends string>(v: unknown, allowed: readonly T[], fallback: T): T {
   return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
@@ -70,5 +89,6 @@ export function restorePanelState(saved: unknown): PanelState {
     shown: shown && shown.type === 'showResult' && shown.result?.schemaVersion === 1 ? shown : null,
     sweep: s.sweep && Array.isArray((s.sweep as SweepView).points) ? (s.sweep as SweepView) : null,
     accuracy: s.accuracy && Array.isArray((s.accuracy as AccuracyView).rows) ? (s.accuracy as AccuracyView) : null,
+    comparison: validComparison(s.comparison) ? s.comparison : null,
   };
 }

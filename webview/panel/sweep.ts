@@ -1,6 +1,7 @@
 /**
  * Sweep tab: every design of a sweep on cost axes with the Pareto front; clicking a point (or its
- * row under the chart) asks the host to open that design as a config.
+ * row under the chart) asks the host to open that design as a config, and a row's Compare to put
+ * it side by side with the sweep's base design.
  */
 import { formatEngineering } from '../../src/shared/format';
 import type { ChartImage, SweepView, ToWebviewMessage } from '../../src/shared/webviewProtocol';
@@ -11,7 +12,15 @@ import { hasErrors, sweepScatter, type SweepAxes, type SweepScatter } from '../s
 import type { Theme } from '../theme';
 import { selectControl } from './controls';
 import type { PanelState } from './state';
-import { changedIn, chartImage, type ResultsTab, type TabChange, type TabHost, type TabInput } from './tab';
+import {
+  changedIn,
+  chartImage,
+  type PanelHeading,
+  type ResultsTab,
+  type TabChange,
+  type TabHost,
+  type TabInput,
+} from './tab';
 
 const AXES_LABELS: Record<SweepAxes, string> = {
   'energy-error': 'Energy vs error',
@@ -59,6 +68,15 @@ export class SweepTab implements ResultsTab {
     return changedIn(change, ['sweep', 'sweepAxes', 'theme']);
   }
 
+  heading(state: PanelState): PanelHeading | null {
+    const s = state.sweep;
+    if (!s) return null;
+    return {
+      title: s.name,
+      subtitle: `Sweep of ${s.source?.label ?? 'a config'} · ${s.points.length} designs varying ${s.keys.join(', ')}`,
+    };
+  }
+
   render({ state, theme }: TabInput): void {
     const { sweep, sweepAxes: axes } = state;
     this.box?.destroy();
@@ -80,6 +98,7 @@ export class SweepTab implements ResultsTab {
       return;
     }
     const open = (id: string) => this.host.post({ type: 'openDesignPoint', sweepId: sweep.id, pointId: id });
+    const compare = (id: string) => this.host.post({ type: 'compareDesignPoint', sweepId: sweep.id, pointId: id });
     const shownAxes = effectiveAxes(sweep, axes);
     const { config, scatter } = sweepChartSpec(sweep, axes, theme, open);
     const select = selectControl(
@@ -104,8 +123,17 @@ export class SweepTab implements ResultsTab {
         el('td', { class: 'num' }, scatter.x.unit ? formatEngineering(p.x, scatter.x.unit) : p.x.toPrecision(3)),
         el(
           'td',
-          {},
+          { class: 'row-actions' },
           el('vscode-button', { attrs: { secondary: true }, on: { click: () => open(p.id) } }, 'Open as config'),
+          el(
+            'vscode-button',
+            {
+              attrs: { secondary: true },
+              title: 'Simulate this design and compare it with the sweep’s base config',
+              on: { click: () => compare(p.id) },
+            },
+            'Compare',
+          ),
         ),
       ),
     );

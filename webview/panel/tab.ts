@@ -56,6 +56,16 @@ export interface ResultsTab {
   receive?(message: ToWebviewMessage): Partial<PanelState> | null;
   /** PNGs of the tab's charts for "Export charts" and the host's `collectCharts`, rendered off screen. */
   exportCharts?(input: TabInput): ChartImage[];
+  /**
+   * The panel header while this tab is shown, when the tab shows something other than the
+   * simulated design (a sweep, another config's accuracy run, a comparison); null for that design.
+   */
+  heading?(state: PanelState): PanelHeading | null;
+}
+
+export interface PanelHeading {
+  readonly title: string;
+  readonly subtitle: string;
 }
 
 export type ResultsTabClass = new (host: TabHost) => ResultsTab;

@@ -1,5 +1,5 @@
 /**
- * Tile map tab: every array of the design on a canvas (../tilemap/view.ts). The map keeps its own
+ * Tile map tab: the floorplan of the design on a canvas (../tilemap/view.ts). The map keeps its own
  * canvas current, redrawing when shown, resized or re-themed, so the tab is never stale: it hands
  * the map each new result and theme as they come.
  */
@@ -20,6 +20,7 @@ export class TileMapTab implements ResultsTab {
     this.map = new TileMapView({
       onViewChange: (tileView) => host.save({ tileView }, VIEW_SAVE_DELAY_MS),
       onColouringChange: (tileColouring) => host.save({ tileColouring }),
+      onRevealConfig: (layer, matrix) => host.post({ type: 'revealConfig', layer, matrix }),
     });
   }
 

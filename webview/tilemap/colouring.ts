@@ -1,19 +1,21 @@
 /**
  * Colour keys of the tile map: one byte per array naming its colour-table entry, for colouring by
- * layer, by matrix or by utilisation. Pure (no DOM); the palette that turns keys into RGBA is made
- * from the theme in palette.ts.
+ * layer, by matrix, by utilisation or by energy per token. Pure (no DOM); the palette that turns
+ * keys into RGBA is made from the theme in palette.ts.
  *
  * A byte per array (4.4 MB for a 70B-parameter design on 256 × 256 arrays) lets the raster loop
  * colour a pixel with two array reads, with no decoding per frame. Key 0 is "no array".
  */
 import { arrayInGroup, type TileGroup } from '../../src/shared/tileMap';
-import type { TileLayout } from './layout';
+import { layersOf, type TileLayout } from './layout';
 
-export type TileColouring = 'layer' | 'matrix' | 'utilization';
-export const TILE_COLOURINGS: readonly TileColouring[] = ['layer', 'matrix', 'utilization'];
+export type TileColouring = 'layer' | 'matrix' | 'utilization' | 'energy';
+export const TILE_COLOURINGS: readonly TileColouring[] = ['layer', 'matrix', 'utilization', 'energy'];
 
 /** Utilisation is shown in this many steps; finer steps are not distinguishable by eye. */
 export const UTILIZATION_STEPS = 64;
+/** Energy per array is shown on a log scale in this many steps. */
+export const ENERGY_STEPS = 64;
 /** Keys 1…255 are usable, so at most this many categories (layers beyond it share colours). */
 export const MAX_CATEGORIES = 255;
 
@@ -21,8 +23,10 @@ export interface ColourKeys {
   readonly colouring: TileColouring;
   /** Key per array index, 1…`categories.length` (or 1…UTILIZATION_STEPS for utilisation). */
   readonly keys: Uint8Array;
-  /** Categorical colourings: the name of each key, key k at index k − 1. Empty for utilisation. */
+  /** Categorical colourings: the name of each key, key k at index k − 1. Empty for the scales. */
   readonly categories: readonly string[];
+  /** Energy: the smallest and largest energy per token of one array (J), at keys 1 and ENERGY_STEPS. */
+  readonly range?: { readonly min: number; readonly max: number };
 }
 
 /** The matrices in the order the engine emits them, so the legend follows the dataflow. */
@@ -37,19 +41,52 @@ export function utilizationKey(utilization: number): number {
   return 1 + Math.round(u * (UTILIZATION_STEPS - 1));
 }
 
-export function colourKeys(groups: readonly TileGroup[], layout: TileLayout, colouring: TileColouring): ColourKeys {
-  const keys = new Uint8Array(layout.arrays);
+/** The energy key of an array's energy per token on a log scale from `min` to `max`. */
+export function energyKey(energyJ: number, min: number, max: number): number {
+  if (!(energyJ > 0) || !(max > min)) return energyJ > 0 ? ENERGY_STEPS : 1;
+  const t = Math.log(energyJ / min) / Math.log(max / min);
+  return 1 + Math.round(Math.min(1, Math.max(0, t)) * (ENERGY_STEPS - 1));
+}
+
+/** Energy per token of one array of each group (a group's arrays share its energy evenly). */
+export function energyPerArray(groups: readonly TileGroup[], groupEnergyJ: readonly number[]): number[] {
+  return groups.map((g, i) => (g.arrayCount > 0 ? (groupEnergyJ[i] ?? 0) / g.arrayCount : 0));
+}
+
+/**
+ * Keys of every array. `layout.arrays` must cover the groups' indices. Energy colouring needs the
+ * groups' energy per token (`mapping.groupEnergyPerTokenJ`); without it every array gets key 1.
+ */
+export function colourKeys(
+  groups: readonly TileGroup[],
+  layout: TileLayout,
+  colouring: TileColouring,
+  groupEnergyJ?: readonly number[],
+): ColourKeys {
+  const end = groups.reduce((n, g) => Math.max(n, g.firstArray + g.arrayCount), layout.arrays);
+  const keys = new Uint8Array(end);
   switch (colouring) {
     case 'layer': {
-      // One key per band; with more bands than keys, neighbouring layers share a key.
-      const n = layout.bands.length;
+      // One key per layer in mapping order; with more layers than keys, neighbours share a key.
+      const layers = layersOf(groups);
+      const n = layers.length;
       const categories: string[] = [];
-      layout.bands.forEach((b, i) => {
+      const keyOf = new Map<number, number>();
+      layers.forEach((layer, i) => {
         const key = n <= MAX_CATEGORIES ? i + 1 : 1 + Math.floor((i * (MAX_CATEGORIES - 1)) / (n - 1));
-        categories[key - 1] ??= String(b.layer);
-        keys.fill(key, b.firstArray, b.endArray);
+        categories[key - 1] ??= String(layer);
+        keyOf.set(layer, key);
       });
+      for (const g of groups) keys.fill(keyOf.get(g.layer) ?? 1, g.firstArray, g.firstArray + g.arrayCount);
       return { colouring, keys, categories };
+    }
+    case 'energy': {
+      const perArray = energyPerArray(groups, groupEnergyJ ?? []);
+      const positive = perArray.filter((e) => e > 0);
+      const min = positive.length ? Math.min(...positive) : 0;
+      const max = positive.length ? Math.max(...positive) : 0;
+      groups.forEach((g, i) => keys.fill(energyKey(perArray[i], min, max), g.firstArray, g.firstArray + g.arrayCount));
+      return { colouring, keys, categories: [], range: { min, max } };
     }
     case 'matrix': {
       const categories = matrixCategories(groups).slice(0, MAX_CATEGORIES);

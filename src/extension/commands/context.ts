@@ -10,6 +10,8 @@ import type { SimulationService } from '../simulation/service';
 export interface ResultsViews {
   show(tab?: PanelTab, preserveFocus?: boolean): void;
   collectCharts(): Promise<readonly ChartImage[]>;
+  /** The editor column of the results panel; undefined while it is closed. */
+  readonly viewColumn?: vscode.ViewColumn;
 }
 
 export interface CommandContext {

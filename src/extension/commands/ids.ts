@@ -8,3 +8,6 @@ export const NEW_CONFIG_COMMAND = 'aimc.newConfig';
 export const IMPORT_HF_COMMAND = 'aimc.importHuggingFace';
 export const EXPORT_COMMAND = 'aimc.exportResults';
 export const CANCEL_COMMAND = 'aimc.cancel';
+export const COMPARE_DESIGNS_COMMAND = 'aimc.compareDesigns';
+export const OPEN_EXAMPLE_COMMAND = 'aimc.openExample';
+export const GET_STARTED_COMMAND = 'aimc.getStarted';

@@ -6,3 +6,7 @@ export { exportCommand, exportResults } from './exportResults';
 export { importHuggingFaceCommand, newConfigCommand } from './newConfig';
 export { accuracyCommand, compareCommand, showTileMapCommand, simulateCommand, simulateDocument } from './simulate';
 export { openDesignPoint, sweepCommand } from './sweep';
+export { compareDesignPoint, compareDesignsCommand } from './compare';
+export { getStartedCommand } from './onboarding';
+export { openExampleCommand } from './newConfig';
+export { revealConfigLines } from './revealConfig';

@@ -133,3 +133,35 @@ export async function importHuggingFaceCommand(ctx: CommandContext, arg?: unknow
   await api.workspace.fs.writeFile(target, new TextEncoder().encode(textFor(ctx, model, hardware, title)));
   await api.window.showTextDocument(await api.workspace.openTextDocument(target), { preview: false });
 }
+
+/** The example the walkthrough opens first: GPT-2 with the published gain-cell attention figures. */
+export const FIRST_EXAMPLE = 'gpt2-gaincell.aimc.yaml';
+
+/**
+ * "AIMC: Open an Example": a shipped example as a new, unsaved config to simulate and edit freely
+ * (the walkthrough's first step). Examples that read other files are left out: an unsaved config
+ * has no folder to read them from.
+ */
+export async function openExampleCommand(ctx: CommandContext): Promise<void> {
+  const { api } = ctx;
+  const folder = api.Uri.joinPath(ctx.extensionUri, 'examples');
+  const entries = (await api.workspace.fs.readDirectory(folder))
+    .map(([name]) => name)
+    .filter((n) => n.endsWith('.aimc.yaml'))
+    .sort((a, b) => (a === FIRST_EXAMPLE ? -1 : b === FIRST_EXAMPLE ? 1 : a.localeCompare(b)));
+  const items = [];
+  for (const name of entries) {
+    const text = new TextDecoder().decode(await api.workspace.fs.readFile(api.Uri.joinPath(folder, name)));
+    if (/^\s*(huggingface|checkpoint):/m.test(text)) continue;
+    const hardware = hardwareFromExample(name, text);
+    items.push({ label: hardware.description, description: name, text });
+  }
+  const picked = await api.window.showQuickPick(items, {
+    title: 'AIMC: Open an Example',
+    placeHolder: 'An example design, opened as a new config',
+    matchOnDetail: true,
+  });
+  if (!picked) return;
+  const doc = await api.workspace.openTextDocument({ language: 'aimc', content: picked.text });
+  await api.window.showTextDocument(doc, { preview: false });
+}

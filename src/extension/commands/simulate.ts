@@ -48,11 +48,12 @@ function reportConfigErrors(
 /** Checks the config and reads its files; reports errors and returns undefined when it cannot run. */
 async function prepare(
   ctx: CommandContext,
-  doc: vscode.TextDocument,
+  uri: vscode.Uri,
+  text: string,
   o: { quiet?: boolean; baselines?: readonly GpuId[]; withCheckpoint?: boolean },
 ): Promise<ConfigInput | undefined> {
-  const label = ctx.api.workspace.asRelativePath(doc.uri);
-  const prepared = await prepareConfig(ctx.api, ctx.load, doc.uri, doc.getText(), {
+  const label = ctx.api.workspace.asRelativePath(uri);
+  const prepared = await prepareConfig(ctx.api, ctx.load, uri, text, {
     baselines: o.baselines,
     defaultBaselines: ctx.settings().defaultBaselines,
     withCheckpoint: o.withCheckpoint,
@@ -67,45 +68,63 @@ async function prepare(
   return undefined;
 }
 
+/**
+ * Simulates config text, whose files are read relative to `uri`, on the pool under a progress
+ * notification, without showing the result. Undefined when the config has errors (reported) or the
+ * run was cancelled; a failure of the run throws.
+ */
+export async function simulateConfigText(
+  ctx: CommandContext,
+  uri: vscode.Uri,
+  text: string,
+  label: string,
+  o: SimulateOptions = {},
+): Promise<Simulated | undefined> {
+  const { api, service, store } = ctx;
+  const input = await prepare(ctx, uri, text, o);
+  if (!input) return undefined;
+  store.setStatus('running', `Simulating ${label}…`);
+  const response = await withRunProgress(
+    api,
+    service,
+    { title: `AIMC: Simulating ${label}`, quiet: o.quiet },
+    (run) =>
+      service.request(
+        'simulate',
+        { configText: input.text, files: input.files, overrides: input.overrides },
+        { signal: run.signal },
+      ).result,
+  );
+  if (!response.result) {
+    const errors = response.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
+    reportConfigErrors(
+      ctx,
+      label,
+      errors.map((d) => formatDiagnostic(label, d)),
+      o.quiet,
+    );
+    return undefined;
+  }
+  store.setStatus('idle', null);
+  return { result: response.result, config: input.config };
+}
+
 /** Simulates a config; undefined when it had errors, was cancelled or failed (each reported). */
 export async function simulateDocument(
   ctx: CommandContext,
   doc: vscode.TextDocument,
   o: SimulateOptions = {},
 ): Promise<Simulated | undefined> {
-  const { api, service, store, log } = ctx;
+  const { api, store, log } = ctx;
   const label = api.workspace.asRelativePath(doc.uri);
   const what = `Simulating ${label}`;
   ctx.lastConfig = doc.uri;
   const started = Date.now();
   try {
-    const input = await prepare(ctx, doc, o);
-    if (!input) return undefined;
-    store.setStatus('running', `${what}…`);
-    const response = await withRunProgress(
-      api,
-      service,
-      { title: `AIMC: ${what}`, quiet: o.quiet },
-      (run) =>
-        service.request(
-          'simulate',
-          { configText: input.text, files: input.files, overrides: input.overrides },
-          { signal: run.signal },
-        ).result,
-    );
-    if (!response.result) {
-      const errors = response.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
-      reportConfigErrors(
-        ctx,
-        label,
-        errors.map((d) => formatDiagnostic(label, d)),
-        o.quiet,
-      );
-      return undefined;
-    }
-    const r = response.result;
-    store.setResult(doc.uri.toString(), label, r);
-    store.setStatus('idle', null);
+    const done = await simulateConfigText(ctx, doc.uri, doc.getText(), label, o);
+    if (!done) return undefined;
+    const r = done.result;
+    store.setResult(doc.uri.toString(), label, r, done.config);
     log.info(
       `${label}: ${formatEngineering(r.perToken.energyJ, 'J')} and ${formatEngineering(r.perToken.latencyS, 's')} per token, ${r.mapping.arrays.toLocaleString('en-US')} arrays (simulated in ${Date.now() - started} ms)`,
     );
@@ -113,7 +132,7 @@ export async function simulateDocument(
       log.info(formatSummary(r));
       ctx.views.show(o.tab);
     }
-    return { result: r, config: input.config };
+    return done;
   } catch (e) {
     await reportFailure(ctx, what, e, () => simulateDocument(ctx, doc, o));
     return undefined;
@@ -127,7 +146,7 @@ export async function runAccuracy(ctx: CommandContext, doc: vscode.TextDocument)
   const what = `Functional simulation of ${label}`;
   ctx.lastConfig = doc.uri;
   try {
-    const input = await prepare(ctx, doc, { withCheckpoint: true });
+    const input = await prepare(ctx, doc.uri, doc.getText(), { withCheckpoint: true });
     if (!input) return false;
     store.setStatus('running', `${what}…`);
     const r = await withRunProgress(
@@ -144,7 +163,9 @@ export async function runAccuracy(ctx: CommandContext, doc: vscode.TextDocument)
           },
         ).result,
     );
-    store.setAccuracy(accuracyView(r, `${input.config.name ?? label}: functional simulation`));
+    store.setAccuracy(
+      accuracyView(r, `${input.config.name ?? label}: functional simulation`, { label, uri: doc.uri.toString() }),
+    );
     store.setStatus('idle', null);
     ctx.log.info(
       `${label}: functional simulation done; logits relative error ${(100 * r.endToEnd.logitsVsSoftmaxModel.relativeError).toFixed(2)}% against the float model.`,

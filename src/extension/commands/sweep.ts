@@ -7,7 +7,9 @@ import type * as vscode from 'vscode';
 import {
   buildReport,
   FUNCTIONAL_ERROR_METRIC,
+  MAX_SWEEP_POINTS,
   parseVary,
+  planPoints,
   planSweep,
   sweepableKeys,
   sweepIdentity,
@@ -105,11 +107,13 @@ async function askPlan(
   if (grid.pointCount <= LARGE_SWEEP_POINTS) return { plan: grid, withError: mode.withError };
   const sample = `Sample ${SAMPLE_POINTS}`;
   const all = `Run all ${grid.pointCount.toLocaleString('en-US')}`;
+  // Past the limit of one sweep (engine/sweep/plan.ts) only a sample is offered.
+  const runnable = grid.pointCount <= MAX_SWEEP_POINTS;
   const choice = await window.showWarningMessage(
-    `AIMC: the grid has ${grid.pointCount.toLocaleString('en-US')} designs. Run a random sample of ${SAMPLE_POINTS} instead?`,
+    `AIMC: the grid has ${grid.pointCount.toLocaleString('en-US')} designs${runnable ? '' : `, more than the ${MAX_SWEEP_POINTS.toLocaleString('en-US')} one sweep may run`}. Run a random sample of ${SAMPLE_POINTS} instead?`,
     { modal: true },
     sample,
-    all,
+    ...(runnable ? [all] : []),
   );
   if (choice === sample) return { plan: planSweep(axes, { samples: SAMPLE_POINTS }), withError: mode.withError };
   return choice === all ? { plan: grid, withError: mode.withError } : undefined;
@@ -158,7 +162,7 @@ async function runSweep(
   const { api, service, store, log } = ctx;
   const what = `Sweep of ${label}`;
   ctx.lastConfig = uri;
-  const points = Array.from({ length: plan.pointCount }, (_, index) => ({ index, values: plan.valuesAt(index) }));
+  const points = planPoints(plan, null);
   const count = ctx.settings().workerCount;
   const workers = count === 'auto' ? defaultPoolSize() : count;
   store.setStatus('running', `${what}: ${plan.pointCount} designs…`);
@@ -188,7 +192,7 @@ async function runSweep(
       null,
       results,
     );
-    const view = sweepView(report, `sweep-${++sweepCounter}`);
+    const view = sweepView(report, `sweep-${++sweepCounter}`, { label, uri: uri.toString() });
     store.setSweep({ view, report, baseText, baseUri: uri.toString() });
     store.setStatus('idle', null);
     const bad = results.filter((p) => p.status !== 'ok');

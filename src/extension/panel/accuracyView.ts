@@ -4,7 +4,7 @@
  * and the LM head; the whole-model figures are the logits'. Pure: no `vscode`.
  */
 import type { ErrorMetrics, FunctionalResult } from '../../shared/functionalResult';
-import type { AccuracyMetricDef, AccuracyRowView, AccuracyView } from '../../shared/webviewProtocol';
+import type { AccuracyMetricDef, AccuracyRowView, AccuracyView, ViewSource } from '../../shared/webviewProtocol';
 
 export const ACCURACY_METRICS: readonly AccuracyMetricDef[] = [
   { key: 'relativeError', label: 'Relative error', unit: '', better: 'lower' },
@@ -23,7 +23,7 @@ function values(m: ErrorMetrics): Record<string, number | null> {
   };
 }
 
-export function accuracyView(r: FunctionalResult, name: string): AccuracyView {
+export function accuracyView(r: FunctionalResult, name: string, source?: ViewSource): AccuracyView {
   const rows: AccuracyRowView[] = [];
   for (const l of r.layers) {
     const layer = String(l.layer);
@@ -35,6 +35,7 @@ export function accuracyView(r: FunctionalResult, name: string): AccuracyView {
   const algorithm = r.endToEnd.algorithmLogits.relativeError;
   return {
     name,
+    ...(source ? { source } : {}),
     metrics: ACCURACY_METRICS,
     rows,
     overall: values(r.endToEnd.logitsVsSoftmaxModel),

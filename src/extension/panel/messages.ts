@@ -2,6 +2,7 @@
  * What the host does with a message from the panel or the side view. Every message is checked by
  * `parseWebviewMessage` first; one that fails is logged and dropped, never acted on.
  */
+import type { TileMatrix } from '../../shared/tileMap';
 import type { ChartImage, ExportFormat, PanelTab, WebviewKind } from '../../shared/webviewProtocol';
 import { parseWebviewMessage } from '../../shared/webviewProtocol';
 import type { Log } from '../api';
@@ -15,6 +16,12 @@ export interface ViewRequests {
   sweep(): Promise<void>;
   cancel(): void;
   openPanel(tab: PanelTab | null): void;
+  /** Opens the shown result's config with the lines that place this layer's matrix selected. */
+  revealConfig(layer: number, matrix: TileMatrix): Promise<void>;
+  /** Simulates a sweep point and compares it with the sweep's base design. */
+  compareDesignPoint(sweepId: string, pointId: string): Promise<void>;
+  /** "AIMC: Compare Designs…". */
+  compare(): Promise<void>;
 }
 
 /** ViewRequests plus what a view's host handles itself. */
@@ -36,6 +43,9 @@ export function webviewActions(
     sweep: () => r.sweep(),
     cancel: () => r.cancel(),
     openPanel: (tab) => r.openPanel(tab),
+    revealConfig: (layer, matrix) => r.revealConfig(layer, matrix),
+    compareDesignPoint: (sweepId, pointId) => r.compareDesignPoint(sweepId, pointId),
+    compare: () => r.compare(),
     ready,
     exported,
   };
@@ -73,6 +83,12 @@ export function handleWebviewMessage(
     case 'openPanel':
       actions.openPanel(m.tab);
       return Promise.resolve();
+    case 'revealConfig':
+      return actions.revealConfig(m.layer, m.matrix);
+    case 'compareDesignPoint':
+      return actions.compareDesignPoint(m.sweepId, m.pointId);
+    case 'compare':
+      return actions.compare();
     case 'log': {
       const text = `[${view}] ${m.message}`;
       if (m.level === 'error') log.error(text);

@@ -66,6 +66,10 @@ export class ResultsPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
     return this.panel !== undefined;
   }
 
+  get viewColumn(): vscode.ViewColumn | undefined {
+    return this.panel?.viewColumn;
+  }
+
   /** Opens the panel beside the editor, or brings it forward, optionally on a tab. */
   show(tab?: PanelTab, preserveFocus = true): void {
     if (this.panel) {

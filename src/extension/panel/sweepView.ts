@@ -1,13 +1,14 @@
 /** The engine's sweep report in the shape the panel's sweep tab draws. Pure: no `vscode`. */
 import type { SweepReport } from '../../engine';
-import type { SweepView } from '../../shared/webviewProtocol';
+import type { SweepView, ViewSource } from '../../shared/webviewProtocol';
 
 /** `id` must be fresh per sweep: the panel sends it back with a clicked point. */
-export function sweepView(report: SweepReport, id: string): SweepView {
+export function sweepView(report: SweepReport, id: string, source?: ViewSource): SweepView {
   const keys = report.sweep.axes.map((a) => a.key);
   return {
     id,
     name: `${report.sweep.base}: ${keys.join(' × ')}`,
+    ...(source ? { source } : {}),
     keys,
     error:
       report.sweep.errorMetric === null

@@ -7,7 +7,13 @@
  * to the tile map since. Messages posted while the page is not ready would be lost, so they wait.
  */
 import type * as vscode from 'vscode';
-import type { AccuracyView, ShowResultMessage, ToWebviewMessage, WebviewKind } from '../../shared/webviewProtocol';
+import type {
+  AccuracyView,
+  ComparisonView,
+  ShowResultMessage,
+  ToWebviewMessage,
+  WebviewKind,
+} from '../../shared/webviewProtocol';
 import type { HeldSweep, ResultsStore, StoreChange } from '../results/store';
 
 export class WebviewChannel {
@@ -15,6 +21,7 @@ export class WebviewChannel {
   private sentResult: ShowResultMessage | null = null;
   private sentSweep: HeldSweep | null = null;
   private sentAccuracy: AccuracyView | null = null;
+  private sentComparison: ComparisonView | null = null;
   private waiting: ToWebviewMessage[] = [];
   private readonly subscription: { dispose(): void };
 
@@ -58,7 +65,7 @@ export class WebviewChannel {
       this.sentResult = s.shown;
       void this.webview.postMessage(s.shown);
     }
-    // Sweeps and accuracy reports belong to the full panel; the side view shows a result in brief.
+    // Sweeps, accuracy reports and comparisons belong to the full panel; the side view shows a result in brief.
     if (this.kind === 'panel') {
       if ((!change || change === 'sweep') && s.sweep && s.sweep !== this.sentSweep) {
         this.sentSweep = s.sweep;
@@ -67,6 +74,10 @@ export class WebviewChannel {
       if ((!change || change === 'accuracy') && s.accuracy && s.accuracy !== this.sentAccuracy) {
         this.sentAccuracy = s.accuracy;
         void this.webview.postMessage({ type: 'showAccuracy', accuracy: s.accuracy });
+      }
+      if ((!change || change === 'comparison') && s.comparison && s.comparison !== this.sentComparison) {
+        this.sentComparison = s.comparison;
+        void this.webview.postMessage({ type: 'showComparison', comparison: s.comparison });
       }
     }
     if (!change || change === 'status') void this.webview.postMessage(s.status);

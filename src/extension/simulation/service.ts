@@ -18,7 +18,7 @@ export interface SimulationPool extends SweepRequester {
 }
 
 export interface SimulationServiceOptions {
-  /** Makes a pool of `size` workers ('auto': one fewer than the cores). */
+  /** Makes a pool of `size` workers ('auto': one per core). */
   createPool(size: number | 'auto'): SimulationPool;
   /** The pool size to use for the next pool (the `aimc.workerCount` setting). */
   poolSize(): number | 'auto';
@@ -145,7 +145,7 @@ export class SimulationService implements SweepRequester {
       this.poolSize = this.options.poolSize();
       this.pool = this.options.createPool(this.poolSize);
       this.options.log.info(
-        `Simulation workers: pool of ${this.poolSize === 'auto' ? 'cores − 1' : this.poolSize} started.`,
+        `Simulation workers: pool of ${this.poolSize === 'auto' ? 'one per core' : this.poolSize} started.`,
       );
     }
     return this.pool;
