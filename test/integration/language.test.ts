@@ -3,11 +3,11 @@
  * completion, hover, and a quick fix that repairs the text.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { afterEach, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { analyzeConfig } from '../../src/engine/analyze';
+import { analyzeDesign } from '../../src/engine/analyze';
 import { hover as engineHover } from '../../src/engine/language/hover';
 import {
   aimcDiagnostics,
@@ -75,11 +75,12 @@ describe('diagnostics', () => {
       const got = shown.map((d) => `${formatRange(d.range)} ${severityName(d.severity)} ${String(d.code)}`);
       assert.deepEqual([...got].sort(), [...expectations(text)].sort());
       // Messages: the same words as the CLI prints for this file (one validator behind both).
-      const readFile = (p: string) => {
-        const target = resolve(dirname(uri.fsPath), p);
-        return existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+      // The CLI's reader: the files a config names, relative to it (and why one cannot be read).
+      const reader = {
+        readText: async (p: string) => readFileSync(resolve(dirname(uri.fsPath), p), 'utf8'),
+        readBytes: async (p: string) => new Uint8Array(readFileSync(resolve(dirname(uri.fsPath), p))),
       };
-      const engine = analyzeConfig(text, { readFile }).diagnostics.map(
+      const engine = (await analyzeDesign(text, reader)).diagnostics.map(
         (d) =>
           `${formatRange(new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character))} ${d.code} ${d.message}`,
       );

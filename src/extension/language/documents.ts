@@ -73,6 +73,21 @@ function allowedRoot(api: VscodeApi, configUri: vscode.Uri): vscode.Uri | undefi
  * the config's folder when it is in none), and no symbolic link, whose target workspace.fs cannot
  * show. `aimc.allowFilesOutsideWorkspace` lifts this in a trusted workspace, never in an untrusted one.
  */
+/** vscode.FileSystemError codes as the POSIX codes the CLI reports, so both say the same words. */
+const POSIX_CODES: Readonly<Record<string, string>> = {
+  FileNotFound: 'ENOENT',
+  FileIsADirectory: 'EISDIR',
+  FileNotADirectory: 'ENOTDIR',
+  NoPermissions: 'EACCES',
+  FileExists: 'EEXIST',
+};
+
+function withPosixCode(e: unknown): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string' || !(code in POSIX_CODES)) return e;
+  return Object.assign(new Error((e as Error).message), { code: POSIX_CODES[code] });
+}
+
 async function checkedUri(
   api: VscodeApi,
   configUri: vscode.Uri,
@@ -91,7 +106,9 @@ async function checkedUri(
   const root = allowedRoot(api, configUri);
   if (!allowOutside && (!root || !isUnder(root, uri)))
     throw new FileReadError(trusted ? 'outside' : 'untrusted', `outside the workspace folder; ${hint}`);
-  const stat = await api.workspace.fs.stat(uri);
+  const stat = await api.workspace.fs.stat(uri).then(undefined, (e: unknown) => {
+    throw withPosixCode(e);
+  });
   if (!allowOutside && (stat.type & FILE_TYPE_SYMBOLIC_LINK) !== 0)
     throw new FileReadError(
       trusted ? 'outside' : 'untrusted',
