@@ -8,6 +8,7 @@ import { simulateCommand } from './commands/simulate';
 import { sweepCommand } from './commands/sweep';
 import type { CliCommand } from './commands/types';
 import { validateCommand } from './commands/validate';
+import { commandHelp } from './commandHelp';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './io';
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -43,6 +44,11 @@ export async function main(argv: string[]): Promise<number> {
   if (!command) {
     process.stderr.write(`aimc: unknown command '${name}'\n\n${help()}\n`);
     return EXIT_USAGE;
+  }
+  // Commands with help of their own (diff) parse --help themselves.
+  if ((rest.includes('--help') || rest.includes('-h')) && command.name !== 'diff') {
+    process.stdout.write(`${commandHelp(command.usage, command.summary, command.name)}\n`);
+    return EXIT_OK;
   }
   try {
     return await command.run(rest);

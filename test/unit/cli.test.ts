@@ -141,3 +141,13 @@ test('accuracy runs the functional simulation and is reproducible from the seed'
   assert.match(table.stdout, /layer 1 attention +float HardSigmoid \(hardware\)/);
   assert.match(table.stdout, /logits +float softmax model/);
 });
+
+test('every command answers --help with its usage and options, exit 0', () => {
+  for (const name of ['simulate', 'accuracy', 'validate', 'sweep', 'merge', 'device', 'presets', 'schema', 'diff']) {
+    const r = aimc(name, '--help');
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`^usage: aimc ${name}`), name);
+    assert.match(r.stdout, /-h, --help/, name);
+  }
+  assert.match(aimc('sweep', '-h').stdout, /--vary KEY=VALUES/);
+});
