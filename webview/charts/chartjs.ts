@@ -48,6 +48,19 @@ export type AnyChartConfig = ChartConfiguration<'bar'> | ChartConfiguration<'dou
  * chart.js's typings cannot take a union of per-type configurations (their plugin callbacks are
  * contravariant in the chart type), so the one cast lives here rather than at every call.
  */
+
+/** Scales of a horizontal bar chart of per-token figures: values on x (linear or log), labels on y. */
+function perTokenBarScales(unit: string, type: 'linear' | 'logarithmic') {
+  return {
+    x: {
+      type,
+      ticks: { callback: tickLabel(unit, type === 'logarithmic'), maxRotation: 0, autoSkip: true },
+      title: { display: true, text: type === 'logarithmic' ? `${unit} per token (log scale)` : `${unit} per token` },
+    },
+    y: { grid: { display: false } },
+  };
+}
+
 export function createChart(canvas: HTMLCanvasElement, config: AnyChartConfig): Chart {
   return new Chart(canvas, config as unknown as ChartConfiguration);
 }
@@ -94,7 +107,10 @@ function tickLabel(unit: string, log: boolean) {
       )
     )
       return '';
-    return unit ? formatEngineering(v, unit, 3) : Number(v.toPrecision(3)).toString();
+    // SI prefixes suit J and s; a squared unit (mm²) already carries its own.
+    if (!unit || unit.includes('²'))
+      return `${Number(v.toPrecision(3)).toLocaleString('en-US')}${unit ? ` ${unit}` : ''}`;
+    return formatEngineering(v, unit, 3);
   };
 }
 
@@ -159,17 +175,7 @@ export function breakdownChart(series: Series, o: BreakdownOptions): AnyChartCon
       responsive: true,
       maintainAspectRatio: false,
       plugins: { legend: { display: false }, tooltip: { callbacks: { label } } },
-      scales: {
-        x: {
-          type,
-          ticks: { callback: tickLabel(o.unit, type === 'logarithmic'), maxRotation: 0, autoSkip: true },
-          title: {
-            display: true,
-            text: type === 'logarithmic' ? `${o.unit} per token (log scale)` : `${o.unit} per token`,
-          },
-        },
-        y: { grid: { display: false } },
-      },
+      scales: perTokenBarScales(o.unit, type),
     },
   };
 }
@@ -272,17 +278,7 @@ export function comparisonChart(
           },
         },
       },
-      scales: {
-        x: {
-          type,
-          ticks: { callback: tickLabel(data.unit, type === 'logarithmic'), maxRotation: 0, autoSkip: true },
-          title: {
-            display: true,
-            text: type === 'logarithmic' ? `${data.unit} per token (log scale)` : `${data.unit} per token`,
-          },
-        },
-        y: { grid: { display: false } },
-      },
+      scales: perTokenBarScales(data.unit, type),
     },
   };
 }

@@ -30,6 +30,7 @@ export const OPERATION_ORDER = [
 
 const LABELS: Readonly<Record<string, string>> = {
   dac: 'DAC',
+  attention_dac: 'Attention DAC',
   adc: 'ADC',
   crossbar: 'Crossbar',
   gain_cell: 'Gain cell',
@@ -38,6 +39,7 @@ const LABELS: Readonly<Record<string, string>> = {
   interconnect: 'Interconnect',
   digital_unit: 'Digital unit',
   dram: 'DRAM',
+  tile_periphery: 'Tile periphery',
   qkv: 'Q/K/V projections',
   attention_scores: 'Attention scores (QKᵀ)',
   attention_values: 'Attention values (φ(S)V)',
