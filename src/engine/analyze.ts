@@ -30,8 +30,20 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
+/** The costing of each loaded design, kept while the design is: a sweep point costed for its
+ * figures is not costed again when its functional run derives the leakage per step from it. */
+const costed = new WeakMap<LoadedDesign, Analysis>();
+
 /** Costs a loaded design that has no errors, and adds the physics warnings; else returns it as is. */
 export function costDesign(loaded: LoadedDesign): Analysis {
+  const known = costed.get(loaded);
+  if (known) return known;
+  const analysis = costUncached(loaded);
+  costed.set(loaded, analysis);
+  return analysis;
+}
+
+function costUncached(loaded: LoadedDesign): Analysis {
   if (hasErrors(loaded.diagnostics) || !loaded.config || !loaded.design) return loaded;
   let result: SimulationResult;
   try {

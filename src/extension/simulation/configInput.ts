@@ -5,7 +5,7 @@
  * never reaches the pool.
  */
 import type * as vscode from 'vscode';
-import type { AimcConfig } from '../../engine';
+import { readerOverFiles, type AimcConfig } from '../../engine';
 import type { GpuId } from '../../shared/gpuIds';
 import type { Diagnostic } from '../../shared/diagnostics';
 import type { ConfigOverride } from '../../shared/overrides';
@@ -39,8 +39,9 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * Checks `text` and collects the files it names, in one pass. A change of baselines travels as an
- * override, so the worker's diagnostics still point into the text as written.
+ * Checks `text` and collects the files it names. A change of baselines travels as an override, so
+ * the worker's diagnostics still point into the text as written; checking it again reuses the files
+ * already read rather than reading them a second time.
  */
 export async function prepareConfig(
   api: VscodeApi,
@@ -60,7 +61,7 @@ export async function prepareConfig(
     baselines !== undefined && !(first.config.baselines !== undefined && sameList(first.config.baselines, baselines));
   const overrides: ConfigOverride[] = changed ? [{ key: 'baselines', value: [...baselines] }] : [];
   const analysis = changed
-    ? await service.analyzeWithFiles(text, relativeReader(api, uri), {
+    ? await service.analyzeWithFiles(text, readerOverFiles(first.files), {
         simulate: false,
         withCheckpoint: o.withCheckpoint,
         overrides,
