@@ -17,9 +17,25 @@ export async function quickInput(
   matches: (label: string) => boolean,
   what: string,
 ): Promise<void> {
-  if (key) await page.keyboard.press(key);
   const input = page.locator('.quick-input-widget input[type="text"]');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  if (key) {
+    // A key pressed while the workbench is still restoring (a walkthrough or an editor taking
+    // focus) can be swallowed; press it again, as a person would, until the quick input shows.
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press(key);
+      try {
+        await input.waitFor({ state: 'visible', timeout: 3_000 });
+        break;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+        await page
+          .locator('.monaco-workbench')
+          .first()
+          .focus()
+          .catch(() => undefined);
+      }
+    }
+  } else await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(text);
   const focusedLabel = async () =>
     (
