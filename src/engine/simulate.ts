@@ -2,6 +2,7 @@
  * The cost simulation: resolved design → workload → mapping → energy, latency, area → GPU
  * baselines.
  */
+import { bookStaticEnergy } from './cost/staticPower';
 import { attentionBaselines } from './baselines/attention';
 import { estimateGpu } from './baselines/gpuModel';
 import type { ResolvedDesign } from './config/resolve';
@@ -112,6 +113,7 @@ export function simulate(design: ResolvedDesign): SimulationResult {
   }
 
   const stepLatencyS = ledger.stepLatencyS(tokens);
+  bookStaticEnergy(ctx, mapping, area, ledger, stepLatencyS, workload.mode === 'decode' ? 1 : tokens / workload.batch);
   const stepEnergyJ = ledger.totalJ;
   const perSequenceTokens = workload.mode === 'decode' ? 1 : tokens / workload.batch;
   const perToken = { energyJ: stepEnergyJ / tokens, latencyS: stepLatencyS / perSequenceTokens };

@@ -9,7 +9,8 @@
 import type { ValuesOf } from '../../src/engine/components/types';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { accumulatorSpec, addEnergyJ, adderAreaUm2 } from '../../src/engine/components/accumulator';
+import { accumulationAreaPerArrayUm2, accumulatorSpec, addEnergyJ } from '../../src/engine/components/accumulator';
+import { arrayPeripheryAreaUm2, LEVEL_SHIFTER_45NM_UM2 } from '../../src/engine/components/arrayPeriphery';
 import {
   adcAreaUm2,
   adcConversionLatencyS,
@@ -34,7 +35,12 @@ import {
   vectorOpEnergyJ,
 } from '../../src/engine/components/digitalUnit';
 import { dramSpec } from '../../src/engine/components/dram';
-import { gainCellSpec } from '../../src/engine/components/gainCell';
+import {
+  gainCellAreaScale,
+  gainCellEnergyScale,
+  gainCellQueryLatencyS,
+  gainCellSpec,
+} from '../../src/engine/components/gainCell';
 import {
   COMPONENT_IDS,
   COMPONENT_LIBRARY,
@@ -295,25 +301,27 @@ test("attention DAC: the reference energy is Leroux et al.'s 330 pJ over 16 × 6
   near(ADAC.reference_energy_j!, 330e-12 / (16 * 64), 1e-12);
   near(ADAC.reference_energy_j!, 0.322e-12, 1e-3);
   // At the reference point (4-bit queries on 64-cell lines) one conversion costs the reference.
-  near(attentionDacEnergyPerConversionJ(ADAC, 4, 64), 330e-12 / 1024, 1e-12);
+  near(attentionDacEnergyPerConversionJ(ADAC, 4, 64, 28), 330e-12 / 1024, 1e-12);
   // The paper's 16 sub-tiles × 64 rows then cost its 330 pJ.
-  near(16 * 64 * attentionDacEnergyPerConversionJ(ADAC, 4, 64), 330e-12, 1e-12);
+  near(16 * 64 * attentionDacEnergyPerConversionJ(ADAC, 4, 64, 28), 330e-12, 1e-12);
 });
 
 test('attention DAC: energy ∝ cells on the line × bits, and an explicit energy wins', () => {
-  const e0 = attentionDacEnergyPerConversionJ(ADAC, 4, 64);
-  near(attentionDacEnergyPerConversionJ(ADAC, 4, 128), 2 * e0, 1e-12);
-  near(attentionDacEnergyPerConversionJ(ADAC, 8, 64), 2 * e0, 1e-12);
-  near(attentionDacEnergyPerConversionJ(ADAC, 1, 512), e0 * (512 / 64) * (1 / 4), 1e-12);
+  const e0 = attentionDacEnergyPerConversionJ(ADAC, 4, 64, 28);
+  near(attentionDacEnergyPerConversionJ(ADAC, 4, 128, 28), 2 * e0, 1e-12);
+  near(attentionDacEnergyPerConversionJ(ADAC, 8, 64, 28), 2 * e0, 1e-12);
+  near(attentionDacEnergyPerConversionJ(ADAC, 1, 512, 28), e0 * (512 / 64) * (1 / 4), 1e-12);
   for (let bits = 1; bits < 16; bits++)
-    assert.ok(attentionDacEnergyPerConversionJ(ADAC, bits + 1, 64) > attentionDacEnergyPerConversionJ(ADAC, bits, 64));
+    assert.ok(
+      attentionDacEnergyPerConversionJ(ADAC, bits + 1, 64, 28) > attentionDacEnergyPerConversionJ(ADAC, bits, 64, 28),
+    );
   // Moving the reference point moves the energy accordingly.
   near(
-    attentionDacEnergyPerConversionJ({ ...ADAC, reference_bits: 8, reference_cells: 128 }, 8, 128),
+    attentionDacEnergyPerConversionJ({ ...ADAC, reference_bits: 8, reference_cells: 128 }, 8, 128, 28),
     ADAC.reference_energy_j!,
     1e-12,
   );
-  assert.equal(attentionDacEnergyPerConversionJ({ ...ADAC, energy_per_conversion_j: 1e-13 }, 8, 512), 1e-13);
+  assert.equal(attentionDacEnergyPerConversionJ({ ...ADAC, energy_per_conversion_j: 1e-13 }, 8, 512, 28), 1e-13);
 });
 
 test('attention DAC: settles in one clock cycle unless a latency is given', () => {
@@ -358,12 +366,49 @@ test("accumulator: a 32-bit add is Horowitz's 0.1 pJ at 45 nm, linear in width, 
   assert.equal(addEnergyJ({ ...P.accumulator, energy_per_add_j: 7e-14 }, 7), 7e-14);
 });
 
-test("accumulator area: ISAAC's 4 shift-and-add units in 0.00024 mm² at 32 nm (60 µm² each), ∝ node²", () => {
-  near(adderAreaUm2(P.accumulator, 32), 0.00024e6 / 4, 1e-12);
-  near(adderAreaUm2(P.accumulator, 16), 15, 1e-12);
-  near(adderAreaUm2(P.accumulator, 22), 60 * (22 / 32) ** 2, 1e-12);
-  assert.equal(adderAreaUm2({ ...P.accumulator, area_per_adder_um2: 10 }, 7), 10);
-  assert.match(accumulatorSpec.parameters.area_per_adder_um2.source, /4 per IMA, 0\.00024 mm²/);
+test('accumulator area: per ADC, a row-group accumulator, an input shift-and-add and its share of the adder tree', () => {
+  const bit45 = 4.256 + 4.522; // Nangate 45 nm FA_X1 + DFF_X1
+  const shape = { adcs: 16, adcBits: 4, rowGroups: 4, inputCycles: 8, arraysPerOutput: 48 };
+  // Widths 4 + 2 = 6 bits (row groups), 6 + 8 = 14 (input bits), tree adders 14 + 6 = 20 bits, 47/48 per array.
+  const expected = 16 * (6 * bit45 + 14 * bit45 + (47 / 48) * 20 * 4.256);
+  near(accumulationAreaPerArrayUm2(P.accumulator, 45, shape), expected, 1e-12);
+  near(accumulationAreaPerArrayUm2(P.accumulator, 22.5, shape), expected / 4, 1e-12);
+  // Nothing to add: one row group, one input cycle, one array per output.
+  assert.equal(
+    accumulationAreaPerArrayUm2(P.accumulator, 22, { ...shape, rowGroups: 1, inputCycles: 1, arraysPerOutput: 1 }),
+    0,
+  );
+  // Each stage grows with the ADC bits.
+  assert.ok(
+    accumulationAreaPerArrayUm2(P.accumulator, 22, { ...shape, adcBits: 5 }) >
+      accumulationAreaPerArrayUm2(P.accumulator, 22, shape),
+  );
+  // A set stage area replaces the bit-level estimate: 2 stages + 47/48 of a tree adder per ADC.
+  near(
+    accumulationAreaPerArrayUm2({ ...P.accumulator, area_per_adder_um2: 10 }, 7, shape),
+    16 * 10 * (2 + 47 / 48),
+    1e-12,
+  );
+  assert.match(accumulatorSpec.parameters.area_per_adder_um2.source, /FA_X1 4\.256.*DFF_X1 4\.522/);
+});
+
+test('array periphery: switches per row and column, a mux per ADC, level shifters only above 1.5 V', () => {
+  const P45 = P.array_periphery;
+  const a = { rows: 128, cols: 128, adcs: 16, columnsPerAdc: 8, device: 'rram' };
+  const e = arrayPeripheryAreaUm2(P45, a, 45);
+  near(e.rowSwitches, 128 * (4.522 + 0.532), 1e-12);
+  near(e.columnSwitches, 128 * (4.522 + 0.532), 1e-12);
+  near(e.columnMuxes, 16 * 7 * 1.862 + 8 * (0.798 + 0.532), 1e-12);
+  near(e.levelShifters, (2 * 128 + 128) * LEVEL_SHIFTER_45NM_UM2, 1e-12);
+  // NeuroSim's level shifter, sized by the Nangate drive rule: about 59 µm² at 45 nm, 14 µm² at 22 nm.
+  assert.ok(Math.abs(LEVEL_SHIFTER_45NM_UM2 - 58.9) < 0.1, `${LEVEL_SHIFTER_45NM_UM2}`);
+  assert.equal(arrayPeripheryAreaUm2(P45, { ...a, device: 'sram' }, 45).levelShifters, 0);
+  assert.equal(arrayPeripheryAreaUm2({ ...P45, write_voltage_v: 1.5 }, a, 45).levelShifters, 0);
+  assert.equal(arrayPeripheryAreaUm2(P45, { ...a, columnsPerAdc: 1, adcs: 128 }, 45).columnMuxes, 0);
+  // node² scaling
+  const half = arrayPeripheryAreaUm2(P45, a, 22.5);
+  near(half.levelShifters, e.levelShifters / 4, 1e-12);
+  near(half.rowSwitches, e.rowSwitches / 4, 1e-12);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -447,7 +492,7 @@ test("gain cell: per-unit defaults reproduce the paper's per-head totals at wind
   near(g.av_energy_per_mac_j! * macs, 700e-12, 1e-12);
   near(g.subtile_output_energy_j! * subtileOutputs, 4e-9, 1e-12);
   // With the DAC's 330 pJ: the paper's 6.15 nJ per head per token.
-  const dac = subtileOutputs * attentionDacEnergyPerConversionJ(P.attention_dac, 4, 64);
+  const dac = subtileOutputs * attentionDacEnergyPerConversionJ(P.attention_dac, 4, 64, 28);
   near(
     g.qk_energy_per_mac_j! * macs + g.av_energy_per_mac_j! * macs + g.subtile_output_energy_j! * subtileOutputs + dac,
     6.15e-9,
@@ -469,6 +514,30 @@ test("gain cell: two 15 ns pulse windows plus 35 ns digital make the paper's 65 
   near(fromPower, 35.2e-9, 1e-3);
   assert.ok(Math.abs(g.digital_latency_s! - fromPower) / fromPower < 0.01);
   near(g.retention_s!, 5e-3, 1e-12);
+});
+
+test('gain cell: figures are given at 28 nm and scale with the node (energy ∝ node, area ∝ node²)', () => {
+  const g = P.gain_cell;
+  assert.equal(g.reference_node_nm, 28);
+  near(gainCellEnergyScale(g, 28), 1, 1e-12);
+  near(gainCellEnergyScale(g, 14), 0.5, 1e-12);
+  near(gainCellAreaScale(g, 14), 0.25, 1e-12);
+  near(gainCellEnergyScale({ ...g, reference_node_nm: 22 }, 22), 1, 1e-12);
+  // The query DAC too.
+  near(attentionDacEnergyPerConversionJ(P.attention_dac, 4, 64, 14), 330e-12 / 1024 / 2, 1e-12);
+});
+
+test('gain cell latency: the paper’s 65 ns at 16 sub-tiles; one clock per doubling; rounds when sub-tiles are limited', () => {
+  const g = P.gain_cell;
+  const at = (subtiles: number, p = g) => gainCellQueryLatencyS(p, subtiles, 1e9);
+  near(at(16).scoresS + at(16).valuesS, 65e-9, 1e-12);
+  near(at(32).scoresS + at(32).valuesS, 66e-9, 1e-12);
+  near(at(4).scoresS + at(4).valuesS, 63e-9, 1e-12);
+  assert.equal(at(16).rounds, 1);
+  // Four sub-tiles at a time: 16 sub-tiles take four rounds of both pulse windows.
+  const limited = at(16, { ...g, parallel_subtiles: 4 });
+  assert.equal(limited.rounds, 4);
+  near(limited.scoresS + limited.valuesS, 4 * 30e-9 + 35e-9, 1e-12);
 });
 
 test('gain cell area: 15.7e-3 mm² for 2 × 1024 × 64 cells, and about 0.5 mm² per head with periphery', () => {

@@ -17,7 +17,7 @@ export function consoleTable(outcomes: readonly CaseOutcome[]): string {
       `${fmt(o.c.published)} ${o.c.unit}`,
       `${fmt(o.model)} ${o.c.unit}`,
       fmt(o.ratio),
-      `${o.c.tolerance[0]}–${o.c.tolerance[1]}`,
+      `${fmt(o.c.tolerance[0])}–${fmt(o.c.tolerance[1])}`,
       status(o),
     ]);
   }
@@ -77,7 +77,7 @@ export function markdown(outcomes: readonly CaseOutcome[]): string {
   ];
   for (const o of outcomes) {
     lines.push(
-      `| ${o.c.title} | ${o.c.figure} | ${fmt(o.c.published)} ${o.c.unit} | ${fmt(o.model)} ${o.c.unit} | ${fmt(o.ratio)} | ${o.c.tolerance[0]}–${o.c.tolerance[1]} (${o.c.toleranceWhy}) | ${o.c.kind} | ${status(o)} |`,
+      `| ${o.c.title} | ${o.c.figure} | ${fmt(o.c.published)} ${o.c.unit} | ${fmt(o.model)} ${o.c.unit} | ${fmt(o.ratio)} | ${fmt(o.c.tolerance[0])}–${fmt(o.c.tolerance[1])} (${o.c.toleranceWhy}) | ${o.c.kind} | ${status(o)} |`,
     );
   }
   lines.push('', '## Sources and configs', '');

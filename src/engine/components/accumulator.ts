@@ -1,4 +1,5 @@
-import { scaleAreaUm2, scaleEnergyJ } from './scaling';
+import { scaleEnergyJ } from './scaling';
+import { cellAreaUm2 } from './standardCells';
 import { defineComponent, type ValuesOf } from './types';
 
 /**
@@ -7,6 +8,16 @@ import { defineComponent, type ValuesOf } from './types';
  * ISSCC 2014 (45 nm): 8-bit add 0.03 pJ, 32-bit add 0.1 pJ, i.e. about linear in width, so an add
  * costs 3.1 fJ per bit of width at 45 nm. The width grows along the sum: the k-th of P partial
  * sums adds into a register of ADC bits + log2(k) bits (`meanAddWidthBits`).
+ *
+ * Area (`accumulationAreaPerArrayUm2`), per ADC of an array, the stages a partial sum passes
+ * (the structure of DNN+NeuroSim V1.4's sub-array and PE: `SubArray.cpp`, `AdderTree.cpp`):
+ *   row groups > 1       an accumulator (adder + register) of ADC bits + ⌈log2 groups⌉ bits
+ *   bit-serial inputs    a shift-and-add (adder + register), that width + input bits
+ *   arrays of a column   an adder tree over the arrays of one column block (row blocks × slices ×
+ *   block > 1            polarities), (n − 1) / n adders per array and ADC, each as wide as the
+ *                        previous stage + ⌈log2 n⌉ bits
+ * One bit of adder is a Nangate 45 nm FA_X1 (4.256 µm²), one bit of register a DFF_X1 (4.522 µm²),
+ * scaled with node².
  */
 export const accumulatorSpec = defineComponent({
   id: 'accumulator',
@@ -34,8 +45,10 @@ export const accumulatorSpec = defineComponent({
       unit: 'um2',
       default: null,
       minimum: 0,
-      description: 'Area of one accumulator. Default: ISAAC shift-and-add unit, 60 µm² at 32 nm, scaled with node².',
-      source: 'ISAAC (Shafiee et al., ISCA 2016, Table 6): shift-and-add, 4 per IMA, 0.00024 mm²',
+      description:
+        'Area of one accumulation stage (adder and register, or one adder of the tree), whatever its width. Default: built from bits of adder and register at the stage width.',
+      source:
+        'Nangate 45 nm Open Cell Library: FA_X1 4.256 µm² (check) and DFF_X1 4.522 µm² per bit, scaled with node²',
     },
   },
 });
@@ -61,6 +74,39 @@ export function addEnergyJ(p: ValuesOf<typeof accumulatorSpec>, nodeNm: number, 
   return scaleEnergyJ(0.1e-12 * (bits / 32), 45, nodeNm);
 }
 
-export function adderAreaUm2(p: ValuesOf<typeof accumulatorSpec>, nodeNm: number): number {
-  return p.area_per_adder_um2 ?? scaleAreaUm2(240 / 4, 32, nodeNm);
+export interface AccumulationShape {
+  /** ADCs of the array. */
+  readonly adcs: number;
+  readonly adcBits: number;
+  /** Row groups read one after another (partial-parallel reads). */
+  readonly rowGroups: number;
+  /** Input cycles (bits of a bit-serial input; 1 otherwise). */
+  readonly inputCycles: number;
+  /** Arrays whose partial sums are added per output: row blocks × slices × polarities. */
+  readonly arraysPerOutput: number;
+}
+
+/** Area of the accumulation stages of one array, µm² (see the module comment). */
+export function accumulationAreaPerArrayUm2(
+  p: ValuesOf<typeof accumulatorSpec>,
+  nodeNm: number,
+  s: AccumulationShape,
+): number {
+  const adderBit = cellAreaUm2('fullAdder', nodeNm);
+  const registerBit = cellAreaUm2('flipFlop', nodeNm);
+  const stage = (bits: number, withRegister: boolean) =>
+    p.area_per_adder_um2 ?? bits * (adderBit + (withRegister ? registerBit : 0));
+  let width = s.adcBits;
+  let perAdc = 0;
+  if (s.rowGroups > 1) {
+    width += Math.ceil(Math.log2(s.rowGroups));
+    perAdc += stage(width, true);
+  }
+  if (s.inputCycles > 1) {
+    width += s.inputCycles;
+    perAdc += stage(width, true);
+  }
+  const n = s.arraysPerOutput;
+  if (n > 1) perAdc += ((n - 1) / n) * stage(width + Math.ceil(Math.log2(n)), false);
+  return s.adcs * perAdc;
 }

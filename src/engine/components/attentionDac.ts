@@ -1,4 +1,4 @@
-import { scaleAreaUm2 } from './scaling';
+import { scaleAreaUm2, scaleEnergyJ } from './scaling';
 import { defineComponent, type ValuesOf } from './types';
 
 /**
@@ -9,7 +9,8 @@ import { defineComponent, type ValuesOf } from './types';
  * term is the word-line capacitance, proportional to the cells on the line; the resolution term
  * is the pulse/level generator, one stage per bit. The reference point is Leroux et al. 2025:
  * 330 pJ of DAC energy per head per token for 16 sub-tiles × 64 rows of 4-bit query inputs on
- * 64-cell lines, i.e. 0.322 pJ per conversion.
+ * 64-cell lines, i.e. 0.322 pJ per conversion, at the paper's 28 nm (`reference_node_nm`), scaled
+ * to the design node.
  * Area: ISAAC's 1-bit DAC, 0.00017 mm² for 1024 of them at 32 nm (Shafiee et al., ISCA 2016,
  * Table 6), ×2^(bits−1) unit elements, scaled with node².
  */
@@ -48,6 +49,13 @@ export const attentionDacSpec = defineComponent({
       description: 'Cells on the driven line at the reference point.',
       source: 'Leroux et al. 2025: 64 × 64 gain-cell sub-arrays',
     },
+    reference_node_nm: {
+      unit: 'nm',
+      default: 28,
+      minimum: 1,
+      description: 'Node of the reference point; the reference energy is scaled to the design node.',
+      source: 'Leroux et al. 2025, Methods: SPICE simulations with the TSMC 28 nm PDK',
+    },
     latency_s: {
       unit: 's',
       default: null,
@@ -69,9 +77,10 @@ export function attentionDacEnergyPerConversionJ(
   p: ValuesOf<typeof attentionDacSpec>,
   bits: number,
   cellsOnLine: number,
+  nodeNm: number,
 ): number {
   if (p.energy_per_conversion_j != null) return p.energy_per_conversion_j;
-  const refE = p.reference_energy_j;
+  const refE = scaleEnergyJ(p.reference_energy_j, p.reference_node_nm, nodeNm);
   const refBits = p.reference_bits;
   const refCells = p.reference_cells;
   return refE * (cellsOnLine / refCells) * (bits / refBits);

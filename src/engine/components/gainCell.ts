@@ -1,4 +1,5 @@
-import { defineComponent } from './types';
+import { scaleAreaUm2, scaleEnergyJ } from './scaling';
+import { defineComponent, type ValuesOf } from './types';
 
 /**
  * Gain-cell attention arrays (Leroux et al., Nature Computational Science 5, 813–824, 2025).
@@ -7,6 +8,14 @@ import { defineComponent } from './types';
  * 65 ns attention latency per token (authors' utils/plot_energy.py). The per-unit defaults below
  * divide those totals by the counts they cover (1024 × 64 MACs; 16 sub-tiles × 64 outputs), so
  * they reproduce the paper at its configuration and scale with window and head dimension.
+ * The paper's circuits were simulated with a 28 nm PDK: energies scale to the design's node with
+ * the node ratio and areas with its square (scaling.ts), from `reference_node_nm`.
+ *
+ * Organisation (the paper's): a head's window is cut into sub-tiles of `attention.array` tokens,
+ * each with its own K and V arrays. The query is broadcast to every K sub-tile at once, each K
+ * sub-tile's pulses drive its own V sub-tile, and the sub-tile outputs are summed by a digital
+ * adder tree. With `parallel_subtiles` set below the number of sub-tiles, the sub-tiles run in
+ * ⌈sub-tiles / parallel_subtiles⌉ rounds, each taking both pulse windows.
  */
 const PAPER_MACS = 1024 * 64;
 const PAPER_SUBTILE_OUTPUTS = 16 * 64;
@@ -58,7 +67,8 @@ export const gainCellSpec = defineComponent({
       unit: 's',
       default: 35e-9,
       minimum: 0,
-      description: 'Digital readout, sub-tile accumulation and control after the two analog stages.',
+      description:
+        'Digital readout, sub-tile accumulation and control after the two analog stages, at 16 sub-tiles; each doubling of the sub-tiles adds one adder level (one clock), each halving removes one.',
       source:
         'Leroux et al. 2025: 65 ns per token minus the two 15 ns pulse windows; consistent with 4 nJ at the reported 113.7 mW digital power (35.2 ns)',
     },
@@ -77,6 +87,31 @@ export const gainCellSpec = defineComponent({
       description: 'Digital control, charge-to-pulse circuits, counters and adders of one head.',
       source: 'Leroux et al. 2025: about 0.5 mm² per head including digital control (check against the paper)',
     },
+    reference_node_nm: {
+      unit: 'nm',
+      default: 28,
+      minimum: 1,
+      description:
+        'Node the energy and area figures above are given at; they are scaled to the design node. Set it to the design node to use them as given.',
+      source: 'Leroux et al. 2025, Methods: SPICE simulations with the TSMC 28 nm PDK',
+    },
+    parallel_subtiles: {
+      unit: 'sub-tiles',
+      default: null,
+      minimum: 1,
+      description:
+        'Sub-tiles of one head that compute at once. Default: all of them (each has its own K and V arrays, as in the paper); fewer run in sequential rounds.',
+      source: 'Leroux et al. 2025, Fig. 3a and Methods "Sub-tiling": 16 sub-tiles per head, all in parallel',
+    },
+    refresh_energy_per_value_j: {
+      unit: 'J',
+      default: null,
+      minimum: 0,
+      description:
+        'Energy to refresh one stored K or V value when the window outlives the retention. Default: one write through the attention DAC at the KV resolution, driving one array line.',
+      source:
+        'Assumption: a refresh reads the value through the array and writes it back with the write DAC (Leroux et al. 2025: 3-bit K/V writes)',
+    },
     retention_s: {
       unit: 's',
       default: 5e-3,
@@ -86,3 +121,36 @@ export const gainCellSpec = defineComponent({
     },
   },
 });
+
+type Values = ValuesOf<typeof gainCellSpec>;
+
+/** Factor that carries the gain-cell energy figures from their reference node to `nodeNm`. */
+export function gainCellEnergyScale(p: Values, nodeNm: number): number {
+  return scaleEnergyJ(1, p.reference_node_nm, nodeNm);
+}
+
+/** Factor that carries the gain-cell area figures from their reference node to `nodeNm`. */
+export function gainCellAreaScale(p: Values, nodeNm: number): number {
+  return scaleAreaUm2(1, p.reference_node_nm, nodeNm);
+}
+
+/** Sub-tiles the paper's digital latency figure is for (1024 tokens in 64-token sub-tiles). */
+const PAPER_SUBTILES = 16;
+
+/**
+ * Latency of the two analog stages and the digital read-out of one query on one head, for a
+ * window cut into `subtiles` sub-tiles: each round of parallel sub-tiles takes two pulse windows,
+ * and the adder tree over the sub-tiles takes one clock per level beyond (or short of) the paper's
+ * 16 sub-tiles.
+ */
+export function gainCellQueryLatencyS(
+  p: Values,
+  subtiles: number,
+  clockHz: number,
+): { readonly scoresS: number; readonly valuesS: number; readonly rounds: number } {
+  const parallel = p.parallel_subtiles ?? subtiles;
+  const rounds = Math.max(1, Math.ceil(subtiles / Math.max(1, parallel)));
+  const levels = Math.ceil(Math.log2(Math.max(1, subtiles))) - Math.log2(PAPER_SUBTILES);
+  const digitalS = Math.max(0, p.digital_latency_s + levels / clockHz);
+  return { scoresS: rounds * p.pulse_max_s, valuesS: rounds * p.pulse_max_s + digitalS, rounds };
+}

@@ -1,11 +1,13 @@
 import { accumulatorSpec } from './accumulator';
 import { adcSpec } from './adc';
+import { arrayPeripherySpec } from './arrayPeriphery';
 import { attentionDacSpec } from './attentionDac';
 import { rowDriverSpec } from './rowDriver';
 import { digitalUnitSpec } from './digitalUnit';
 import { dramSpec } from './dram';
 import { gainCellSpec } from './gainCell';
 import { interconnectSpec } from './interconnect';
+import { leakageSpec } from './leakage';
 import { sramBufferSpec } from './sramBuffer';
 import { tilePeripherySpec } from './tilePeriphery';
 import { devicePlugins } from '../devices/index';
@@ -15,12 +17,14 @@ const CONVERTERS = { dac: rowDriverSpec, adc: adcSpec } as const;
 const PERIPHERY = {
   gain_cell: gainCellSpec,
   attention_dac: attentionDacSpec,
+  array_periphery: arrayPeripherySpec,
   accumulator: accumulatorSpec,
   sram_buffer: sramBufferSpec,
   tile_periphery: tilePeripherySpec,
   interconnect: interconnectSpec,
   digital_unit: digitalUnitSpec,
   dram: dramSpec,
+  leakage: leakageSpec,
 } as const;
 
 /** The array components of the registered devices (src/engine/devices), e.g. `pcm_array`. */
@@ -49,12 +53,14 @@ export interface ComponentParameters {
   readonly adc: ValuesOf<typeof adcSpec>;
   readonly gain_cell: ValuesOf<typeof gainCellSpec>;
   readonly attention_dac: ValuesOf<typeof attentionDacSpec>;
+  readonly array_periphery: ValuesOf<typeof arrayPeripherySpec>;
   readonly accumulator: ValuesOf<typeof accumulatorSpec>;
   readonly sram_buffer: ValuesOf<typeof sramBufferSpec>;
   readonly tile_periphery: ValuesOf<typeof tilePeripherySpec>;
   readonly interconnect: ValuesOf<typeof interconnectSpec>;
   readonly digital_unit: ValuesOf<typeof digitalUnitSpec>;
   readonly dram: ValuesOf<typeof dramSpec>;
+  readonly leakage: ValuesOf<typeof leakageSpec>;
   readonly [deviceArray: string]: ParameterValues;
 }
 

@@ -3,7 +3,9 @@
  * periphery, the digital MAC array and vector unit, and activation buffers.
  */
 import { adcAreaUm2 } from '../components/adc';
-import { adderAreaUm2 } from '../components/accumulator';
+import { accumulationAreaPerArrayUm2 } from '../components/accumulator';
+import { arrayPeripheryAreaUm2 } from '../components/arrayPeriphery';
+import { gainCellAreaScale } from '../components/gainCell';
 import { rowDriverAreaUm2 } from '../components/rowDriver';
 import { macAreaUm2 } from '../components/digitalUnit';
 import { sramBufferAreaPerKibUm2 } from '../components/sramBuffer';
@@ -13,6 +15,7 @@ import { matrixShape } from '../model/blockMatrices';
 import type { ModelShape } from '../../shared/modelShape';
 import type { TileGroup } from '../../shared/tileMap';
 import type { CostContext } from './context';
+import { rowGroupsOf } from './analogMatrix';
 import { cellAreaOfDeviceUm2 } from './crossbarCell';
 import { precisionBytes } from './digitalMatrix';
 import { layerKey } from './ledger';
@@ -44,17 +47,31 @@ export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
     if (!g) continue;
     const w = m.weights;
     const cells = g.rows * g.cols * cellAreaOfDeviceUm2(ctx, w.device);
-    const adcs = Math.ceil(g.cols / w.columnsPerAdc) * adcAreaUm2(ctx.p.adc, w.adcBits, ctx.nodeNm);
+    const adcCount = Math.ceil(g.cols / w.columnsPerAdc);
+    const adcs = adcCount * adcAreaUm2(ctx.p.adc, w.adcBits, ctx.nodeNm);
     const dacs = g.rows * rowDriverAreaUm2(ctx.p.dac, w.bitSerial ? 'bit-serial' : w.dacType, w.dacBits, ctx.nodeNm);
-    // Shift-and-add units as in ISAAC's IMA: one per two ADCs.
-    const adders = Math.ceil(Math.ceil(g.cols / w.columnsPerAdc) / 2) * adderAreaUm2(ctx.p.accumulator, ctx.nodeNm);
+    const adders = accumulationAreaPerArrayUm2(ctx.p.accumulator, ctx.nodeNm, {
+      adcs: adcCount,
+      adcBits: w.adcBits,
+      rowGroups: rowGroupsOf(g, w.rowsPerRead),
+      inputCycles: w.bitSerial ? w.dacBits : 1,
+      arraysPerOutput: g.blockRows * g.slices * g.polarities,
+    });
+    const edges = arrayPeripheryAreaUm2(
+      ctx.p.array_periphery,
+      { rows: g.rows, cols: g.cols, adcs: adcCount, columnsPerAdc: w.columnsPerAdc, device: w.device },
+      ctx.nodeNm,
+    );
+    const switches = edges.rowSwitches + edges.columnSwitches + edges.columnMuxes;
     const periphery = tilePeripheryAreaUm2(ctx.p.tile_periphery, g.rows, g.cols, ctx.nodeNm);
-    perArray.set(g, cells + adcs + dacs + adders + periphery);
+    perArray.set(g, cells + adcs + dacs + adders + switches + edges.levelShifters + periphery);
     const layer = layerKey(m.layer, m.matrix === 'lm_head' ? 'lm_head' : undefined);
     addUm2('crossbar', g.arrayCount * cells, layer);
     addUm2('adc', g.arrayCount * adcs, layer);
     addUm2('dac', g.arrayCount * dacs, layer);
     addUm2('accumulator', g.arrayCount * adders, layer);
+    addUm2('array_periphery', g.arrayCount * switches, layer);
+    addUm2('level_shifter', g.arrayCount * edges.levelShifters, layer);
     addUm2('tile_periphery', g.arrayCount * periphery, layer);
   }
 
@@ -63,8 +80,9 @@ export function computeArea(ctx: CostContext, mapping: Mapping): AreaBreakdown {
   for (const k of mapping.kv) {
     if (k.groups.length === 0) continue;
     const layer = layerKey(k.layer);
-    for (const g of k.groups) addUm2('gain_cell', g.arrayCount * g.rows * g.cols * gc.cell_area_um2, layer);
-    addUm2('gain_cell', s.heads * ctx.design.workload.batch * gc.periphery_area_per_head_um2, layer);
+    const areaScale = gainCellAreaScale(gc, ctx.nodeNm);
+    for (const g of k.groups) addUm2('gain_cell', g.arrayCount * g.rows * g.cols * gc.cell_area_um2 * areaScale, layer);
+    addUm2('gain_cell', s.heads * ctx.design.workload.batch * gc.periphery_area_per_head_um2 * areaScale, layer);
   }
 
   const anyDigitalMatrix = mapping.matrices.some((m) => m.group === null);

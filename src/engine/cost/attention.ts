@@ -5,8 +5,11 @@
  * window through pulse-width DACs; each K column integrates Q·k and the charge-to-pulse circuit
  * turns it into a pulse φ(S) that drives the V sub-array directly (no ADC); each V sub-tile output
  * is read out digitally and the sub-tiles are summed. The query heads of a GQA group share their
- * KV head's arrays and take turns; different heads and different sequences run in parallel.
- * Latency per query: two pulse windows (T_max each) plus the digital readout.
+ * KV head's arrays and take turns; different heads and different sequences run in parallel, and
+ * so do the sub-tiles of one head's window (or in rounds of `gain_cell.parallel_subtiles`).
+ * Latency per query: two pulse windows (T_max each) per round of sub-tiles, plus the digital
+ * read-out, whose adder tree over the sub-tiles grows by one level per doubling of the window.
+ * Energies are the paper's per-unit figures carried from its 28 nm to the design node.
  * With `activation: softmax`, scores are digitised by ADCs, a digital unit computes softmax, and
  * DACs drive the probabilities into the V arrays.
  *
@@ -15,6 +18,7 @@
  */
 import { adcConversionLatencyS, adcEnergyPerConversionJ } from '../components/adc';
 import { attentionDacEnergyPerConversionJ } from '../components/attentionDac';
+import { gainCellEnergyScale, gainCellQueryLatencyS } from '../components/gainCell';
 import { digitalMacEnergyJ, vectorOpEnergyJ } from '../components/digitalUnit';
 import { sramBufferEnergyPerByteJ } from '../components/sramBuffer';
 import type { AttentionOp } from '../workload/operations';
@@ -37,6 +41,7 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
   const kSubtiles = Math.ceil(keysPerQuery / a.cols);
   const vSubtiles = Math.ceil(keysPerQuery / a.rows);
   const macsPerStage = op.heads * op.attendedKeys * op.headDim;
+  const scale = gainCellEnergyScale(gc, ctx.nodeNm);
 
   const queryBits = Math.log2(a.levels.query);
   const qConversions = op.heads * op.queries * op.headDim * kSubtiles;
@@ -44,17 +49,17 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
     'attention_dac',
     'attention_scores',
     layer,
-    qConversions * attentionDacEnergyPerConversionJ(ctx.p.attention_dac, queryBits, a.cols),
+    qConversions * attentionDacEnergyPerConversionJ(ctx.p.attention_dac, queryBits, a.cols, ctx.nodeNm),
   );
-  ledger.add('gain_cell', 'attention_scores', layer, macsPerStage * gc.qk_energy_per_mac_j);
-  ledger.add('gain_cell', 'attention_values', layer, macsPerStage * gc.av_energy_per_mac_j);
+  ledger.add('gain_cell', 'attention_scores', layer, macsPerStage * gc.qk_energy_per_mac_j * scale);
+  ledger.add('gain_cell', 'attention_values', layer, macsPerStage * gc.av_energy_per_mac_j * scale);
   const subtileOutputs = op.heads * op.queries * op.headDim * vSubtiles;
-  ledger.add('accumulator', 'attention_values', layer, subtileOutputs * gc.subtile_output_energy_j);
+  ledger.add('accumulator', 'attention_values', layer, subtileOutputs * gc.subtile_output_energy_j * scale);
   ledger.add(
     'gain_cell',
     'attention_values',
     layer,
-    2 * op.kvHeads * op.headDim * op.kvWrites * gc.write_energy_per_cell_j,
+    2 * op.kvHeads * op.headDim * op.kvWrites * gc.write_energy_per_cell_j * scale,
   );
 
   let softmaxS = 0;
@@ -76,7 +81,7 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
       'attention_dac',
       'attention_values',
       layer,
-      scores * attentionDacEnergyPerConversionJ(ctx.p.attention_dac, queryBits, a.cols),
+      scores * attentionDacEnergyPerConversionJ(ctx.p.attention_dac, queryBits, a.cols, ctx.nodeNm),
     );
     const perQueryScores = op.heads * keysPerQuery;
     softmaxS =
@@ -86,8 +91,9 @@ export function costGainCellAttention(ctx: CostContext, op: AttentionOp, ledger:
 
   // Sequences have their own arrays, so a step's queries run in parallel; a GQA group takes turns.
   const turns = (op.heads / op.kvHeads) * (op.queries / ctx.design.workload.batch);
-  const scoresS = turns * (gc.pulse_max_s + softmaxS);
-  const valuesS = turns * (gc.pulse_max_s + gc.digital_latency_s);
+  const q = gainCellQueryLatencyS(gc, Math.max(kSubtiles, vSubtiles), ctx.clockHz);
+  const scoresS = turns * (q.scoresS + softmaxS);
+  const valuesS = turns * q.valuesS;
   return (
     ledger.stage('attention_scores', { fillS: scoresS, intervalS: 0 }, op.queries, undefined, layerKey(op.layer)) +
     ledger.stage('attention_values', { fillS: valuesS, intervalS: 0 }, op.queries, undefined, layerKey(op.layer))

@@ -12,6 +12,8 @@ export const COST_COMPONENTS = [
   'interconnect',
   'digital_unit',
   'dram',
+  'leakage',
+  'refresh',
 ] as const;
 export type CostComponent = (typeof COST_COMPONENTS)[number];
 
