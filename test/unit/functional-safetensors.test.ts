@@ -4,6 +4,8 @@ import {
   halfToFloat,
   mergeSafetensors,
   parseSafetensors,
+  parseSafetensorsHeader,
+  safetensorsHeaderLength,
   SafetensorsError,
 } from '../../src/engine/functional/safetensors';
 import { checkpointFamily, checkpointWeights } from '../../src/engine/functional/weights';
@@ -55,6 +57,33 @@ test('malformed files are refused with a reason', () => {
   file.set(ints, 8);
   assert.throws(() => parseSafetensors(file).read('i'), /not a float type/);
   assert.throws(() => parseSafetensors(good).read('zz'), /no tensor/);
+});
+
+test('a header is checked from its first bytes and the file size alone, without the data', () => {
+  const bytes = writeSafetensors({
+    a: { dtype: 'F32', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] },
+    b: { dtype: 'BF16', shape: [5], data: [1, 2, 3, 4, 5] },
+  });
+  const n = safetensorsHeaderLength(bytes.subarray(0, 8), bytes.length);
+  const header = parseSafetensorsHeader(bytes.slice(8, 8 + n), bytes.length);
+  assert.equal(header.dataStart, 8 + n);
+  assert.deepEqual(
+    [...header.tensors.values()].map((t) => [t.name, t.begin - header.dataStart, t.end - header.dataStart]),
+    [
+      ['a', 0, 24],
+      ['b', 24, 34],
+    ],
+  );
+  // The same header in a file that is 1 byte shorter: the last tensor runs past its end.
+  assert.throws(
+    () => parseSafetensorsHeader(bytes.slice(8, 8 + n), bytes.length - 1),
+    /tensor "b": data ends past the file/,
+  );
+  assert.throws(() => safetensorsHeaderLength(bytes.subarray(0, 8), 8 + n - 1), /runs past the end of the file/);
+  assert.throws(() => safetensorsHeaderLength(bytes.subarray(0, 4), bytes.length), /too short/);
+  const huge = new Uint8Array(8);
+  new DataView(huge.buffer).setUint32(4, 1, true);
+  assert.throws(() => safetensorsHeaderLength(huge, 2 ** 40), /over the 16 MiB limit/);
 });
 
 test('sharded files merge, and a name in two shards is an error', () => {

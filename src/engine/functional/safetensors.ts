@@ -68,8 +68,11 @@ export function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-/** UTF-8 → string (TextDecoder is not part of the engine's ES2022 library), in chunks: headers may be MiBs. */
-function decodeUtf8(b: Uint8Array): string {
+/**
+ * UTF-8 → string (TextDecoder is not part of the engine's ES2022 library), in chunks: headers may
+ * be MiBs. Offsets in its errors count from a header's start (byte 8 of a file).
+ */
+export function decodeUtf8(b: Uint8Array): string {
   const parts: string[] = [];
   const units: number[] = [];
   const flush = () => {
@@ -127,29 +130,51 @@ function checkNoOverlap(tensors: ReadonlyMap<string, TensorInfo>): void {
   }
 }
 
-export function parseSafetensors(data: Uint8Array | ArrayBufferLike): SafetensorsFile {
-  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  if (bytes.length < 8) throw new SafetensorsError(`too short for a safetensors file (${bytes.length} bytes)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Bytes per element of a dtype the format knows; undefined for others. */
+export function dtypeBytes(dtype: string): number | undefined {
+  return Object.hasOwn(BYTES, dtype) ? BYTES[dtype] : undefined;
+}
+
+/** A file's tensor table: what its header says, checked against the file's size. */
+export interface SafetensorsHeader {
+  readonly tensors: ReadonlyMap<string, TensorInfo>;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Where tensor data starts: 8 + the header's length. */
+  readonly dataStart: number;
+}
+
+/** The header's length from a file's first 8 bytes, checked against the limit and the file's size. */
+export function safetensorsHeaderLength(first: Uint8Array, fileSize: number): number {
+  if (first.length < 8 || fileSize < 8)
+    throw new SafetensorsError(`too short for a safetensors file (${Math.min(first.length, fileSize)} bytes)`);
+  const view = new DataView(first.buffer, first.byteOffset, 8);
   const headerLen = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
   if (headerLen > SAFETENSORS_HEADER_MAX_BYTES)
     throw new SafetensorsError(
       `its header length (${headerLen} bytes) is over the ${formatBytes(SAFETENSORS_HEADER_MAX_BYTES)} limit`,
     );
-  if (8 + headerLen > bytes.length)
+  if (8 + headerLen > fileSize)
     throw new SafetensorsError(
-      `its header length (${headerLen} bytes) runs past the end of the file (${bytes.length} bytes)`,
+      `its header length (${headerLen} bytes) runs past the end of the file (${fileSize} bytes)`,
     );
+  return headerLen;
+}
+
+/**
+ * The tensor table of a file of `fileSize` bytes from its header's JSON (the `headerJson.length`
+ * bytes after the first 8): only the header is needed, not the tensor data.
+ */
+export function parseSafetensorsHeader(headerJson: Uint8Array, fileSize: number): SafetensorsHeader {
   let header: unknown;
   try {
-    header = JSON.parse(decodeUtf8(bytes.subarray(8, 8 + headerLen)));
+    header = JSON.parse(decodeUtf8(headerJson));
   } catch (e) {
     const utf8 = /UTF-8/.test((e as Error).message) ? ` (${(e as Error).message})` : jsonErrorPlace(e);
     throw new SafetensorsError(`its header is not valid UTF-8 JSON${utf8}`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     throw new SafetensorsError('its header is not a JSON object');
-  const dataStart = 8 + headerLen;
+  const dataStart = 8 + headerJson.length;
   const tensors = new Map<string, TensorInfo>();
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header)) {
@@ -174,7 +199,7 @@ export function parseSafetensors(data: Uint8Array | ArrayBufferLike): Safetensor
     ) {
       throw new SafetensorsError(`tensor ${q}: needs dtype, shape and data_offsets`);
     }
-    const width = BYTES[t.dtype];
+    const width = dtypeBytes(t.dtype);
     if (width === undefined) {
       const dtype = /^[A-Za-z0-9_]{1,16}$/.test(t.dtype) ? ` ${t.dtype}` : '';
       throw new SafetensorsError(`tensor ${q}: unknown dtype${dtype} (not one of ${Object.keys(BYTES).join(', ')})`);
@@ -191,8 +216,8 @@ export function parseSafetensors(data: Uint8Array | ArrayBufferLike): Safetensor
       throw new SafetensorsError(`tensor ${q}: bad shape or offsets`);
     }
     const [begin, end] = [b as number, e as number];
-    if (dataStart + end > bytes.length)
-      throw new SafetensorsError(`tensor ${q}: data ends past the file (${dataStart + end} > ${bytes.length})`);
+    if (dataStart + end > fileSize)
+      throw new SafetensorsError(`tensor ${q}: data ends past the file (${dataStart + end} > ${fileSize})`);
     const dims = shape as number[];
     const count = dims.reduce((a, n) => a * n, 1);
     if (count * width !== end - begin) {
@@ -203,41 +228,95 @@ export function parseSafetensors(data: Uint8Array | ArrayBufferLike): Safetensor
     tensors.set(name, { name, dtype: t.dtype, shape: dims, begin: dataStart + begin, end: dataStart + end });
   }
   checkNoOverlap(tensors);
+  return { tensors, metadata, dataStart };
+}
 
+/** Whether this machine stores numbers little endian, as the format does (then typed arrays can view the data). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** binary16 → float32 for all 65,536 bit patterns: a table lookup per value. */
+let halfTable: Float32Array | undefined;
+function halfToFloatTable(): Float32Array {
+  if (halfTable === undefined) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
+  }
+  return halfTable;
+}
+
+/** `bytes` as an aligned typed array of `width`-byte words (a copy only when misaligned). */
+function aligned(bytes: Uint8Array, width: number): ArrayBuffer {
+  if (bytes.byteOffset % width === 0 && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer;
+}
+
+/**
+ * Stored values → float32: `bytes` holds whole elements of `dtype` (F32, F16, BF16 or F64), little
+ * endian, at any alignment. `name` is for the error a non-float dtype gets.
+ */
+export function decodeTensor(bytes: Uint8Array, dtype: string, name: string): Float32Array {
+  const width = dtypeBytes(dtype) ?? 1;
+  const n = Math.floor(bytes.length / width);
+  const out = new Float32Array(n);
+  if (LITTLE_ENDIAN && (dtype === 'F32' || dtype === 'F16' || dtype === 'BF16')) {
+    const buffer = aligned(bytes, width);
+    const offset = buffer === bytes.buffer ? bytes.byteOffset : 0;
+    if (dtype === 'F32') out.set(new Float32Array(buffer, offset, n));
+    else {
+      const words = new Uint16Array(buffer, offset, n);
+      if (dtype === 'F16') {
+        const table = halfToFloatTable();
+        for (let i = 0; i < n; i++) out[i] = table[words[i]];
+      } else {
+        // bfloat16 is the upper half of a float32's bits.
+        const bits = new Uint32Array(out.buffer);
+        for (let i = 0; i < n; i++) bits[i] = words[i] << 16;
+      }
+    }
+    return out;
+  }
+  // DataView, because tensor data need not be aligned to its element size.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (dtype) {
+    case 'F32':
+      for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
+      break;
+    case 'F64':
+      for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, true);
+      break;
+    case 'F16':
+      for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
+      break;
+    case 'BF16': {
+      const word = new DataView(new ArrayBuffer(4));
+      for (let i = 0; i < n; i++) {
+        word.setUint32(0, view.getUint16(2 * i, true) << 16);
+        out[i] = word.getFloat32(0);
+      }
+      break;
+    }
+    default:
+      throw new SafetensorsError(
+        `tensor ${quoteTensorName(name)}: dtype ${dtype} is not a float type (F32, F16, BF16, F64)`,
+      );
+  }
+  return out;
+}
+
+export function parseSafetensors(data: Uint8Array | ArrayBufferLike): SafetensorsFile {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  const headerLen = safetensorsHeaderLength(bytes.subarray(0, 8), bytes.length);
+  const { tensors, metadata } = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLen), bytes.length);
   return {
     tensors,
     metadata,
     read(name, count) {
       const info = tensors.get(name);
       if (!info) throw new SafetensorsError(`no tensor ${quoteTensorName(name)}`);
-      const stored = (info.end - info.begin) / (BYTES[info.dtype] ?? 1);
+      const width = dtypeBytes(info.dtype) ?? 1;
+      const stored = (info.end - info.begin) / width;
       const n = count === undefined ? stored : Math.min(stored, Math.max(0, count));
-      const out = new Float32Array(n);
-      // DataView, because tensor data need not be aligned to its element size.
-      switch (info.dtype) {
-        case 'F32':
-          for (let i = 0; i < n; i++) out[i] = view.getFloat32(info.begin + 4 * i, true);
-          break;
-        case 'F64':
-          for (let i = 0; i < n; i++) out[i] = view.getFloat64(info.begin + 8 * i, true);
-          break;
-        case 'F16':
-          for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(info.begin + 2 * i, true));
-          break;
-        case 'BF16': {
-          const word = new DataView(new ArrayBuffer(4));
-          for (let i = 0; i < n; i++) {
-            word.setUint32(0, view.getUint16(info.begin + 2 * i, true) << 16);
-            out[i] = word.getFloat32(0);
-          }
-          break;
-        }
-        default:
-          throw new SafetensorsError(
-            `tensor ${quoteTensorName(name)}: dtype ${info.dtype} is not a float type (F32, F16, BF16, F64)`,
-          );
-      }
-      return out;
+      return decodeTensor(bytes.subarray(info.begin, info.begin + n * width), info.dtype, name);
     },
   };
 }
