@@ -10,17 +10,18 @@ import {
   writeFileSync,
   type Stats,
 } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { analyzeDesign, type Analysis, type AnalyzeOptions, type DesignFileReader } from '../engine';
 import { formatDiagnostic, hasErrors, type Diagnostic, type Severity } from '../shared/diagnostics';
+import { openCheckpointFile } from './checkpointFile';
 import {
   CHECKPOINT_MAX_BYTES,
   CONFIG_TEXT_MAX_BYTES,
   FileReadError,
   fileReadReason,
   formatBytes,
-  HF_CONFIG_MAX_BYTES,
+  TEXT_FILE_LIMITS,
   systemReason,
 } from '../shared/fileLimits';
 
@@ -269,9 +270,10 @@ export function fileReaderFor(configFile: string, access: FileAccess = {}): Desi
   const base = dirname(resolve(configFile));
   const confined = access.allowOutsideFiles !== true;
   return {
-    readText: async (p) => {
+    readText: async (p, kind = 'hf-config') => {
       const path = await confine(base, p, access);
-      const bytes = await readRegularFile(path, HF_CONFIG_MAX_BYTES, 'a config.json', { noFollow: confined });
+      const { maxBytes, what } = TEXT_FILE_LIMITS[kind];
+      const bytes = await readRegularFile(path, maxBytes, what, { noFollow: confined });
       return new TextDecoder('utf-8').decode(bytes);
     },
     readBytes: async (p) =>
@@ -279,6 +281,22 @@ export function fileReaderFor(configFile: string, access: FileAccess = {}): Desi
         alloc: (size) => new Uint8Array(new SharedArrayBuffer(size)),
         noFollow: confined,
       }),
+    // A checkpoint opened for reading tensor by tensor: no size limit, since it is never held whole.
+    openFile: async (p) => {
+      const path = await confine(base, p, access);
+      let st: Stats;
+      try {
+        st = await stat(path);
+      } catch (e) {
+        throw systemError(e);
+      }
+      checkStats(st, Number.MAX_SAFE_INTEGER, 'a checkpoint');
+      try {
+        return openCheckpointFile(path);
+      } catch (e) {
+        throw systemError(e);
+      }
+    },
   };
 }
 

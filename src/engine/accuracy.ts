@@ -12,7 +12,17 @@ import { curveDeviceIds } from './devices/index';
 import { deviceCurves } from './functional/deviceCurves';
 import { SafetensorsError } from './functional/safetensors';
 import { resolveFunctionalSettings, resolveNonidealities, type FunctionalSettings } from './functional/settings';
-import { runFunctionalSimulation, type FunctionalDesign } from './functional/simulation';
+import {
+  EvaluationTextError,
+  runFunctionalSimulation,
+  type EvaluationText,
+  type FunctionalDesign,
+} from './functional/simulation';
+import type { AimcConfig } from './config/schema';
+import { parseConfigDocument } from './config/document';
+import { tokenizerPathOf } from './design/functionalFiles';
+import type { ReferencedFiles } from '../shared/protocol';
+import { loadTokenizer } from './text/tokenizer';
 import { loadTileGemmKernel, type TileGemmKernel } from './kernels/tileGemmKernel';
 import type { ErrorMetric } from './sweep/evaluate';
 
@@ -40,17 +50,22 @@ function tileKernel(): Promise<TileGemmKernel> {
 export async function runAccuracy(loaded: LoadedDesign, o: AccuracyOptions = {}): Promise<FunctionalResult> {
   const { config, design, files } = requireDesign(loaded);
   const checkpoint = config.functional?.checkpoint;
-  const bytes = checkpoint === undefined ? undefined : files[checkpoint];
-  if (checkpoint !== undefined && !(bytes instanceof Uint8Array)) {
+  if (checkpoint !== undefined && !loaded.checkpoint) {
     throw new Error(`functional.checkpoint \`${checkpoint}\` was not read: load the design with withCheckpoint`);
   }
+  const settings = withDefaultTokens(
+    resolveFunctionalSettings(config),
+    config.functional?.tokens,
+    design.shape.context,
+  );
   let result: FunctionalResult;
   try {
     result = await runFunctionalSimulation({
       design: withDecay(loaded, design),
       backend: await tileKernel(),
-      settings: withDefaultTokens(resolveFunctionalSettings(config), config.functional?.tokens, design.shape.context),
-      weightFiles: checkpoint !== undefined && bytes instanceof Uint8Array ? { [checkpoint]: bytes } : undefined,
+      settings,
+      checkpoint: loaded.checkpoint,
+      text: evaluationText(config, files, settings.run.samples * settings.run.tokens + 1),
       shouldStop: o.shouldStop,
       onProgress: o.onProgress ? (p) => o.onProgress!(p.fraction, p.stage) : undefined,
     });
@@ -61,6 +76,13 @@ export async function runAccuracy(loaded: LoadedDesign, o: AccuracyOptions = {})
         ['functional', 'checkpoint'],
         'checkpoint-invalid',
         `The checkpoint \`${checkpoint}\` cannot be used: ${e.message}.`,
+      );
+    if (e instanceof EvaluationTextError)
+      throw designError(
+        loaded,
+        ['functional', 'text'],
+        'text-unusable',
+        `The evaluation text cannot be used: ${e.message}.`,
       );
     throw e;
   }
@@ -73,6 +95,30 @@ export async function runAccuracy(loaded: LoadedDesign, o: AccuracyOptions = {})
       `The functional simulation computed NaN or ±Inf (${where}), so it has no error figures to report. Check the weights${checkpoint === undefined ? '' : ` in the checkpoint \`${checkpoint}\``} and the non-idealities for extreme values.`,
     );
   return result;
+}
+
+/** Characters of text tokenized per token needed, before the whole text is: BPE averages ~4 characters a token. */
+const CHARACTERS_PER_TOKEN_BOUND = 16;
+
+/**
+ * The config's evaluation text, tokenized by its tokenizer (both read by loadDesign): only as much
+ * of the text as `needed` tokens take, unless that falls short.
+ */
+function evaluationText(config: AimcConfig, files: ReferencedFiles, needed: number): EvaluationText | undefined {
+  const file = config.functional?.text;
+  const tokenizerFile = tokenizerPathOf(config);
+  if (file === undefined || tokenizerFile === undefined) return undefined;
+  const text = files[file];
+  const json = files[tokenizerFile];
+  if (typeof text !== 'string' || typeof json !== 'string')
+    throw new Error('the evaluation text and its tokenizer were not read: load the design with withCheckpoint');
+  const tokenizer = loadTokenizer(json);
+  const prefix = text.slice(0, needed * CHARACTERS_PER_TOKEN_BOUND);
+  let ids = tokenizer.encode(prefix);
+  if (ids.length < needed && prefix.length < text.length) ids = tokenizer.encode(text);
+  // Llama-family models are trained with a beginning-of-sequence token before the text.
+  if (tokenizer.bos !== null) ids = Int32Array.of(tokenizer.bos, ...ids);
+  return { ids, file, tokenizer: tokenizerFile };
 }
 
 function designError(loaded: LoadedDesign, key: readonly string[], code: string, message: string): InvalidDesignError {
@@ -99,6 +145,10 @@ function firstNonFinite(r: FunctionalResult): string | undefined {
   }
   if (!finiteMetrics(r.lmHead.metrics)) return 'lm_head';
   if (!Object.values(r.endToEnd).every(finiteMetrics)) return 'logits';
+  const t = r.task;
+  if (Number.isNaN(t.floatSoftmax.nll) || (t.floatAlgorithm && Number.isNaN(t.floatAlgorithm.nll)))
+    return 'float logits';
+  if (t.analog.runs.some((run) => Number.isNaN(run.nll) || Number.isNaN(run.kl ?? 0))) return 'analog logits';
   return undefined;
 }
 
@@ -129,10 +179,12 @@ export function decayPerStep(loaded: LoadedDesign, design: ResolvedDesign): numb
   return latencyS / design.attention.retentionS;
 }
 
-/** What `aimc sweep --error` reports: the whole error a user sees, algorithm and hardware together. */
+/** What `aimc sweep --error` reports without an evaluation text: the whole error, algorithm and hardware together. */
 export const FUNCTIONAL_ERROR_METRIC = 'logits relative error vs float model';
+/** What `aimc sweep --error` reports for a config with `functional.text`. */
+export const PERPLEXITY_ERROR_METRIC = 'analog perplexity (mean of runs)';
 
-/** The sweep's error figure: the functional run of each point's design. */
+/** The sweep's error figure without a text: the functional run of each point's design. */
 export const functionalErrorMetric: ErrorMetric = {
   name: FUNCTIONAL_ERROR_METRIC,
   async evaluate(loaded, context) {
@@ -143,6 +195,24 @@ export const functionalErrorMetric: ErrorMetric = {
     return r.endToEnd.logitsVsSoftmaxModel.relativeError;
   },
 };
+
+/** The sweep's error figure with a text: the analog model's perplexity on it. */
+export const perplexityErrorMetric: ErrorMetric = {
+  name: PERPLEXITY_ERROR_METRIC,
+  async evaluate(loaded, context) {
+    const r = await runAccuracy(loaded, {
+      shouldStop: context.shouldStop,
+      onProgress: context.onProgress ? (f) => context.onProgress!(f) : undefined,
+    });
+    return r.task.analog.perplexity.mean;
+  },
+};
+
+/** The error figure of a sweep over `configText`: perplexity when it names an evaluation text. */
+export function errorMetricFor(configText: string): ErrorMetric {
+  const value = parseConfigDocument(configText).value as { functional?: { text?: unknown } } | null | undefined;
+  return typeof value?.functional?.text === 'string' ? perplexityErrorMetric : functionalErrorMetric;
+}
 
 /** Device models `aimc device` can draw. */
 export function deviceCurveModels(): string[] {

@@ -38,6 +38,8 @@ export {
   runAccuracy,
   functionalErrorMetric,
   FUNCTIONAL_ERROR_METRIC,
+  PERPLEXITY_ERROR_METRIC,
+  errorMetricFor,
   deviceCurvesOf,
   deviceCurveModels,
   type AccuracyOptions,

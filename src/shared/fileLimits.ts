@@ -20,6 +20,24 @@ export const CHECKPOINT_MAX_BYTES = 4 * 1024 * MiB;
  */
 export const SAFETENSORS_HEADER_MAX_BYTES = 16 * MiB;
 
+/** An evaluation text: WikiText-103's test split is 1.3 MB; room for a book-length text. */
+export const EVAL_TEXT_MAX_BYTES = 64 * MiB;
+/** A tokenizer file: GPT-2's `tokenizer.json` is 1.4 MB, Llama 3's 9 MB, Gemma's 17 MB. */
+export const TOKENIZER_MAX_BYTES = 64 * MiB;
+/** A sharded checkpoint's `model.safetensors.index.json`: ~100 bytes per tensor. */
+export const CHECKPOINT_INDEX_MAX_BYTES = 16 * MiB;
+
+/** The text files a config names, each read under its own limit. */
+export type TextFileKind = 'hf-config' | 'text' | 'tokenizer' | 'checkpoint-index';
+
+/** The limit of each kind of text file, and how an error names the kind. */
+export const TEXT_FILE_LIMITS: Readonly<Record<TextFileKind, { readonly maxBytes: number; readonly what: string }>> = {
+  'hf-config': { maxBytes: HF_CONFIG_MAX_BYTES, what: 'a config.json' },
+  text: { maxBytes: EVAL_TEXT_MAX_BYTES, what: 'an evaluation text' },
+  tokenizer: { maxBytes: TOKENIZER_MAX_BYTES, what: 'a tokenizer file' },
+  'checkpoint-index': { maxBytes: CHECKPOINT_INDEX_MAX_BYTES, what: 'a checkpoint index' },
+};
+
 /** What a size is, in the words an error uses. */
 export function formatBytes(n: number): string {
   return n >= 1024 * MiB && n % (1024 * MiB) === 0 ? `${n / (1024 * MiB)} GiB` : `${+(n / MiB).toFixed(2)} MiB`;

@@ -56,12 +56,63 @@ export interface CrossbarSummary {
   readonly meanCompensation: number;
 }
 
+/** A mean over Monte-Carlo runs and its confidence interval (Student t, 95 %). */
+export interface Interval {
+  readonly mean: number;
+  readonly low: number;
+  readonly high: number;
+  /** Runs pooled. */
+  readonly n: number;
+}
+
+/** Next-token figures of one model over the evaluated tokens. */
+export interface NextTokenFigures {
+  /** Tokens with a next token to predict. */
+  readonly tokens: number;
+  /** Mean negative log-likelihood of the next token, in nats. */
+  readonly nll: number;
+  /** exp(nll). */
+  readonly perplexity: number;
+  /** nll / ln 2. */
+  readonly bitsPerToken: number;
+  /** Share of tokens whose most likely next token is the text's. */
+  readonly top1Accuracy: number;
+  /** Share of tokens whose most likely next token is the float softmax model's; null for that model itself. */
+  readonly agreement: number | null;
+  /** Mean KL(float softmax model ‖ this model) over tokens, in nats; null for that model itself. */
+  readonly kl: number | null;
+}
+
+/** What a user decides by: the models' next-token figures on the same tokens. */
+export interface TaskMetrics {
+  /** The evaluation text, or null when the tokens were drawn at random (then only agreement and KL mean something). */
+  readonly text: { readonly file: string; readonly tokenizer: string; readonly tokens: number } | null;
+  readonly floatSoftmax: NextTokenFigures;
+  /** The float model with the design's attention algorithm (HardSigmoid); null when that is softmax. */
+  readonly floatAlgorithm: NextTokenFigures | null;
+  /** The analog model over its Monte-Carlo runs. */
+  readonly analog: {
+    readonly perplexity: Interval;
+    readonly bitsPerToken: Interval;
+    readonly top1Accuracy: Interval;
+    readonly agreement: Interval;
+    readonly kl: Interval;
+    /** Each run's figures, in seed order. */
+    readonly runs: readonly NextTokenFigures[];
+  };
+}
+
 export interface FunctionalResult {
   readonly model: string;
   readonly blocks: number;
   readonly tokens: number;
   readonly samples: number;
   readonly seed: number;
+  /** Monte-Carlo runs of the analog model; layer and logit errors are the first run's. */
+  readonly seeds: number;
+  /** Time from programming to inference, as simulated. */
+  readonly tInferenceS: number;
+  readonly task: TaskMetrics;
   readonly topK: number;
   /** Vocabulary rows used for embeddings and logits. */
   readonly vocab: number;

@@ -79,11 +79,59 @@ export interface AccuracyRowView {
   readonly values: Readonly<Record<string, number | null>>;
 }
 
+/** The next-token figures of the task table, in its column order. */
+export type TaskFigureKey = 'perplexity' | 'bitsPerToken' | 'top1Accuracy' | 'agreement' | 'kl';
+export const TASK_FIGURE_KEYS: readonly TaskFigureKey[] = [
+  'perplexity',
+  'bitsPerToken',
+  'top1Accuracy',
+  'agreement',
+  'kl',
+];
+
+/**
+ * One figure of one model: a float model's value (`low` and `high` null), or the mean of the analog
+ * runs with its 95 % interval (null bounds when there was a single run).
+ */
+export interface TaskFigureView {
+  readonly mean: number;
+  readonly low: number | null;
+  readonly high: number | null;
+}
+
+/** A model's figures; null where the run has none (agreement and KL of the float softmax model, the reference) or it was not finite. */
+export type TaskFiguresView = Readonly<Record<TaskFigureKey, TaskFigureView | null>>;
+
+/**
+ * What a user decides by: the next-token figures of the float models and the analog model on the
+ * same tokens (src/shared/functionalResult.ts `TaskMetrics`). Shares (accuracy, agreement) are
+ * 0 … 1, KL in nats.
+ */
+export interface TaskView {
+  /** The evaluation text; null when the tokens were drawn at random (then only agreement and KL mean something). */
+  readonly text: { readonly file: string; readonly tokenizer: string; readonly tokens: number } | null;
+  /** Tokens with a next token to predict. */
+  readonly tokens: number;
+  /** Monte-Carlo runs of the analog model. */
+  readonly runs: number;
+  /** Time from programming to inference, as simulated. */
+  readonly tInferenceS: number;
+  readonly floatSoftmax: TaskFiguresView;
+  /** The float model with the design's attention algorithm (HardSigmoid); null when that is softmax. */
+  readonly floatAlgorithm: TaskFiguresView | null;
+  readonly analog: TaskFiguresView;
+  /** Each analog run's perplexity, in seed order; null where it was not finite. */
+  readonly runPerplexity: readonly (number | null)[];
+}
+
 export interface AccuracyView {
   readonly name: string;
   /** The config of the functional run, for the panel's header. */
   readonly source?: ViewSource;
+  /** Next-token figures of the models; null or absent (a view saved by an older build) when there are none. */
+  readonly task?: TaskView | null;
   readonly metrics: readonly AccuracyMetricDef[];
+  /** Per-layer diagnostics (of the first Monte-Carlo run). */
   readonly rows: readonly AccuracyRowView[];
   /** Whole-model figures in the same metrics, if the run computed them. */
   readonly overall: Readonly<Record<string, number | null>> | null;
@@ -416,6 +464,193 @@ function parse(v: unknown): FromWebviewMessage {
 export function parseWebviewMessage(value: unknown): ParseResult {
   try {
     return { ok: true, message: parse(value) };
+  } catch (e) {
+    if (e instanceof Invalid) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation of the views the panel is sent
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The panel checks the views it is sent (and those restored from its saved state, which an older
+ * build may have written) before drawing them: numbers finite or null, arrays and strings bounded.
+ */
+export const VIEW_LIMITS = {
+  nameChars: 1000,
+  noteChars: 4000,
+  notes: 500,
+  metrics: 32,
+  /** Per-layer rows: a 100-block model has about a thousand. */
+  accuracyRows: 20_000,
+  /** Monte-Carlo runs of a functional run. */
+  runs: 10_000,
+} as const;
+
+export type ViewCheck<T> = { readonly ok: true; readonly view: T } | { readonly ok: false; readonly error: string };
+
+const METRIC_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** A string that may be empty (a unit, a label). */
+function text(v: unknown, path: string, max: number): string {
+  if (typeof v !== 'string') fail(path, 'expected a string');
+  if (v.length > max) fail(path, `longer than ${max} characters`);
+  return v;
+}
+
+function finite(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, 'expected a finite number');
+  return v;
+}
+
+function finiteOrNull(v: unknown, path: string): number | null {
+  return v === null ? null : finite(v, path);
+}
+
+function list(v: unknown, path: string, max: number): readonly unknown[] {
+  if (!Array.isArray(v)) fail(path, 'expected an array');
+  if (v.length > max) fail(path, `more than ${max} entries`);
+  return v;
+}
+
+function viewSource(v: unknown, path: string): ViewSource {
+  const o = record(v, path);
+  onlyKeys(o, path, ['label', 'uri']);
+  return {
+    label: text(o.label, `${path}.label`, VIEW_LIMITS.nameChars),
+    uri: o.uri === null ? null : boundedString(o.uri, `${path}.uri`, VIEW_LIMITS.nameChars),
+  };
+}
+
+/** A record of metric values keyed by the view's metric keys. */
+function metricValues(v: unknown, path: string, keys: readonly string[]): Record<string, number | null> {
+  const o = record(v, path);
+  onlyKeys(o, path, keys);
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, finiteOrNull(x, `${path}.${k}`)]));
+}
+
+function taskFigure(v: unknown, path: string): TaskFigureView | null {
+  if (v === null) return null;
+  const o = record(v, path);
+  onlyKeys(o, path, ['mean', 'low', 'high']);
+  const mean = finite(o.mean, `${path}.mean`);
+  const low = finiteOrNull(o.low, `${path}.low`);
+  const high = finiteOrNull(o.high, `${path}.high`);
+  if ((low === null) !== (high === null)) fail(path, 'low and high must both be numbers or both null');
+  if (low !== null && high !== null && !(low <= mean && mean <= high)) fail(path, 'expected low ≤ mean ≤ high');
+  return { mean, low, high };
+}
+
+function taskFigures(v: unknown, path: string): TaskFiguresView {
+  const o = record(v, path);
+  onlyKeys(o, path, TASK_FIGURE_KEYS);
+  const figure = (k: TaskFigureKey) => {
+    if (!(k in o)) fail(`${path}.${k}`, 'missing');
+    return taskFigure(o[k], `${path}.${k}`);
+  };
+  return {
+    perplexity: figure('perplexity'),
+    bitsPerToken: figure('bitsPerToken'),
+    top1Accuracy: figure('top1Accuracy'),
+    agreement: figure('agreement'),
+    kl: figure('kl'),
+  };
+}
+
+function taskView(v: unknown, path: string): TaskView {
+  const o = record(v, path);
+  onlyKeys(o, path, [
+    'text',
+    'tokens',
+    'runs',
+    'tInferenceS',
+    'floatSoftmax',
+    'floatAlgorithm',
+    'analog',
+    'runPerplexity',
+  ]);
+  let evaluated: TaskView['text'] = null;
+  if (o.text !== null) {
+    const t = record(o.text, `${path}.text`);
+    onlyKeys(t, `${path}.text`, ['file', 'tokenizer', 'tokens']);
+    evaluated = {
+      file: text(t.file, `${path}.text.file`, VIEW_LIMITS.nameChars),
+      tokenizer: text(t.tokenizer, `${path}.text.tokenizer`, VIEW_LIMITS.nameChars),
+      tokens: integer(t.tokens, `${path}.text.tokens`, 0, Number.MAX_SAFE_INTEGER),
+    };
+  }
+  const runs = integer(o.runs, `${path}.runs`, 1, VIEW_LIMITS.runs);
+  const runPerplexity = list(o.runPerplexity, `${path}.runPerplexity`, VIEW_LIMITS.runs).map((x, i) =>
+    finiteOrNull(x, `${path}.runPerplexity[${i}]`),
+  );
+  if (runPerplexity.length !== runs) fail(`${path}.runPerplexity`, `expected one value per run (${runs})`);
+  const tInferenceS = finite(o.tInferenceS, `${path}.tInferenceS`);
+  if (tInferenceS < 0) fail(`${path}.tInferenceS`, 'must not be negative');
+  return {
+    text: evaluated,
+    tokens: integer(o.tokens, `${path}.tokens`, 0, Number.MAX_SAFE_INTEGER),
+    runs,
+    tInferenceS,
+    floatSoftmax: taskFigures(o.floatSoftmax, `${path}.floatSoftmax`),
+    floatAlgorithm: o.floatAlgorithm === null ? null : taskFigures(o.floatAlgorithm, `${path}.floatAlgorithm`),
+    analog: taskFigures(o.analog, `${path}.analog`),
+    runPerplexity,
+  };
+}
+
+function accuracyMetricDef(v: unknown, path: string): AccuracyMetricDef {
+  const o = record(v, path);
+  onlyKeys(o, path, ['key', 'label', 'unit', 'better']);
+  const key = boundedString(o.key, `${path}.key`, 64);
+  if (!METRIC_KEY.test(key)) fail(`${path}.key`, 'expected letters, digits and underscores');
+  return {
+    key,
+    label: boundedString(o.label, `${path}.label`, 200),
+    unit: text(o.unit, `${path}.unit`, 32),
+    better: oneOf(o.better, `${path}.better`, ['lower', 'higher'] as const),
+  };
+}
+
+function accuracy(v: unknown): AccuracyView {
+  const o = record(v, 'accuracy');
+  onlyKeys(o, 'accuracy', ['name', 'source', 'task', 'metrics', 'rows', 'overall', 'notes']);
+  const metrics = list(o.metrics, 'accuracy.metrics', VIEW_LIMITS.metrics).map((m, i) =>
+    accuracyMetricDef(m, `accuracy.metrics[${i}]`),
+  );
+  const keys = metrics.map((m) => m.key);
+  if (new Set(keys).size !== keys.length) fail('accuracy.metrics', 'metric keys must be unique');
+  const rows = list(o.rows, 'accuracy.rows', VIEW_LIMITS.accuracyRows).map((r, i): AccuracyRowView => {
+    const path = `accuracy.rows[${i}]`;
+    const row = record(r, path);
+    onlyKeys(row, path, ['layer', 'matrix', 'values']);
+    return {
+      layer: boundedString(row.layer, `${path}.layer`, 64),
+      matrix: row.matrix === null ? null : boundedString(row.matrix, `${path}.matrix`, 64),
+      values: metricValues(row.values, `${path}.values`, keys),
+    };
+  });
+  return {
+    name: text(o.name, 'accuracy.name', VIEW_LIMITS.nameChars),
+    ...(o.source === undefined ? {} : { source: viewSource(o.source, 'accuracy.source') }),
+    task: o.task === null || o.task === undefined ? null : taskView(o.task, 'accuracy.task'),
+    metrics,
+    rows,
+    overall: o.overall === null ? null : metricValues(o.overall, 'accuracy.overall', keys),
+    notes: list(o.notes, 'accuracy.notes', VIEW_LIMITS.notes).map((n, i) =>
+      text(n, `accuracy.notes[${i}]`, VIEW_LIMITS.noteChars),
+    ),
+  };
+}
+
+/**
+ * Checks an accuracy view before the panel draws it. Returns a fresh object holding only the
+ * checked fields, or the first problem found.
+ */
+export function checkAccuracyView(value: unknown): ViewCheck<AccuracyView> {
+  try {
+    return { ok: true, view: accuracy(value) };
   } catch (e) {
     if (e instanceof Invalid) return { ok: false, error: e.message };
     throw e;

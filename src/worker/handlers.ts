@@ -6,7 +6,7 @@
 import {
   analyzeDesign,
   deviceCurvesOf,
-  functionalErrorMetric,
+  errorMetricFor,
   loadDesign,
   pointEvaluator,
   readerOverFiles,
@@ -61,7 +61,7 @@ async function deviceCurves(req: DeviceCurvesRequest): Promise<ResponseOf<'devic
 
 async function sweepChunk(req: SweepChunkRequest, ctx: RequestContext): Promise<ResponseOf<'sweep-chunk'>> {
   const evaluate = pointEvaluator({ baseConfigText: req.baseConfigText, axes: req.axes });
-  const errorMetric = req.withError ? functionalErrorMetric : undefined;
+  const errorMetric = req.withError ? errorMetricFor(req.baseConfigText) : undefined;
   const reader = readerOverFiles(req.files);
   const total = req.points.length;
   const points: SweepPointResult[] = [];

@@ -15,7 +15,9 @@
  *    config difference;
  * 7. switch to a light theme and back; the panel and its canvas must follow (the floorplan, the
  *    comparison and the walkthrough are shot in both themes);
- * 8. the panel's frames logged no errors (CSP violations, exceptions) all along.
+ * 8. simulate a config with a `functional:` section: the Accuracy tab shows the models' next-token
+ *    figures (random tokens: agreement and KL only) above the per-layer diagnostics;
+ * 9. the panel's frames logged no errors (CSP violations, exceptions) all along.
  *
  * A passing run copies its README screenshots to docs/screenshots/ (README_SHOTS), so the README
  * never shows a stale panel.
@@ -40,6 +42,7 @@ const EXAMPLE = 'gpt2-gaincell.aimc.yaml';
 const HYBRID = 'gpt2-hybrid.aimc.yaml';
 const CHIPS = 'llama2-7b-pcm.aimc.yaml';
 const BROKEN = 'unknown-enum.aimc.yaml';
+const ACCURACY = 'tiny-accuracy.aimc.yaml';
 /** Screenshots the README shows: docs/screenshots/<name> ← test-results/ui/<shot>.png. */
 const README_SHOTS: Record<string, string> = {
   'results-overview.png': '3-key-figures',
@@ -372,7 +375,24 @@ async function main(): Promise<number> {
       assert.ok((await tileMapPixels(frame)).colours >= 4, 'the floorplan is drawn after switching back');
     });
 
-    await step('8. the results panel logged no errors', async () => {
+    await step(`8. simulating ${ACCURACY} shows its next-token figures in the Accuracy tab`, async () => {
+      await openFile(p, ACCURACY);
+      await runCommand(p, 'AIMC: Simulate Current Config');
+      const frame = await panelFrame(p, '.accuracy table.task');
+      const table = frame.locator('.accuracy table.task');
+      // The example names no text: its tokens are random, so only agreement and KL are shown.
+      assert.deepEqual(await table.locator('thead th').allInnerTexts(), ['Model', 'Agreement', 'KL (nats)']);
+      const rows = await table.locator('tbody tr').allInnerTexts();
+      console.log(`     next-token table: ${rows.map((r) => r.replace(/\s+/g, ' ')).join(' | ')}`);
+      assert.match(rows[0], /^Float, softmax/);
+      assert.match(rows.at(-1) ?? '', /^Analog \(\d+ runs?\)/);
+      assert.match(await frame.locator('.task-random').innerText(), /drawn at random/);
+      await frame.locator('.accuracy [data-chart="accuracy-by-layer"] canvas').waitFor({ timeout: 10_000 });
+      await p.waitForTimeout(400);
+      await shot(p, '8-accuracy-next-token');
+    });
+
+    await step('9. the results panel logged no errors', async () => {
       assert.deepEqual(panelErrors, []);
     });
 

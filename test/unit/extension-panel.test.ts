@@ -62,7 +62,7 @@ describe('results panel', () => {
 
   test('on ready the page gets the last result, sweep, accuracy and status; after a hide only the status again', async () => {
     showGpt2();
-    f.host.ctx.store.setAccuracy({ name: 'acc', metrics: [], rows: [], overall: null, notes: [] });
+    f.host.ctx.store.setAccuracy({ name: 'acc', task: null, metrics: [], rows: [], overall: null, notes: [] });
     f.host.panel.show();
     const p = panel();
     assert.deepEqual(p.webview.posted, [], 'nothing before the page is ready');
@@ -204,7 +204,7 @@ describe('side view', () => {
 
   test('loads dist/sidebar.js and gets results and status, not sweeps', async () => {
     showGpt2();
-    f.host.ctx.store.setAccuracy({ name: 'acc', metrics: [], rows: [], overall: null, notes: [] });
+    f.host.ctx.store.setAccuracy({ name: 'acc', task: null, metrics: [], rows: [], overall: null, notes: [] });
     const view = f.fake.openSideView(SIDEBAR_VIEW_ID);
     assert.match(view.webview.html, /src="https:\/\/\/ext\/dist\/sidebar\.js"/);
     assert.deepEqual(

@@ -11,6 +11,7 @@ const CHECK_FILES = [
   'config/physicsChecks',
   'config/document',
   'design/loadDesign',
+  'design/functionalFiles',
   'analyze',
   'accuracy',
 ];

@@ -184,6 +184,7 @@ test('sweep scatter: axes follow the choice; failed points and points without th
 
 const accuracy: AccuracyView = {
   name: 'run',
+  task: null,
   metrics: [
     { key: 'rel', label: 'Relative error', unit: '', better: 'lower' },
     { key: 'snr', label: 'SNR', unit: 'dB', better: 'higher' },

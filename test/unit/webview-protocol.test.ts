@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MESSAGE_LIMITS, parseWebviewMessage } from '../../src/shared/webviewProtocol';
+import {
+  checkAccuracyView,
+  MESSAGE_LIMITS,
+  parseWebviewMessage,
+  VIEW_LIMITS,
+  type AccuracyView,
+  type TaskView,
+} from '../../src/shared/webviewProtocol';
 
 // A real 1 × 1 PNG: the validator checks the signature, so a fake would not do.
 const PNG =
@@ -159,4 +166,130 @@ test('compareDesignPoint needs bounded ids; compare takes nothing', () => {
   accepts({ type: 'compare' });
   rejects({ type: 'compare', a: 'x.aimc.yaml' }, /unexpected field "a"/);
   accepts({ type: 'openPanel', tab: 'compare' });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Views the panel is sent
+// ---------------------------------------------------------------------------------------------
+
+const one = (mean: number) => ({ mean, low: null, high: null });
+const task = (): TaskView => ({
+  text: { file: 'tinyshakespeare.txt', tokenizer: 'gpt2', tokens: 4096 },
+  tokens: 255,
+  runs: 3,
+  tInferenceS: 86400,
+  floatSoftmax: { perplexity: one(21.3), bitsPerToken: one(4.41), top1Accuracy: one(0.31), agreement: null, kl: null },
+  floatAlgorithm: {
+    perplexity: one(22.0),
+    bitsPerToken: one(4.46),
+    top1Accuracy: one(0.3),
+    agreement: one(0.93),
+    kl: one(0.02),
+  },
+  analog: {
+    perplexity: { mean: 25.1, low: 23.9, high: 26.3 },
+    bitsPerToken: { mean: 4.65, low: 4.58, high: 4.72 },
+    top1Accuracy: { mean: 0.28, low: 0.27, high: 0.29 },
+    agreement: { mean: 0.81, low: 0.79, high: 0.83 },
+    kl: { mean: 0.11, low: 0.09, high: 0.13 },
+  },
+  runPerplexity: [24.6, 25.0, 25.7],
+});
+const view = (over: Record<string, unknown> = {}): AccuracyView =>
+  ({
+    name: 'tiny: functional simulation',
+    source: { label: 'examples/tiny.aimc.yaml', uri: 'file:///w/examples/tiny.aimc.yaml' },
+    task: task(),
+    metrics: [
+      { key: 'relativeError', label: 'Relative error', unit: '', better: 'lower' },
+      { key: 'snrDb', label: 'SNR', unit: 'dB', better: 'higher' },
+    ],
+    rows: [
+      { layer: '0', matrix: null, values: { relativeError: 0.02, snrDb: 34 } },
+      { layer: '0', matrix: 'q_proj', values: { relativeError: 0.01, snrDb: null } },
+    ],
+    overall: { relativeError: 0.03, snrDb: 30 },
+    notes: ['tiny: 2 block(s)'],
+    ...over,
+  }) as AccuracyView;
+
+function viewRejected(v: unknown, pattern: RegExp): void {
+  const r = checkAccuracyView(v);
+  assert.equal(r.ok, false, `accepted ${String(JSON.stringify(v)).slice(0, 160)}`);
+  if (!r.ok) assert.match(r.error, pattern);
+}
+
+test('an accuracy view with next-token figures is accepted as built, and the check returns a copy', () => {
+  const v = view();
+  const r = checkAccuracyView(v);
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.deepEqual(r.view, v);
+  assert.notEqual(r.view.task, v.task);
+  (v.task!.runPerplexity as number[])[0] = 1e9;
+  assert.equal(r.view.task!.runPerplexity[0], 24.6);
+  const random = checkAccuracyView(view({ task: { ...task(), text: null, floatAlgorithm: null } }));
+  assert.ok(random.ok && random.view.task?.text === null && random.view.task.floatAlgorithm === null);
+});
+
+test('a view without task figures (saved by an older build) is accepted with none', () => {
+  const { task: _, ...old } = view();
+  const r = checkAccuracyView(old);
+  assert.ok(r.ok);
+  assert.equal(r.view.task, null);
+});
+
+test('accuracy views: numbers must be finite or null, fields known, arrays bounded', () => {
+  const t = task();
+  viewRejected(null, /accuracy: expected an object/);
+  viewRejected(view({ extra: 1 }), /unexpected field "extra"/);
+  viewRejected(
+    view({ task: { ...t, analog: { ...t.analog, perplexity: { mean: NaN, low: null, high: null } } } }),
+    /task\.analog\.perplexity\.mean: expected a finite number/,
+  );
+  viewRejected(
+    view({ task: { ...t, analog: { ...t.analog, kl: { mean: 0.1, low: 0.05, high: Infinity } } } }),
+    /task\.analog\.kl\.high/,
+  );
+  viewRejected(
+    view({ task: { ...t, analog: { ...t.analog, kl: { mean: '0.1', low: null, high: null } } } }),
+    /task\.analog\.kl\.mean/,
+  );
+  viewRejected(
+    view({ task: { ...t, analog: { ...t.analog, kl: { mean: 0.1, low: 0.05, high: null } } } }),
+    /must both be numbers or both null/,
+  );
+  viewRejected(
+    view({ task: { ...t, analog: { ...t.analog, kl: { mean: 0.1, low: 0.2, high: 0.3 } } } }),
+    /low ≤ mean ≤ high/,
+  );
+  const { kl: _kl, ...noKl } = t.analog;
+  viewRejected(view({ task: { ...t, analog: noKl } }), /task\.analog\.kl: missing/);
+  viewRejected(view({ task: { ...t, analog: { ...t.analog, nll: one(3) } } }), /unexpected field "nll"/);
+  viewRejected(view({ task: { ...t, runPerplexity: [1, 2] } }), /one value per run \(3\)/);
+  viewRejected(view({ task: { ...t, runPerplexity: [1, NaN, 2] } }), /runPerplexity\[1\]/);
+  viewRejected(view({ task: { ...t, runs: 0, runPerplexity: [] } }), /task\.runs/);
+  viewRejected(
+    view({ task: { ...t, runs: VIEW_LIMITS.runs + 1, runPerplexity: new Array(VIEW_LIMITS.runs + 1).fill(1) } }),
+    /task\.runs|more than/,
+  );
+  viewRejected(view({ task: { ...t, tInferenceS: -1 } }), /tInferenceS/);
+  viewRejected(view({ task: { ...t, text: { file: 'a.txt', tokenizer: 'gpt2', tokens: 1.5 } } }), /text\.tokens/);
+  viewRejected(
+    view({ task: { ...t, text: { file: 'a.txt', tokenizer: 'gpt2', tokens: 3, path: '/etc' } } }),
+    /unexpected field "path"/,
+  );
+  viewRejected(
+    view({ rows: new Array(VIEW_LIMITS.accuracyRows + 1).fill({ layer: '0', matrix: null, values: {} }) }),
+    /accuracy\.rows: more than/,
+  );
+  viewRejected(
+    view({ rows: [{ layer: '0', matrix: null, values: { relativeError: Infinity } }] }),
+    /rows\[0\]\.values\.relativeError/,
+  );
+  viewRejected(view({ rows: [{ layer: '0', matrix: null, values: { other: 1 } }] }), /unexpected field "other"/);
+  viewRejected(view({ overall: { relativeError: 'high' } }), /overall\.relativeError/);
+  viewRejected(view({ metrics: [{ key: '__proto__', label: 'x', unit: '', better: 'lower' }] }), /metrics\[0\]\.key/);
+  viewRejected(view({ metrics: [{ key: 'a', label: 'x', unit: '', better: 'worse' }] }), /metrics\[0\]\.better/);
+  viewRejected(view({ notes: ['x'.repeat(VIEW_LIMITS.noteChars + 1)] }), /notes\[0\]: longer than/);
+  viewRejected(view({ notes: 'one note' }), /notes: expected an array/);
 });

@@ -1,8 +1,20 @@
 /**
- * Accuracy tab: the functional simulation's error metrics per layer, when a run includes them.
+ * Accuracy tab: what a functional simulation says about the task (the models' next-token figures:
+ * perplexity, bits per token, accuracy, agreement with the float model, KL, with the analog runs'
+ * 95 % intervals), then, as diagnostics of the first Monte-Carlo run, the error metrics per layer.
  */
-import type { AccuracyView, ChartImage, ToWebviewMessage } from '../../src/shared/webviewProtocol';
+import type { AccuracyView, ChartImage, TaskView, ToWebviewMessage } from '../../src/shared/webviewProtocol';
+import { checkAccuracyView } from '../../src/shared/webviewProtocol';
 import { accuracySeries, chooseMetric, formatMetric, rowLabel, sortedRows, worstRow } from '../accuracy/shape';
+import {
+  missingFigureHint,
+  runPerplexityChart,
+  runPerplexitySeries,
+  taskCellText,
+  taskColumns,
+  taskRows,
+  taskSummary,
+} from '../accuracy/task';
 import { ChartBox } from '../charts/chartBox';
 import { accuracyChart, type AnyChartConfig } from '../charts/chartjs';
 import { clear, el } from '../dom';
@@ -33,17 +45,45 @@ export function accuracyChartSpec(
   };
 }
 
+const RUNS_CHART_TITLE = 'Perplexity of each analog run, with the float models for reference';
+
+export function runsChartSpec(task: TaskView, theme: Theme): AnyChartConfig | null {
+  const series = runPerplexitySeries(task);
+  return series ? runPerplexityChart(series, theme) : null;
+}
+
+/**
+ * The view to draw, checked: a message's view is checked on receipt, but state saved by an older
+ * build (before the task figures) comes back unchecked.
+ */
+function checked(view: AccuracyView | null): AccuracyView | null {
+  if (!view) return null;
+  const c = checkAccuracyView(view);
+  return c.ok ? c.view : null;
+}
+
 export class AccuracyTab implements ResultsTab {
   readonly id = 'accuracy';
   readonly title = 'Accuracy';
   readonly element = el('div', { class: 'accuracy' });
   private box: ChartBox | null = null;
+  private runsBox: ChartBox | null = null;
   private select: SelectControl | null = null;
 
   constructor(private readonly host: TabHost) {}
 
   receive(m: ToWebviewMessage): Partial<PanelState> | null {
-    return m.type === 'showAccuracy' ? { accuracy: m.accuracy } : null;
+    if (m.type !== 'showAccuracy') return null;
+    const c = checkAccuracyView(m.accuracy);
+    if (!c.ok) {
+      this.host.post({
+        type: 'log',
+        level: 'error',
+        message: `Dropped an invalid accuracy view: ${c.error}`.slice(0, 4000),
+      });
+      return null;
+    }
+    return { accuracy: c.view };
   }
 
   update(change: TabChange): boolean {
@@ -60,11 +100,13 @@ export class AccuracyTab implements ResultsTab {
   }
 
   render({ state, theme }: TabInput): void {
-    const { accuracy: view, accuracyMetric: metricKey } = state;
-    this.box?.destroy();
+    const { accuracyMetric: metricKey } = state;
+    const view = checked(state.accuracy);
+    this.destroy();
     this.box = null;
+    this.runsBox = null;
     clear(this.element);
-    if (!view || view.rows.length === 0 || view.metrics.length === 0) {
+    if (!view || (!view.task && (view.rows.length === 0 || view.metrics.length === 0))) {
       this.element.appendChild(
         el(
           'div',
@@ -73,12 +115,78 @@ export class AccuracyTab implements ResultsTab {
           el(
             'p',
             {},
-            'Per-layer error metrics appear here when a simulation runs the functional (accuracy) model: add a `functional:` section to the config, or enable the non-idealities to study, and simulate again.',
+            'The models’ next-token figures (perplexity, accuracy, agreement with the float model) and per-layer error metrics appear here when a simulation runs the functional (accuracy) model: add a `functional:` section to the config (with `text:` for perplexity on a real text), and simulate again.',
           ),
         ),
       );
       return;
     }
+    const runsChart = view.task && runsChartSpec(view.task, theme);
+    const runsBox = runsChart ? new ChartBox('accuracy-runs', RUNS_CHART_TITLE, 'small') : null;
+    this.runsBox = runsBox;
+    if (view.task) this.element.append(...this.taskSection(view.task), ...(runsBox ? [runsBox.element] : []));
+    if (view.rows.length > 0 && view.metrics.length > 0) this.renderDiagnostics(view, metricKey, theme);
+    if (runsBox && runsChart) runsBox.mount(runsChart);
+  }
+
+  /** The task table and the lines under it. */
+  private taskSection(task: TaskView): HTMLElement[] {
+    const columns = taskColumns(task);
+    const rows = taskRows(task);
+    const table = el(
+      'table',
+      { class: 'data task' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', {}, 'Model'),
+          ...columns.map((c) => el('th', { class: 'num', title: `${c.hint}; ${c.better} is better` }, c.label)),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        ...rows.map((r) =>
+          el(
+            'tr',
+            { attrs: { 'data-model': r.model } },
+            el('td', {}, r.label),
+            ...columns.map((c) => {
+              const f = r.figures[c.key];
+              return el(
+                'td',
+                {
+                  class: f === null ? 'num muted' : 'num',
+                  title: f === null ? missingFigureHint(r, c.key) : undefined,
+                },
+                taskCellText(r, c.key),
+              );
+            }),
+          ),
+        ),
+      ),
+    );
+    const out: HTMLElement[] = [
+      el('h3', {}, task.text ? 'Next-token prediction' : 'Agreement with the float model'),
+      table,
+      el('p', { class: 'muted small task-summary' }, taskSummary(task)),
+    ];
+    if (!task.text)
+      out.push(
+        el(
+          'p',
+          { class: 'muted small task-random' },
+          'The tokens were drawn at random, so only agreement and KL with the float softmax model are shown; name a text in functional.text for perplexity and accuracy.',
+        ),
+      );
+    return out;
+  }
+
+  /** The per-layer chart and table of the first run, with the metric choice. */
+  private renderDiagnostics(view: AccuracyView, metricKey: string | null, theme: Theme): void {
     const metric = chooseMetric(view, metricKey)!;
     this.select = selectControl(
       'Metric',
@@ -90,6 +198,7 @@ export class AccuracyTab implements ResultsTab {
     const spec = accuracyChartSpec(view, metric.key, theme)!;
     this.box = new ChartBox('accuracy-by-layer', spec.title, 'tall');
     this.element.append(
+      el('h3', {}, view.task ? 'Diagnostics of the first run: error by layer' : 'Error by layer'),
       el(
         'div',
         { class: 'toolbar' },
@@ -115,11 +224,14 @@ export class AccuracyTab implements ResultsTab {
   }
 
   exportCharts({ state, theme }: TabInput): ChartImage[] {
-    const view = state.accuracy;
-    const spec = view && accuracyChartSpec(view, state.accuracyMetric, theme);
-    return view && spec
-      ? [chartImage('accuracy-by-layer', spec.config, theme, `${view.name}: ${spec.title}`, 1600, 700)]
-      : [];
+    const view = checked(state.accuracy);
+    if (!view) return [];
+    const runs = view.task && runsChartSpec(view.task, theme);
+    const spec = view.rows.length > 0 ? accuracyChartSpec(view, state.accuracyMetric, theme) : null;
+    return [
+      ...(runs ? [chartImage('accuracy-runs', runs, theme, `${view.name}: ${RUNS_CHART_TITLE}`, 1200, 600)] : []),
+      ...(spec ? [chartImage('accuracy-by-layer', spec.config, theme, `${view.name}: ${spec.title}`, 1600, 700)] : []),
+    ];
   }
 
   private table(view: AccuracyView): HTMLElement {
@@ -162,5 +274,6 @@ export class AccuracyTab implements ResultsTab {
 
   destroy(): void {
     this.box?.destroy();
+    this.runsBox?.destroy();
   }
 }

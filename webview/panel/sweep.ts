@@ -1,7 +1,8 @@
 /**
  * Sweep tab: every design of a sweep on cost axes with the Pareto front; clicking a point (or its
  * row under the chart) asks the host to open that design as a config, and a row's Compare to put
- * it side by side with the sweep's base design.
+ * it side by side with the sweep's base design. A sweep of one numeric key with an error figure
+ * (a drift sweep: perplexity against time of inference) also gets that figure against the key.
  */
 import { formatEngineering } from '../../src/shared/format';
 import type { ChartImage, SweepView, ToWebviewMessage } from '../../src/shared/webviewProtocol';
@@ -9,6 +10,7 @@ import { ChartBox } from '../charts/chartBox';
 import { sweepChart, type AnyChartConfig } from '../charts/chartjs';
 import { clear, el } from '../dom';
 import { hasErrors, sweepScatter, type SweepAxes, type SweepScatter } from '../sweep/pareto';
+import { sweepTrend, sweepTrendChart, type SweepTrend } from '../sweep/trend';
 import type { Theme } from '../theme';
 import { selectControl } from './controls';
 import type { PanelState } from './state';
@@ -52,11 +54,17 @@ export function sweepChartSpec(
   return { scatter, config: sweepChart({ ...scatter, points: others }, theme, pick) };
 }
 
+export function trendTitle(trend: SweepTrend): string {
+  const title = `${trend.yTitle} against ${trend.xTitle}`;
+  return title.charAt(0).toUpperCase() + title.slice(1);
+}
+
 export class SweepTab implements ResultsTab {
   readonly id = 'sweep';
   readonly title = 'Sweep';
   readonly element = el('div', { class: 'sweep' });
   private box: ChartBox | null = null;
+  private trendBox: ChartBox | null = null;
 
   constructor(private readonly host: TabHost) {}
 
@@ -79,8 +87,9 @@ export class SweepTab implements ResultsTab {
 
   render({ state, theme }: TabInput): void {
     const { sweep, sweepAxes: axes } = state;
-    this.box?.destroy();
+    this.destroy();
     this.box = null;
+    this.trendBox = null;
     clear(this.element);
     if (!sweep || sweep.points.length === 0) {
       this.element.appendChild(
@@ -138,7 +147,13 @@ export class SweepTab implements ResultsTab {
       ),
     );
     const failures = sweep.points.filter((p) => p.failure !== null);
+    const trend = sweepTrend(sweep);
+    const trendBox = trend ? new ChartBox('sweep-trend', trendTitle(trend), 'tall') : null;
+    if (trend && trendBox && trend.omitted > 0)
+      trendBox.setSubtitle(`${trend.omitted} design(s) not drawn (failed or without an error figure)`);
+    this.trendBox = trendBox;
     this.element.append(
+      ...(trendBox ? [trendBox.element] : []),
       el('div', { class: 'toolbar' }, select.element, el('span', { class: 'muted small' }, notes.join(' · '))),
       this.box.element,
       el('h3', {}, 'Pareto-optimal designs'),
@@ -171,12 +186,32 @@ export class SweepTab implements ResultsTab {
         : []),
     );
     this.box.mount(config);
+    if (trend && trendBox)
+      trendBox.mount(
+        sweepTrendChart(trend, theme, (i) => {
+          const p = trend.points[i];
+          if (p) open(p.id);
+        }),
+      );
   }
 
   exportCharts({ state, theme }: TabInput): ChartImage[] {
     const sweep = state.sweep;
     if (!sweep || sweep.points.length === 0) return [];
+    const trend = sweepTrend(sweep);
     return [
+      ...(trend
+        ? [
+            chartImage(
+              'sweep-trend',
+              sweepTrendChart(trend, theme, null),
+              theme,
+              `${trendTitle(trend)} · ${sweep.source?.label ?? sweep.name}`,
+              1500,
+              800,
+            ),
+          ]
+        : []),
       chartImage(
         'sweep-scatter',
         sweepChartSpec(sweep, state.sweepAxes, theme, null).config,
@@ -190,5 +225,6 @@ export class SweepTab implements ResultsTab {
 
   destroy(): void {
     this.box?.destroy();
+    this.trendBox?.destroy();
   }
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InvalidDesignError, runAccuracy } from '../../engine';
-import type { ErrorMetrics, FunctionalResult } from '../../shared/functionalResult';
+import type { ErrorMetrics, FunctionalResult, Interval, NextTokenFigures } from '../../shared/functionalResult';
 import {
   analyzeFile,
   checkOut,
@@ -20,6 +20,48 @@ const db = (m: ErrorMetrics) => (Number.isFinite(m.snrDb) ? `${m.snrDb.toFixed(1
 const cos = (m: ErrorMetrics) => m.cosineSimilarity.toFixed(4);
 const topk = (m: ErrorMetrics) => (m.topKAgreement === null ? '' : `${(100 * m.topKAgreement).toFixed(1)}%`);
 
+const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+const percent = (x: number) => `${fixed(100 * x, 1)}%`;
+/** A Monte-Carlo mean and its 95 % interval, e.g. `4.46 (4.41–4.51)`; a single run has no interval. */
+const interval = (i: Interval, f: (x: number) => string) =>
+  i.n > 1 ? `${f(i.mean)} (${f(i.low)}–${f(i.high)})` : f(i.mean);
+
+/** The next-token table: the float models and the analog model's runs on the same tokens. */
+export function formatTask(r: FunctionalResult): string {
+  const t = r.task;
+  const withText = t.text !== null;
+  const head = withText
+    ? ['model', 'perplexity', 'bits/token', 'next-token acc.', 'agreement', 'KL (nats)']
+    : ['model', 'agreement', 'KL (nats)'];
+  const rows: string[][] = [head];
+  const figures = (name: string, m: NextTokenFigures) =>
+    rows.push([
+      name,
+      ...(withText ? [fixed(m.perplexity, 3), fixed(m.bitsPerToken, 3), percent(m.top1Accuracy)] : []),
+      m.agreement === null ? '—' : percent(m.agreement),
+      m.kl === null ? '—' : fixed(m.kl, 4),
+    ]);
+  figures('float softmax', t.floatSoftmax);
+  if (t.floatAlgorithm) figures('float HardSigmoid (algorithm)', t.floatAlgorithm);
+  const a = t.analog;
+  rows.push([
+    `analog (${r.seeds} run${r.seeds === 1 ? '' : 's'})`,
+    ...(withText
+      ? [
+          interval(a.perplexity, (x) => fixed(x, 3)),
+          interval(a.bitsPerToken, (x) => fixed(x, 3)),
+          interval(a.top1Accuracy, percent),
+        ]
+      : []),
+    interval(a.agreement, percent),
+    interval(a.kl, (x) => fixed(x, 4)),
+  ]);
+  const source = t.text
+    ? `text: ${t.text.file} (${t.text.tokens.toLocaleString('en-US')} tokens by ${t.text.tokenizer}), ${t.floatSoftmax.tokens.toLocaleString('en-US')} next-token predictions`
+    : `tokens drawn at random (no functional.text): agreement and KL with the float model mean something, perplexity does not`;
+  return [source, '', table(rows)].join('\n');
+}
+
 export function formatAccuracy(r: FunctionalResult): string {
   const rows: string[][] = [['where', 'against', 'rel. error', 'cosine', 'SNR', `top-${r.topK}`]];
   const row = (where: string, against: string, m: ErrorMetrics) =>
@@ -37,18 +79,38 @@ export function formatAccuracy(r: FunctionalResult): string {
   row('logits', 'float softmax model', r.endToEnd.logitsVsSoftmaxModel);
   row('logits', 'float model, same algorithm', r.endToEnd.logitsVsAlgorithmModel);
   return [
-    `${r.model}: ${r.blocks} block(s), ${r.tokens} tokens × ${r.samples} sample(s), seed ${r.seed}`,
+    `${r.model}: ${r.blocks} block(s), ${r.tokens} tokens × ${r.samples} sample(s), ${r.seeds} Monte-Carlo run(s) from seed ${r.seed}, ${formatDuration(r.tInferenceS)} after programming`,
     `weights: ${r.weights.description}`,
+    formatTask(r),
     '',
+    `per layer (first run; each part against its float counterpart on the same inputs):`,
     table(rows),
     ...(r.warnings.length ? ['', ...r.warnings.map((w) => `note: ${w}`)] : []),
   ].join('\n');
 }
 
+/** A time of inference in the unit a drift study uses. */
+export function formatDuration(s: number): string {
+  const units: [number, string][] = [
+    [365.25 * 86400, 'year'],
+    [86400, 'day'],
+    [3600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  for (const [size, unit] of units)
+    if (s >= size) {
+      const v = +(s / size).toPrecision(3);
+      return unit === 'year' || unit === 'day' ? `${v} ${unit}${v === 1 ? '' : 's'}` : `${v} ${unit}`;
+    }
+  return `${+s.toPrecision(3)} s`;
+}
+
 export const accuracyCommand: CliCommand = {
   name: 'accuracy',
   usage: 'aimc accuracy FILE [--json] [--out FILE] [--allow-outside-files]',
-  summary: 'Functional simulation: error per layer and end to end against float references',
+  summary:
+    'Functional simulation: perplexity and next-token figures on a text (Monte-Carlo mean and 95 % interval), and error per layer against float references',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
@@ -59,7 +121,7 @@ export const accuracyCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError('accuracy takes exactly one config file');
     checkOut(values.out);
     const file = positionals[0];
-    const loaded = await analyzeFile(file, { simulate: false, withCheckpoint: true }, fileAccess(values));
+    const loaded = await analyzeFile(file, { simulate: false, withCheckpoint: 'stream' }, fileAccess(values));
     if (reportDiagnostics(file, loaded)) return EXIT_INVALID_INPUT;
     const tty = process.stderr.isTTY;
     let result: FunctionalResult;

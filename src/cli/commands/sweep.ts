@@ -2,7 +2,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   buildReport,
-  FUNCTIONAL_ERROR_METRIC,
+  errorMetricFor,
   loadDesign,
   parseShard,
   parseVaries,
@@ -271,7 +271,7 @@ export const sweepCommand: CliCommand = {
       return EXIT_INTERRUPTED;
     }
     const report = buildReport(
-      sweepIdentity(plan, { name: base.name, configText: base.text }, values.error ? FUNCTIONAL_ERROR_METRIC : null),
+      sweepIdentity(plan, { name: base.name, configText: base.text }, values.error ? errorMetricFor(base.text).name : null),
       shard,
       results,
     );

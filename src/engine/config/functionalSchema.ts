@@ -191,20 +191,42 @@ export const FunctionalSchema = Type.Object(
     }),
     blocks: int({
       description:
-        'Transformer blocks simulated from the first one; logits are read after the last of them. Default: 2, or fewer if the model has fewer.',
+        'Transformer blocks simulated from the first one; logits are read after the last of them. Default: every block of the model (perplexity needs the whole model); fewer make a quicker check of the first layers.',
       unit: 'blocks',
-      default: 2,
       minimum: 1,
       maximum: 1000,
-      source: 'Design choice: a quick run; raise for the whole model',
+      source: 'Design choice: the whole model by default',
     }),
     checkpoint: Type.Optional(
       Type.String({
         description:
-          'A safetensors file with Hugging Face GPT-2 or Llama tensor names, relative to this config file. Without one, synthetic weights are drawn (N(0, 0.02²), Hugging Face initializer_range).',
+          'The weights, relative to this config file: a safetensors file, a sharded checkpoint\'s `model.safetensors.index.json`, or a Hugging Face model folder holding either, with GPT-2 or Llama tensor names (fp32, fp16 or bf16). Tensors are read layer by layer. Without one, synthetic weights are drawn (N(0, 0.02²), Hugging Face initializer_range).',
         minLength: 1,
       }),
     ),
+    text: Type.Optional(
+      Type.String({
+        description:
+          'An evaluation text (UTF-8), relative to this config file. With it, the run reads `samples` consecutive windows of `tokens` tokens from the text and reports perplexity, bits per token, next-token accuracy, top-1 agreement with the float model and the KL divergence from it. Without it, tokens are drawn at random and only agreement and KL are meaningful.',
+        minLength: 1,
+      }),
+    ),
+    tokenizer: Type.Optional(
+      Type.String({
+        description:
+          'The tokenizer of `text`, relative to this config file: a Hugging Face `tokenizer.json` (GPT-2 byte-level BPE, Llama/Mistral SentencePiece BPE) or a character tokenizer `{"type": "char", "vocab": [...]}`. Default: `tokenizer.json` beside the checkpoint.',
+        minLength: 1,
+      }),
+    ),
+    seeds: int({
+      description:
+        'Monte-Carlo runs of the analog model, each with its own draw of every random non-ideality (programming noise, drift exponents, read and output noise, stuck cells). Figures are reported as the mean and its 95 % confidence interval (Student t).',
+      unit: 'runs',
+      default: 3,
+      minimum: 1,
+      maximum: 1000,
+      source: 'Design choice: the fewest runs that give an interval; raise it for tighter intervals',
+    }),
     top_k: int({
       description: 'k of the top-k agreement of logits and attention weights.',
       unit: '',

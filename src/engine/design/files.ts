@@ -3,7 +3,9 @@
  * through this interface, never the file system, so the same code runs in the CLI (Node's fs), the
  * editor (`workspace.fs`, unsaved buffers) and a worker (files read by its client and sent along).
  */
+import type { TextFileKind } from '../../shared/fileLimits';
 import type { ReferencedFiles } from '../../shared/protocol';
+import type { RandomAccessFile } from '../functional/checkpoint';
 
 /**
  * A reader refuses what it must not read (a path outside the folder it serves, something that is
@@ -14,12 +16,17 @@ import type { ReferencedFiles } from '../../shared/protocol';
  */
 export interface DesignFileReader {
   /**
-   * Text of a file, by its path as written in the config (relative to the config's folder): a
-   * Hugging Face `config.json`, at most `HF_CONFIG_MAX_BYTES`.
+   * Text of a file, by its path as written in the config (relative to the config's folder), under
+   * the limit of its kind (`TEXT_FILE_LIMITS`; a Hugging Face `config.json` when not given).
    */
-  readText(path: string): Promise<string | undefined>;
-  /** Bytes of a file: a safetensors checkpoint, at most `CHECKPOINT_MAX_BYTES`. */
+  readText(path: string, kind?: TextFileKind): Promise<string | undefined>;
+  /** Bytes of a file: a safetensors checkpoint (or shard), at most `CHECKPOINT_MAX_BYTES`. */
   readBytes(path: string): Promise<Uint8Array | undefined>;
+  /**
+   * A checkpoint file opened for reading in pieces, where the reader can (the CLI): then a
+   * checkpoint of any size is read tensor by tensor and never held whole. Confined as `readBytes`.
+   */
+  openFile?(path: string): Promise<RandomAccessFile>;
 }
 
 /** A reader over files read beforehand, as a worker receives them with a request. */

@@ -15,16 +15,22 @@ import { resolveDesign, type ResolvedDesign } from '../config/resolve';
 import type { AimcConfig } from '../config/schema';
 import { checkSchema } from '../config/schemaCheck';
 import { checkSemantics } from '../config/semanticChecks';
-import { CHECKPOINT_MAX_BYTES, fileReadReason, formatBytes, HF_CONFIG_MAX_BYTES } from '../../shared/fileLimits';
-import { parseSafetensors, SafetensorsError } from '../functional/safetensors';
+import { fileReadReason, formatBytes, HF_CONFIG_MAX_BYTES } from '../../shared/fileLimits';
+import type { CheckpointTensors } from '../functional/checkpoint';
 import type { DesignFileReader } from './files';
+import { readFunctionalFiles } from './functionalFiles';
 import { overlayDocument } from './overrides';
 
 export interface LoadOptions {
   /** Values set on the parsed config (sweep points, baseline choices); diagnostics keep the text's positions. */
   readonly overrides?: readonly ConfigOverride[];
-  /** Also read `functional.checkpoint` (bytes): accuracy runs and sweeps with an error figure. */
-  readonly withCheckpoint?: boolean;
+  /**
+   * Also read what a functional run needs (accuracy runs, sweeps with an error figure):
+   * `functional.checkpoint` (its headers checked), `functional.text` and its tokenizer. `stream`:
+   * open the checkpoint's files for reading tensor by tensor where the reader can (`openFile`),
+   * instead of reading them whole into `files` (which a worker needs).
+   */
+  readonly withCheckpoint?: boolean | 'stream';
 }
 
 export interface LoadedDesign {
@@ -36,6 +42,8 @@ export interface LoadedDesign {
   readonly design?: ResolvedDesign;
   /** Every file the config names that could be read, by its path as written: what a worker needs. */
   readonly files: ReferencedFiles;
+  /** The checkpoint, opened and its headers checked (loaded `withCheckpoint`, with no errors). */
+  readonly checkpoint?: CheckpointTensors;
 }
 
 /** A synchronous file reader, for callers that hold the files already (tests, the sync `analyzeConfig`). */
@@ -96,17 +104,15 @@ function finish(
   };
 }
 
-/** The files a schema-valid config names: text files always, the checkpoint when asked for. */
-function namedFiles(config: AimcConfig, withCheckpoint: boolean): { text: string[]; bytes: string[] } {
-  const text = config.model.huggingface === undefined ? [] : [config.model.huggingface];
-  const checkpoint = config.functional?.checkpoint;
-  return { text, bytes: withCheckpoint && checkpoint !== undefined ? [checkpoint] : [] };
+/** The Hugging Face config a schema-valid config names, if any. */
+function hfConfigFiles(config: AimcConfig): string[] {
+  return config.model.huggingface === undefined ? [] : [config.model.huggingface];
 }
 
 /**
  * Loads a design from config text (or a document parsed before, as a sweep does once for all its
  * points) and the files it names, read through `reader` in one pass. A file that cannot be read,
- * is over its limit, or (the checkpoint) is not a well-formed safetensors file is a positioned
+ * is over its limit, or is not well formed (a checkpoint's headers, a tokenizer) is a positioned
  * error on the key that names it.
  */
 export async function loadDesign(
@@ -116,15 +122,15 @@ export async function loadDesign(
 ): Promise<LoadedDesign> {
   const checked = checkText(source, options.overrides ?? []);
   if ('done' in checked) return checked.done;
-  const named = namedFiles(checked.config, options.withCheckpoint === true);
   const files: Record<string, string | Uint8Array> = {};
   const fileDiagnostics: Diagnostic[] = [];
   const refuse = (key: readonly string[], code: string, message: string) =>
     fileDiagnostics.push({ range: checked.document.valueRange(key), severity: 'error', code, message });
+  let checkpoint: CheckpointTensors | undefined;
   await Promise.all([
-    ...named.text.map(async (p) => {
+    ...hfConfigFiles(checked.config).map(async (p) => {
       let why: string | undefined;
-      const text = await reader.readText(p).catch((e: unknown) => {
+      const text = await reader.readText(p, 'hf-config').catch((e: unknown) => {
         why = fileReadReason(e);
         return undefined;
       });
@@ -139,44 +145,14 @@ export async function loadDesign(
           `Cannot read Hugging Face config \`${p}\`: ${why}. Paths are relative to this file; check the path, or use \`preset\` instead.`,
         );
     }),
-    ...named.bytes.map(async (p) => {
-      let why = 'no such file';
-      const bytes = await reader.readBytes(p).catch((e: unknown) => {
-        why = fileReadReason(e);
-        return undefined;
-      });
-      if (bytes !== undefined && bytes.byteLength > CHECKPOINT_MAX_BYTES)
-        why = `larger than ${formatBytes(CHECKPOINT_MAX_BYTES)}, the limit for a checkpoint`;
-      else if (bytes !== undefined) {
-        const invalid = checkpointProblem(bytes);
-        if (invalid === undefined) files[p] = bytes;
-        else
-          refuse(
-            ['functional', 'checkpoint'],
-            'checkpoint-invalid',
-            `The checkpoint \`${p}\` is not a readable safetensors file: ${invalid}.`,
-          );
-        return;
-      }
-      refuse(
-        ['functional', 'checkpoint'],
-        'checkpoint-unreadable',
-        `Cannot read the checkpoint \`${p}\`: ${why}. Paths are relative to this file; check the path, or remove \`functional.checkpoint\` to use synthetic weights.`,
-      );
-    }),
+    options.withCheckpoint
+      ? readFunctionalFiles(checked.config, reader, options.withCheckpoint === 'stream', files, refuse).then((c) => {
+          checkpoint = c;
+        })
+      : Promise.resolve(),
   ]);
-  return finish(checked, files, fileDiagnostics);
-}
-
-/** What is wrong with a checkpoint's header and tensor table, if anything (the data is read later). */
-function checkpointProblem(bytes: Uint8Array): string | undefined {
-  try {
-    parseSafetensors(bytes);
-    return undefined;
-  } catch (e) {
-    if (e instanceof SafetensorsError) return e.message;
-    throw e;
-  }
+  const loaded = finish(checked, files, fileDiagnostics);
+  return checkpoint && loaded.design ? { ...loaded, checkpoint } : loaded;
 }
 
 /** `loadDesign` for a caller that holds the text files already (tests; a synchronous validator). */
@@ -188,7 +164,7 @@ export function loadDesignSync(
   const checked = checkText(source, options.overrides ?? []);
   if ('done' in checked) return checked.done;
   const files: Record<string, string> = {};
-  for (const p of namedFiles(checked.config, false).text) {
+  for (const p of hfConfigFiles(checked.config)) {
     const text = readFile(p);
     if (text !== undefined) files[p] = text;
   }

@@ -39,9 +39,14 @@ export interface RunSettings {
   readonly seed: number;
   readonly tokens: number;
   readonly samples: number;
-  /** Blocks simulated, at most the model's layers. */
-  readonly blocks: number;
+  /** Blocks simulated, at most the model's layers; null: all of them. */
+  readonly blocks: number | null;
   readonly checkpoint: string | null;
+  /** Evaluation text file, as written in the config; null: random tokens. */
+  readonly text: string | null;
+  readonly tokenizer: string | null;
+  /** Monte-Carlo runs of the analog model. */
+  readonly seeds: number;
   readonly topK: number;
   /** Null: min(vocab, 8192). */
   readonly logitsVocab: number | null;
@@ -96,8 +101,11 @@ export function resolveRunSettings(f: FunctionalConfig = {}): RunSettings {
     seed: f.seed ?? 1,
     tokens: f.tokens ?? 64,
     samples: f.samples ?? 1,
-    blocks: f.blocks ?? 2,
+    blocks: f.blocks ?? null,
     checkpoint: f.checkpoint ?? null,
+    text: f.text ?? null,
+    tokenizer: f.tokenizer ?? null,
+    seeds: f.seeds ?? 3,
     topK: f.top_k ?? 5,
     logitsVocab: f.logits_vocab ?? null,
     gainCell: {

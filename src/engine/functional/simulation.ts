@@ -1,21 +1,29 @@
 /**
- * The functional (accuracy) simulation of a design: the first blocks of the model run three ways on
- * the same tokens and weights, and the analog run is compared with the other two.
+ * The functional (accuracy) simulation of a design: the model runs three ways on the same tokens
+ * and weights, block by block, and the analog run is compared with the other two.
  *
  *   float softmax model      the original model in float arithmetic
  *   float algorithm model    the model as the hardware means to compute it, in float: gain-cell
  *                            layers use HardSigmoid attention (or softmax, for softmax designs)
- *                            with scalers calibrated here and then frozen
+ *                            with the checkpoint's adapted scalers, or scalers calibrated here
  *   analog model             crossbar matrices (crossbar.ts) and gain-cell attention
- *                            (gainCellAttention.ts) with the configured non-idealities
+ *                            (gainCellAttention.ts) with the configured non-idealities, once per
+ *                            Monte-Carlo run (`functional.seeds`), each run with its own noise
  *
- * Per layer, each matrix and each attention is also compared with its float counterpart on the
- * analog model's own inputs (the layer's own error), and each block output with both float models
- * (the error carried so far). Algorithm and hardware error are reported apart.
+ * The three advance together one block at a time, so only one block's weights are held (a
+ * checkpoint is read tensor by tensor as its blocks are reached) and the whole model fits in the
+ * memory of one block plus the hidden states. The logits are computed in row chunks, so a 50k-token
+ * vocabulary over thousands of tokens is never held at once.
+ *
+ * Reported: next-token figures on the text (perplexity, bits per token, top-1 accuracy, agreement
+ * with and KL divergence from the float softmax model) for every model, the analog ones as a mean
+ * and 95 % interval over the runs; and, from the first run, each matrix's and attention's own error
+ * on the analog model's inputs and each block output against both float models (diagnostics).
  */
 import type { MatrixName } from '../../shared/matrices';
 import type { ModelShape } from '../../shared/modelShape';
 import { checkStop } from './cancel';
+import { openCheckpoint, bytesFile, type CheckpointTensors } from './checkpoint';
 import { programCrossbar, type CrossbarSettings } from './crossbar';
 import {
   calibrateHeadScalers,
@@ -37,13 +45,29 @@ import type {
   FunctionalResult,
   LayerMetrics,
   MatrixMetrics,
+  NextTokenFigures,
+  TaskMetrics,
 } from '../../shared/functionalResult';
 import { Rng } from './rng';
-import { mergeSafetensors, parseSafetensors } from './safetensors';
 import type { FunctionalSettings, RunSettings } from './settings';
 import type { TileGemmBackend } from './tileGemmReference';
-import { blockForward, embed, logitsOf, type AttentionHook, type ForwardContext, type MatmulHook } from './transformer';
-import { checkpointWeights, syntheticWeights, type ModelWeights } from './weights';
+import {
+  blockForward,
+  embed,
+  finalHidden,
+  type AttentionHook,
+  type ForwardContext,
+  type MatmulHook,
+} from './transformer';
+import {
+  checkpointWeightsFrom,
+  syntheticWeights,
+  type BlockWeights,
+  type LinearWeights,
+  type ModelWeights,
+} from './weights';
+import { meanInterval, NextTokenAccumulator } from '../text/metrics';
+import { TextTooShortError, tokenWindows } from '../text/sequences';
 
 export interface FunctionalWeightSettings extends CrossbarSettings {
   readonly implementation: 'analog' | 'digital';
@@ -66,11 +90,24 @@ export interface FunctionalDesign {
 export type WeightFiles =
   ReadonlyMap<string, Uint8Array | ArrayBufferLike> | Readonly<Record<string, Uint8Array | ArrayBufferLike>>;
 
+/** An evaluation text, tokenized. */
+export interface EvaluationText {
+  /** Token ids of the whole text. */
+  readonly ids: Int32Array;
+  /** The text file and tokenizer, as the config names them (for the report). */
+  readonly file: string;
+  readonly tokenizer: string;
+}
+
 export interface FunctionalRunInput {
   readonly design: FunctionalDesign;
   readonly settings: FunctionalSettings;
-  /** Bytes of the checkpoint's safetensors file(s) by file name; reading them is the caller's job. */
+  /** The checkpoint, opened: its tensors are read block by block as the run reaches them. */
+  readonly checkpoint?: CheckpointTensors;
+  /** Bytes of a one-file safetensors checkpoint (ignored when `checkpoint` is given). */
   readonly weightFiles?: WeightFiles;
+  /** The evaluation text; without it, tokens are drawn at random from the seed. */
+  readonly text?: EvaluationText;
   /** Where tile products run; the plain-JavaScript tileGemm by default. */
   readonly backend?: TileGemmBackend;
   readonly onProgress?: (progress: FunctionalProgress) => void;
@@ -78,27 +115,37 @@ export interface FunctionalRunInput {
   readonly shouldStop?: () => boolean;
 }
 
-/** Vocabulary rows drawn or read when `functional.logits_vocab` is not set. */
+/** Vocabulary rows drawn or read when `functional.logits_vocab` is not set and there is no text. */
 export const DEFAULT_LOGITS_VOCAB = 8192;
 
+/** Logit values computed at once: rows of the LM head's output per chunk × vocabulary ≤ this. */
+const LOGIT_CHUNK_VALUES = 1 << 21;
+
 /**
- * The checkpoint's weights when bytes were passed, else seeded synthetic weights of the model's
- * shape; learned positions for the run's `tokens` only, not the whole context.
+ * The model's weights: the opened checkpoint, a one-file checkpoint passed as bytes, or seeded
+ * synthetic weights of the model's shape. Blocks are read (or drawn) when the run reaches them.
  */
-function loadWeights(input: FunctionalRunInput, { blocks, vocab, tokens }: RunDimensions): ModelWeights {
+function openWeights(input: FunctionalRunInput, dims: RunDimensions): ModelWeights {
   const { shape } = input.design;
-  const files =
-    input.weightFiles instanceof Map
-      ? [...input.weightFiles.values()]
-      : Object.values((input.weightFiles ?? {}) as Record<string, Uint8Array | ArrayBufferLike>);
-  if (files.length > 0)
-    return checkpointWeights(mergeSafetensors(files.map((f) => parseSafetensors(f))), shape, blocks, vocab, tokens);
+  let tensors = input.checkpoint;
+  if (!tensors) {
+    const files =
+      input.weightFiles instanceof Map
+        ? [...input.weightFiles.values()]
+        : Object.values((input.weightFiles ?? {}) as Record<string, Uint8Array | ArrayBufferLike>);
+    if (files.length > 1) throw new RangeError('pass a sharded checkpoint opened, as `checkpoint`, not as bytes');
+    if (files.length === 1) {
+      const bytes = files[0] instanceof Uint8Array ? files[0] : new Uint8Array(files[0]);
+      tensors = openCheckpoint('model.safetensors', () => bytesFile(bytes));
+    }
+  }
+  if (tensors) return checkpointWeightsFrom(tensors, shape, dims.vocab, dims.tokens, dims.blocks);
   if (input.settings.run.checkpoint) {
     throw new Error(
       `functional.checkpoint is "${input.settings.run.checkpoint}" but no checkpoint bytes were passed to the simulation`,
     );
   }
-  return syntheticWeights(shape, blocks, vocab, input.settings.run.seed, tokens);
+  return syntheticWeights(shape, dims.blocks, dims.vocab, input.settings.run.seed, dims.tokens);
 }
 
 /** Matrix products of the float models: plain float arithmetic, no crossbars. */
@@ -112,39 +159,72 @@ export async function runFunctionalSimulation(input: FunctionalRunInput): Promis
 
 /**
  * The same run without yielding to the event loop (workers call this). Steps: run dimensions →
- * weights and embedded tokens → attention plan → float softmax model (→ float algorithm model,
- * which calibrates the gain-cell scalers) → analog model, compared as it runs → result.
+ * tokens and targets → weights (opened, not read) → per block: float softmax, float algorithm (it
+ * calibrates the gain-cell scalers unless the checkpoint carries adapted ones) and each analog
+ * run, compared as they go → logits in row chunks → result.
  */
 export function runFunctionalSimulationSync(input: FunctionalRunInput): FunctionalResult {
   const { design, settings, shouldStop } = input;
   const { shape } = design;
-  const dims = runDimensions(shape, settings.run);
+  const dims = runDimensions(shape, settings.run, input.text !== undefined);
   const warnings = new Set<string>();
+  if (input.text && settings.run.logitsVocab !== null)
+    warnings.add(
+      `functional.logits_vocab is ignored with an evaluation text: perplexity needs the whole vocabulary (${dims.vocab} tokens).`,
+    );
   reportProgress(input, 0, 'weights');
-  const model = loadWeights(input, dims);
+  const tokens = runTokens(input, dims);
+  const model = openWeights(input, dims);
   checkStop(shouldStop);
-  const x0 = embed(model, shape, sampleTokenIds(settings.run, dims));
+  const x0 = embed(model, shape, tokens.inputs);
 
   const plan = planAttention(design, settings.run, dims.blocks);
-  if (plan.usesGainCell.some((g) => g) && settings.nonidealities.gainCell.nonlinearity)
-    warnings.add(NONLINEARITY_WARNING);
-  const step = progressSteps(input, (plan.algorithmDiffers ? 3 : 2) * (dims.blocks + 1));
-  const baseCtx = { shape, tokens: dims.tokens, samples: dims.samples, shouldStop };
+  const seeds = monteCarloSeeds(settings.run);
+  const step = progressSteps(input, dims.blocks * (1 + (plan.algorithmDiffers ? 1 : 0) + seeds.length) + 1);
+  const baseCtx: BaseContext = { shape, tokens: dims.tokens, samples: dims.samples, shouldStop };
   const scalers = new HeadScalerTable(plan);
-
-  const softmax = runModel(
-    softmaxModelContext(baseCtx, plan, scalers),
-    model,
-    x0,
-    dims.blocks,
-    step,
-    'float softmax model',
+  const record: AnalogRecord = { crossbars: [], matrixMetrics: new Map(), attention: new Map() };
+  const softCtx = softmaxModelContext(baseCtx, plan, scalers);
+  const algCtx = plan.algorithmDiffers ? algorithmModelContext(baseCtx, plan, scalers) : softCtx;
+  const analogCtx = seeds.map((seed, i) =>
+    analogContext(input, plan, scalers, seed, i === 0 ? record : null, warnings),
   );
-  // For softmax designs the softmax model is also the algorithm model.
-  const algorithm = plan.algorithmDiffers
-    ? runModel(algorithmModelContext(baseCtx, plan, scalers), model, x0, dims.blocks, step, 'float algorithm model')
-    : softmax;
-  const analog = runAnalogModel(input, model, x0, { dims, plan, scalers, baseCtx, warnings, step, softmax, algorithm });
+
+  let soft = x0;
+  let alg = x0;
+  const analog = seeds.map(() => x0);
+  const layers: LayerMetrics[] = [];
+  let adapted = false;
+  for (let l = 0; l < dims.blocks; l++) {
+    checkStop(shouldStop);
+    const w = model.block(l);
+    adapted = scalers.adopt(l, w, shape) || adapted;
+    soft = blockForward(softCtx, l, w, soft);
+    step(`float softmax model, block ${l}`);
+    if (plan.algorithmDiffers) {
+      alg = blockForward(algCtx, l, w, alg);
+      step(`float algorithm model, block ${l}`);
+    } else alg = soft;
+    for (let i = 0; i < seeds.length; i++) {
+      analog[i] = blockForward(analogCtx[i], l, w, analog[i]);
+      step(`analog model${seeds.length > 1 ? ` (run ${i + 1} of ${seeds.length})` : ''}, block ${l}`);
+    }
+    layers.push(layerMetrics(l, analog[0], record, plan, soft, alg));
+  }
+  if (plan.usesGainCell.some((g) => g) && settings.nonidealities.gainCell.nonlinearity && !adapted)
+    warnings.add(NONLINEARITY_WARNING);
+
+  const logits = logitStage(
+    input,
+    model,
+    { dims, plan, seeds, baseCtx, targets: tokens.targets, warnings, record },
+    {
+      soft,
+      alg,
+      analog,
+    },
+  );
+  step('logits');
 
   return {
     model: shape.name,
@@ -152,19 +232,26 @@ export function runFunctionalSimulationSync(input: FunctionalRunInput): Function
     tokens: dims.tokens,
     samples: dims.samples,
     seed: settings.run.seed,
+    seeds: seeds.length,
+    tInferenceS: settings.nonidealities.tInferenceS,
+    task: logits.task,
     topK: settings.run.topK,
     vocab: dims.vocab,
     weights: { source: model.source, description: model.description },
-    layers: analog.layers,
-    lmHead: analog.lmHead,
-    endToEnd: endToEndMetrics(analog, softmax, algorithm, dims, settings.run.topK),
-    crossbars: analog.crossbars,
+    layers,
+    lmHead: logits.lmHead,
+    endToEnd: {
+      ...logits.endToEnd,
+      hiddenVsSoftmaxModel: compareOutputs(analog[0], soft),
+      hiddenVsAlgorithmModel: compareOutputs(analog[0], alg),
+    },
+    crossbars: record.crossbars,
     warnings: [...warnings],
   };
 }
 
 const NONLINEARITY_WARNING =
-  'The fitted gain-cell read non-linearity (Leroux et al. 2025, Eq. 4) dominates the attention error of a model that was not adapted to it; the paper fine-tunes the model to the hardware. Set `nonidealities.gain_cell.nonlinearity: false` to see the other effects alone.';
+  'The fitted gain-cell read non-linearity (Leroux et al. 2025, Eq. 4) dominates the attention error of a model that was not adapted to it; the paper fine-tunes the model to the hardware (`aimc adapt`). Set `nonidealities.gain_cell.nonlinearity: false` to see the other effects alone.';
 
 /** How much of the model a run covers. */
 interface RunDimensions {
@@ -186,36 +273,8 @@ interface AttentionPlan {
   readonly algorithmDiffers: boolean;
 }
 
-/** The outputs of one model run: each block's hidden state and the logits. */
-interface ModelRun {
-  readonly outputs: readonly Float32Array[];
-  readonly logits: Float32Array;
-}
-
-/** The analog run: its metrics and what the end-to-end comparison needs. */
-interface AnalogRun {
-  /** The last block's output (the embeddings when no block runs). */
-  readonly hidden: Float32Array;
-  readonly logits: Float32Array;
-  readonly layers: LayerMetrics[];
-  readonly lmHead: MatrixMetrics;
-  readonly crossbars: CrossbarSummary[];
-}
-
 type BaseContext = Omit<ForwardContext, 'matmul' | 'attention'>;
 type ProgressStep = (stage: string) => void;
-
-/** Everything of the run the analog model reads besides the weights. */
-interface AnalogRunSetup {
-  readonly dims: RunDimensions;
-  readonly plan: AttentionPlan;
-  readonly scalers: HeadScalerTable;
-  readonly baseCtx: BaseContext;
-  readonly warnings: Set<string>;
-  readonly step: ProgressStep;
-  readonly softmax: ModelRun;
-  readonly algorithm: ModelRun;
-}
 
 /** Per-layer accumulators of the analog attention's error against both float attentions. */
 interface AttentionAccumulators {
@@ -224,7 +283,7 @@ interface AttentionAccumulators {
   readonly total: MetricAccumulator;
 }
 
-/** What the analog hooks record while the model runs, read per layer afterwards. */
+/** What the first analog run's hooks record while the model runs, read per layer afterwards. */
 interface AnalogRecord {
   readonly crossbars: CrossbarSummary[];
   readonly matrixMetrics: Map<number, MatrixMetrics[]>;
@@ -233,11 +292,11 @@ interface AnalogRecord {
 
 /**
  * Clamps the run to the model (blocks, vocabulary) and rejects token counts the model cannot
- * position, before any work is done.
+ * position, before any work is done. With a text the whole vocabulary is scored.
  */
-function runDimensions(shape: ModelShape, run: RunSettings): RunDimensions {
-  const blocks = Math.min(shape.layers, run.blocks);
-  const vocab = Math.min(shape.vocab, run.logitsVocab ?? DEFAULT_LOGITS_VOCAB);
+function runDimensions(shape: ModelShape, run: RunSettings, withText: boolean): RunDimensions {
+  const blocks = Math.min(shape.layers, run.blocks ?? shape.layers);
+  const vocab = withText ? shape.vocab : Math.min(shape.vocab, run.logitsVocab ?? DEFAULT_LOGITS_VOCAB);
   const tokens = run.tokens;
   if (shape.positional === 'learned' && tokens > shape.context) {
     throw new RangeError(`functional.tokens ${tokens} exceeds the model context ${shape.context} (learned positions)`);
@@ -250,18 +309,58 @@ function reportProgress(input: FunctionalRunInput, fraction: number, stage: stri
   input.onProgress?.({ fraction: Math.min(1, fraction), stage });
 }
 
-/** Reports one finished pass (a block or the logits of one model) of `passes` in all. */
+/** Reports one finished pass (a block of one model, or the logits) of `passes` in all. */
 function progressSteps(input: FunctionalRunInput, passes: number): ProgressStep {
   let done = 0;
   return (stage) => reportProgress(input, ++done / passes, stage);
 }
 
-/** The same random tokens for all three models: one seeded stream per sample. */
-function sampleTokenIds(run: RunSettings, dims: RunDimensions): Int32Array[] {
-  return Array.from({ length: dims.samples }, (_, sample) => {
-    const rng = Rng.derive(run.seed, `tokens/${sample}`);
-    return Int32Array.from({ length: dims.tokens }, () => rng.int(dims.vocab));
+/** The seeds of the Monte-Carlo runs: the configured seed first, then seeds derived from it. */
+function monteCarloSeeds(run: RunSettings): number[] {
+  return Array.from({ length: run.seeds }, (_, i) =>
+    i === 0 ? run.seed : Rng.derive(run.seed, `monte-carlo/${i}`).int(0x7fffffff),
+  );
+}
+
+/** Thrown when the text's tokens do not fit the model (the caller positions it on the key at fault). */
+export class EvaluationTextError extends RangeError {
+  override readonly name = 'EvaluationTextError';
+}
+
+/**
+ * The tokens of every sample and the next token each position predicts (−1: none). From the text:
+ * `samples` consecutive windows of `tokens` tokens from its start. Without one: seeded random
+ * tokens, one stream per sample, each predicting the next of its own sample.
+ */
+function runTokens(
+  input: FunctionalRunInput,
+  dims: RunDimensions,
+): { readonly inputs: Int32Array[]; readonly targets: Int32Array } {
+  const { tokens: T, samples: S, vocab } = dims;
+  const targets = new Int32Array(S * T).fill(-1);
+  if (input.text) {
+    const { ids } = input.text;
+    let windows;
+    try {
+      windows = tokenWindows(ids, S, T);
+    } catch (e) {
+      if (e instanceof TextTooShortError) throw new EvaluationTextError(e.message);
+      throw e;
+    }
+    for (let i = 0; i < Math.min(ids.length, S * T + 1); i++)
+      if (ids[i] < 0 || ids[i] >= vocab)
+        throw new EvaluationTextError(
+          `the tokenizer gives token id ${ids[i]}, outside the model's vocabulary of ${vocab}; the tokenizer does not belong to this model`,
+        );
+    windows.targets.forEach((t, s) => targets.set(t, s * T));
+    return { inputs: windows.inputs, targets };
+  }
+  const inputs = Array.from({ length: S }, (_, sample) => {
+    const rng = Rng.derive(input.settings.run.seed, `tokens/${sample}`);
+    return Int32Array.from({ length: T }, () => rng.int(vocab));
   });
+  for (let s = 0; s < S; s++) for (let t = 0; t + 1 < T; t++) targets[s * T + t] = inputs[s][t + 1];
+  return { inputs, targets };
 }
 
 /**
@@ -276,16 +375,38 @@ function planAttention(design: FunctionalDesign, run: RunSettings, blocks: numbe
   return { attention: design.attention, scaling: run.gainCell, usesGainCell, algorithmDiffers };
 }
 
+/** Columns of a checkpoint's `aimc_scalers` tensor (heads × 5), as `aimc adapt` writes them. */
+const SCALER_COLUMNS = 5;
+
 /**
- * The gain-cell scalers per (layer, head), calibrated on the float algorithm model's own q, k, v
- * and then frozen, so that the analog model is scaled as deployed hardware would be.
+ * The gain-cell scalers per (layer, head): a checkpoint's adapted scalers when it has them (`aimc
+ * adapt`), else calibrated on the float algorithm model's own q, k, v and then frozen, so that the
+ * analog model is scaled as deployed hardware would be.
  */
 class HeadScalerTable {
   private readonly scalers = new Map<string, HeadScalers>();
+  private readonly fixed = new Set<number>();
 
   constructor(private readonly plan: AttentionPlan) {}
 
+  /** Takes a block's adapted scalers, if it has them; true when it did. */
+  adopt(layer: number, w: BlockWeights, shape: ModelShape): boolean {
+    const t = w.scalers;
+    if (!t || !this.plan.usesGainCell[layer]) return false;
+    if (t.length !== shape.heads * SCALER_COLUMNS)
+      throw new RangeError(
+        `layer ${layer}'s adapted gain-cell scalers hold ${t.length} values, not ${shape.heads} heads × ${SCALER_COLUMNS}`,
+      );
+    for (let h = 0; h < shape.heads; h++) {
+      const [aQ, bQ, aK, aV, outputGain] = t.subarray(h * SCALER_COLUMNS, (h + 1) * SCALER_COLUMNS);
+      this.scalers.set(`${layer}/${h}`, { aQ, bQ, aK, aV, outputGain });
+    }
+    this.fixed.add(layer);
+    return true;
+  }
+
   calibrate(layer: number, head: number, samples: readonly HeadInput[]): HeadScalers {
+    if (this.fixed.has(layer)) return this.get(layer, head);
     const scalers = calibrateHeadScalers(samples, this.plan.attention.window, this.plan.scaling);
     this.scalers.set(`${layer}/${head}`, scalers);
     return scalers;
@@ -321,135 +442,159 @@ function algorithmModelContext(baseCtx: BaseContext, plan: AttentionPlan, scaler
   };
 }
 
-/** Runs one float model over every block and the logits, keeping each block's output. */
-function runModel(
-  ctx: ForwardContext,
-  model: ModelWeights,
-  x0: Float32Array,
-  blocks: number,
-  step: ProgressStep,
-  name: string,
-): ModelRun {
-  const outputs: Float32Array[] = [];
-  let x = x0;
-  for (let l = 0; l < blocks; l++) {
-    x = blockForward(ctx, l, model.blocks[l], x);
-    outputs.push(x);
-    step(`${name}, block ${l}`);
-  }
-  const logits = logitsOf(ctx, model, x);
-  step(`${name}, logits`);
-  return { outputs, logits };
-}
-
-/**
- * Runs the analog model, comparing each block's output with both float models as it goes (the
- * error carried so far), while the hooks record each matrix's and attention's own error.
- */
-function runAnalogModel(
+/** One analog run's hooks; `record` (the first run only) collects the per-layer diagnostics. */
+function analogContext(
   input: FunctionalRunInput,
-  model: ModelWeights,
-  x0: Float32Array,
-  setup: AnalogRunSetup,
-): AnalogRun {
-  const { dims, step } = setup;
-  const record: AnalogRecord = { crossbars: [], matrixMetrics: new Map(), attention: new Map() };
-  const ctx: ForwardContext = {
-    ...setup.baseCtx,
-    matmul: analogMatmulHook(input, record, setup.warnings),
-    attention: analogAttentionHook(input.settings, setup, record),
+  plan: AttentionPlan,
+  scalers: HeadScalerTable,
+  seed: number,
+  record: AnalogRecord | null,
+  warnings: Set<string>,
+): ForwardContext {
+  const { design, settings } = input;
+  return {
+    shape: design.shape,
+    tokens: settings.run.tokens,
+    samples: settings.run.samples,
+    shouldStop: input.shouldStop,
+    matmul: analogMatmulHook(input, seed, record, warnings),
+    attention: analogAttentionHook(settings, plan, scalers, record),
   };
-  const layers: LayerMetrics[] = [];
-  let x = x0;
-  for (let l = 0; l < dims.blocks; l++) {
-    x = blockForward(ctx, l, model.blocks[l], x);
-    layers.push(layerMetrics(l, x, record, setup));
-    step(`analog model, block ${l}`);
-  }
-  const logits = logitsOf(ctx, model, x);
-  step('analog model, logits');
-  return { hidden: x, logits, layers, lmHead: (record.matrixMetrics.get(-1) ?? [])[0], crossbars: record.crossbars };
+}
+
+/** The weight settings of one matrix, per-layer overrides included (the LM head is layer −1). */
+function weightSettings(design: FunctionalDesign, layer: number, matrix: MatrixName): FunctionalWeightSettings {
+  return design.weightsFor?.(layer, matrix) ?? design.weights;
+}
+
+/** A matrix programmed onto crossbars for one analog run (or its float product, for a digital one). */
+interface MatrixProduct {
+  multiply(x: Float32Array, rows: number): Float32Array;
+  readonly summary: Omit<CrossbarSummary, 'layer' | 'matrix'> | null;
+  readonly warnings: readonly string[];
+  dispose(): void;
+}
+
+function matrixProduct(
+  input: FunctionalRunInput,
+  layer: number,
+  matrix: MatrixName,
+  w: LinearWeights,
+  seed: number,
+): MatrixProduct {
+  const ws = weightSettings(input.design, layer, matrix);
+  const { shouldStop } = input;
+  if (ws.implementation !== 'analog')
+    return {
+      multiply: (x, rows) => matmul(x, rows, w.w, w.inFeatures, w.outFeatures, w.bias, shouldStop),
+      summary: null,
+      warnings: [],
+      dispose: () => undefined,
+    };
+  const xbar = programCrossbar({
+    weights: w.w,
+    inFeatures: w.inFeatures,
+    outFeatures: w.outFeatures,
+    bias: w.bias,
+    settings: ws,
+    nonidealities: input.settings.nonidealities,
+    seed,
+    label: `${layer}/${matrix}`,
+    backend: input.backend,
+    shouldStop,
+  });
+  const { warnings, ...summary } = xbar.stats;
+  return { multiply: (x, rows) => xbar.gemm(x, rows), summary, warnings, dispose: () => xbar.dispose() };
 }
 
 /**
- * Each matrix product of the analog model: programmed onto crossbars (fresh for each product, and
- * released after it) when the matrix is analog, and always compared with the float product on the
- * same inputs — the matrix's own error.
+ * Each matrix product of an analog run: programmed onto crossbars (fresh for each product, and
+ * released after it) when the matrix is analog. The first run also compares each product with the
+ * float product on the same inputs: the matrix's own error.
  */
-function analogMatmulHook(input: FunctionalRunInput, record: AnalogRecord, warnings: Set<string>): MatmulHook {
-  const { design, settings, shouldStop } = input;
-  const weightsFor = (layer: number, matrix: MatrixName) => design.weightsFor?.(layer, matrix) ?? design.weights;
+function analogMatmulHook(
+  input: FunctionalRunInput,
+  seed: number,
+  record: AnalogRecord | null,
+  warnings: Set<string>,
+): MatmulHook {
   return (layer, matrix, xIn, rows, w) => {
-    const ws = weightsFor(layer, matrix);
-    const reference = matmul(xIn, rows, w.w, w.inFeatures, w.outFeatures, w.bias, shouldStop);
-    let y = reference;
-    if (ws.implementation === 'analog') {
-      const xbar = programCrossbar({
-        weights: w.w,
-        inFeatures: w.inFeatures,
-        outFeatures: w.outFeatures,
-        bias: w.bias,
-        settings: ws,
-        nonidealities: settings.nonidealities,
-        seed: settings.run.seed,
-        label: `${layer}/${matrix}`,
-        backend: input.backend,
-        shouldStop,
-      });
-      try {
-        y = xbar.gemm(xIn, rows);
-        record.crossbars.push({ layer, matrix, ...xbar.stats });
-        for (const warning of xbar.stats.warnings) warnings.add(warning);
-      } finally {
-        xbar.dispose();
-      }
+    const product = matrixProduct(input, layer, matrix, w, seed);
+    let y: Float32Array;
+    try {
+      y = product.multiply(xIn, rows);
+    } finally {
+      product.dispose();
     }
-    const list = record.matrixMetrics.get(layer) ?? [];
-    list.push({ matrix, implementation: ws.implementation, metrics: compareOutputs(y, reference) });
-    record.matrixMetrics.set(layer, list);
+    for (const warning of product.warnings) warnings.add(warning);
+    if (record) {
+      if (product.summary) record.crossbars.push({ layer, matrix, ...product.summary });
+      const reference = product.summary
+        ? matmul(xIn, rows, w.w, w.inFeatures, w.outFeatures, w.bias, input.shouldStop)
+        : y;
+      const list = record.matrixMetrics.get(layer) ?? [];
+      list.push({
+        matrix,
+        implementation: product.summary ? 'analog' : 'digital',
+        metrics: compareOutputs(y, reference),
+      });
+      record.matrixMetrics.set(layer, list);
+    }
     return y;
   };
 }
 
 /**
- * Each attention head of the analog model: gain-cell attention with the frozen scalers where the
- * layer uses it, compared on the same q, k, v with the float algorithm (hardware error), and the
- * algorithm with softmax (algorithm error), and the analog with softmax (total).
+ * Each attention head of an analog run: gain-cell attention with the frozen scalers where the
+ * layer uses it. The first run also compares it, on the same q, k, v, with the float algorithm
+ * (hardware error), the algorithm with softmax (algorithm error), and the analog with softmax (total).
  */
-function analogAttentionHook(settings: FunctionalSettings, setup: AnalogRunSetup, record: AnalogRecord): AttentionHook {
-  const { plan, scalers, dims } = setup;
+function analogAttentionHook(
+  settings: FunctionalSettings,
+  plan: AttentionPlan,
+  scalers: HeadScalerTable,
+  record: AnalogRecord | null,
+): AttentionHook {
   const { attention, scaling } = plan;
   const { topK } = settings.run;
-  const T = dims.tokens;
+  const T = settings.run.tokens;
   const range = (i: number): [number, number] => [windowStart(i, attention.window), i + 1];
   return (layer, head, samples) => {
     if (!plan.usesGainCell[layer]) return samples.map((h) => softmaxAttention(h, attention.window).out);
     const headScalers = scalers.get(layer, head);
+    const analog = samples.map((h) =>
+      gainCellAttention(h, attention, settings.nonidealities.gainCell, headScalers, scaling),
+    );
+    if (!record) return analog.map((a) => a.out);
     let acc = record.attention.get(layer);
     if (!acc) {
       acc = { hardware: new MetricAccumulator(), algorithm: new MetricAccumulator(), total: new MetricAccumulator() };
       record.attention.set(layer, acc);
     }
-    return samples.map((h: HeadInput) => {
-      const analog = gainCellAttention(h, attention, settings.nonidealities.gainCell, headScalers, scaling);
+    samples.forEach((h, s) => {
       const soft = softmaxAttention(h, attention.window);
       const algorithm =
         attention.activation === 'hardsigmoid' ? hardSigmoidAttention(h, attention.window, headScalers, scaling) : soft;
-      acc.hardware.add(analog.out, algorithm.out);
-      acc.hardware.addTopK(analog.weights, algorithm.weights, T, T, topK, range);
+      acc.hardware.add(analog[s].out, algorithm.out);
+      acc.hardware.addTopK(analog[s].weights, algorithm.weights, T, T, topK, range);
       acc.algorithm.add(algorithm.out, soft.out);
       acc.algorithm.addTopK(algorithm.weights, soft.weights, T, T, topK, range);
-      acc.total.add(analog.out, soft.out);
-      acc.total.addTopK(analog.weights, soft.weights, T, T, topK, range);
-      return analog.out;
+      acc.total.add(analog[s].out, soft.out);
+      acc.total.addTopK(analog[s].weights, soft.weights, T, T, topK, range);
     });
+    return analog.map((a) => a.out);
   };
 }
 
-/** One block's metrics: its matrices and attention as recorded, and its output against both float models. */
-function layerMetrics(layer: number, output: Float32Array, record: AnalogRecord, setup: AnalogRunSetup): LayerMetrics {
-  const vsSoftmaxModel = compareOutputs(output, setup.softmax.outputs[layer]);
-  const vsAlgorithmModel = compareOutputs(output, setup.algorithm.outputs[layer]);
+/** One block's metrics (first analog run): its matrices and attention as recorded, and its output against both float models. */
+function layerMetrics(
+  layer: number,
+  output: Float32Array,
+  record: AnalogRecord,
+  plan: AttentionPlan,
+  soft: Float32Array,
+  alg: Float32Array,
+): LayerMetrics {
   const a = record.attention.get(layer);
   return {
     layer,
@@ -457,38 +602,115 @@ function layerMetrics(layer: number, output: Float32Array, record: AnalogRecord,
     attention: a
       ? {
           implementation: 'gain-cell',
-          activation: setup.plan.attention.activation,
+          activation: plan.attention.activation,
           hardware: a.hardware.result(),
           algorithm: a.algorithm.result(),
           total: a.total.result(),
         }
       : null,
-    output: { vsSoftmaxModel, vsAlgorithmModel },
+    output: { vsSoftmaxModel: compareOutputs(output, soft), vsAlgorithmModel: compareOutputs(output, alg) },
   };
 }
 
-/** The analog model's final hidden state and logits against both float models, and the algorithm's own cost. */
-function endToEndMetrics(
-  analog: AnalogRun,
-  softmax: ModelRun,
-  algorithm: ModelRun,
-  dims: RunDimensions,
-  topK: number,
-): FunctionalResult['endToEnd'] {
+/** What the logit stage reads besides the weights and the final hidden states. */
+interface LogitSetup {
+  readonly dims: RunDimensions;
+  readonly plan: AttentionPlan;
+  readonly seeds: readonly number[];
+  readonly baseCtx: BaseContext;
+  readonly targets: Int32Array;
+  readonly warnings: Set<string>;
+  readonly record: AnalogRecord;
+}
+
+/**
+ * Final norms and the LM head for every model, in chunks of rows: next-token figures for each
+ * model (the analog runs against the float softmax model's predictions too), and the first analog
+ * run's logit errors and LM-head error.
+ */
+function logitStage(
+  input: FunctionalRunInput,
+  model: ModelWeights,
+  setup: LogitSetup,
+  hidden: { readonly soft: Float32Array; readonly alg: Float32Array; readonly analog: readonly Float32Array[] },
+): { task: TaskMetrics; lmHead: MatrixMetrics; endToEnd: Omit<FunctionalResult['endToEnd'], `hidden${string}`> } {
+  const { dims, plan, seeds, baseCtx, targets } = setup;
+  const ctx: ForwardContext = { ...baseCtx, matmul: floatMatmul(baseCtx.shouldStop), attention: () => [] };
+  const V = dims.vocab;
+  const d = input.design.shape.dModel;
   const rows = dims.samples * dims.tokens;
-  const logitMetrics = (test: Float32Array, ref: Float32Array) => {
-    const acc = new MetricAccumulator();
-    acc.add(test, ref);
-    acc.addTopK(test, ref, rows, dims.vocab, topK);
-    return acc.result();
-  };
-  const last = dims.blocks - 1;
+  const head = model.lmHead;
+  const hSoft = finalHidden(ctx, model, hidden.soft);
+  const hAlg = plan.algorithmDiffers ? finalHidden(ctx, model, hidden.alg) : hSoft;
+  const hAnalog = hidden.analog.map((x) => finalHidden(ctx, model, x));
+  const floatHead = (h: Float32Array) => matmul(h, h.length / d, head.w, head.inFeatures, head.outFeatures, head.bias);
+
+  const softTask = new NextTokenAccumulator();
+  const algTask = new NextTokenAccumulator();
+  const analogTask = seeds.map(() => new NextTokenAccumulator());
+  const vsSoft = new MetricAccumulator();
+  const vsAlg = new MetricAccumulator();
+  const algVsSoft = new MetricAccumulator();
+  const lmHeadOwn = new MetricAccumulator();
+  const { topK } = input.settings.run;
+
+  const products = seeds.map((seed) => matrixProduct(input, -1, 'lm_head', head, seed));
+  try {
+    for (const w of products[0].warnings) setup.warnings.add(w);
+    if (products[0].summary) setup.record.crossbars.push({ layer: -1, matrix: 'lm_head', ...products[0].summary });
+    const chunk = Math.max(1, Math.floor(LOGIT_CHUNK_VALUES / V));
+    for (let r0 = 0; r0 < rows; r0 += chunk) {
+      checkStop(input.shouldStop);
+      const n = Math.min(chunk, rows - r0);
+      const slice = (h: Float32Array) => h.subarray(r0 * d, (r0 + n) * d);
+      const tg = targets.subarray(r0, r0 + n);
+      const softL = floatHead(slice(hSoft));
+      const algL = plan.algorithmDiffers ? floatHead(slice(hAlg)) : softL;
+      softTask.add(softL, n, V, tg);
+      if (plan.algorithmDiffers) algTask.add(algL, n, V, tg, softL);
+      algVsSoft.add(algL, softL);
+      algVsSoft.addTopK(algL, softL, n, V, topK);
+      products.forEach((p, i) => {
+        const logits = p.multiply(slice(hAnalog[i]), n);
+        analogTask[i].add(logits, n, V, tg, softL);
+        if (i !== 0) return;
+        vsSoft.add(logits, softL);
+        vsSoft.addTopK(logits, softL, n, V, topK);
+        vsAlg.add(logits, algL);
+        vsAlg.addTopK(logits, algL, n, V, topK);
+        lmHeadOwn.add(logits, p.summary ? floatHead(slice(hAnalog[0])) : logits);
+      });
+    }
+  } finally {
+    for (const p of products) p.dispose();
+  }
+  const runs: NextTokenFigures[] = analogTask.map((a) => a.result());
+  const over = (pick: (r: NextTokenFigures) => number | null) => meanInterval(runs.map((r) => pick(r) ?? Number.NaN));
+  const text = input.text;
   return {
-    logitsVsSoftmaxModel: logitMetrics(analog.logits, softmax.logits),
-    logitsVsAlgorithmModel: logitMetrics(analog.logits, algorithm.logits),
-    hiddenVsSoftmaxModel: compareOutputs(analog.hidden, softmax.outputs[last]),
-    hiddenVsAlgorithmModel: compareOutputs(analog.hidden, algorithm.outputs[last]),
-    algorithmLogits: logitMetrics(algorithm.logits, softmax.logits),
+    task: {
+      text: text ? { file: text.file, tokenizer: text.tokenizer, tokens: text.ids.length } : null,
+      floatSoftmax: softTask.result(),
+      floatAlgorithm: plan.algorithmDiffers ? algTask.result() : null,
+      analog: {
+        perplexity: over((r) => r.perplexity),
+        bitsPerToken: over((r) => r.bitsPerToken),
+        top1Accuracy: over((r) => r.top1Accuracy),
+        agreement: over((r) => r.agreement),
+        kl: over((r) => r.kl),
+        runs,
+      },
+    },
+    lmHead: {
+      matrix: 'lm_head',
+      implementation: products[0].summary ? 'analog' : 'digital',
+      metrics: lmHeadOwn.result(),
+    },
+    endToEnd: {
+      logitsVsSoftmaxModel: vsSoft.result(),
+      logitsVsAlgorithmModel: vsAlg.result(),
+      algorithmLogits: algVsSoft.result(),
+    },
   };
 }
 

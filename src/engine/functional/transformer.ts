@@ -47,14 +47,16 @@ function norm(ctx: ForwardContext, x: Float32Array, rows: number, w: NormWeights
 export function embed(model: ModelWeights, shape: ModelShape, tokenIds: readonly Int32Array[]): Float32Array {
   const d = shape.dModel;
   const T = tokenIds[0]?.length ?? 0;
-  const x = new Float32Array(tokenIds.length * T * d);
-  tokenIds.forEach((ids, s) => {
-    for (let t = 0; t < T; t++) {
-      const row = (s * T + t) * d;
-      x.set(model.embedding.subarray(ids[t] * d, (ids[t] + 1) * d), row);
-      if (model.positions) for (let c = 0; c < d; c++) x[row + c] += model.positions[t * d + c];
-    }
-  });
+  const all = new Int32Array(tokenIds.length * T);
+  tokenIds.forEach((ids, s) => all.set(ids, s * T));
+  // Only the rows of the tokens used: a tied LM head of 50k tokens is not copied for the embedding.
+  const x = model.embeddingRows(all);
+  if (model.positions)
+    for (let s = 0; s < tokenIds.length; s++)
+      for (let t = 0; t < T; t++) {
+        const row = (s * T + t) * d;
+        for (let c = 0; c < d; c++) x[row + c] += model.positions[t * d + c];
+      }
   return x;
 }
 
@@ -129,8 +131,13 @@ export function blockForward(ctx: ForwardContext, layer: number, w: BlockWeights
   return out;
 }
 
+/** The final norm of the last block's output: the LM head's input. */
+export function finalHidden(ctx: ForwardContext, model: ModelWeights, x: Float32Array): Float32Array {
+  return norm(ctx, x, ctx.samples * ctx.tokens, model.finalNorm);
+}
+
 /** Final norm and LM head: rows × vocab logits. The LM head is layer −1. */
 export function logitsOf(ctx: ForwardContext, model: ModelWeights, x: Float32Array): Float32Array {
   const rows = ctx.samples * ctx.tokens;
-  return ctx.matmul(-1, 'lm_head', norm(ctx, x, rows, model.finalNorm), rows, model.lmHead);
+  return ctx.matmul(-1, 'lm_head', finalHidden(ctx, model, x), rows, model.lmHead);
 }

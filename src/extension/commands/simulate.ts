@@ -167,8 +167,11 @@ export async function runAccuracy(ctx: CommandContext, doc: vscode.TextDocument)
       accuracyView(r, `${input.config.name ?? label}: functional simulation`, { label, uri: doc.uri.toString() }),
     );
     store.setStatus('idle', null);
+    const a = r.task.analog;
     ctx.log.info(
-      `${label}: functional simulation done; logits relative error ${(100 * r.endToEnd.logitsVsSoftmaxModel.relativeError).toFixed(2)}% against the float model.`,
+      r.task.text
+        ? `${label}: functional simulation done; perplexity ${a.perplexity.mean.toFixed(3)} (95 % interval ${a.perplexity.low.toFixed(3)}–${a.perplexity.high.toFixed(3)} over ${r.seeds} run(s)) against ${r.task.floatSoftmax.perplexity.toFixed(3)} for the float model.`
+        : `${label}: functional simulation done; top-1 agreement with the float model ${(100 * a.agreement.mean).toFixed(1)}%, logits relative error ${(100 * r.endToEnd.logitsVsSoftmaxModel.relativeError).toFixed(2)}%.`,
     );
     ctx.views.show('accuracy');
     return true;

@@ -6,7 +6,9 @@
 import type * as vscode from 'vscode';
 import {
   buildReport,
+  errorMetricFor,
   FUNCTIONAL_ERROR_METRIC,
+  PERPLEXITY_ERROR_METRIC,
   MAX_SWEEP_POINTS,
   parseVary,
   planPoints,
@@ -99,7 +101,7 @@ async function askPlan(
   const error = {
     label: 'Cost and error',
     description: 'slower',
-    detail: `Also a functional simulation of each design for its ${FUNCTIONAL_ERROR_METRIC}: Pareto fronts of energy and latency against error`,
+    detail: `Also a functional simulation of each design for its error (${PERPLEXITY_ERROR_METRIC} when the config names one, else the ${FUNCTIONAL_ERROR_METRIC}): Pareto fronts of energy and latency against error`,
     withError: true,
   };
   const mode = await window.showQuickPick([cost, error], { title: 'AIMC: Run Sweep (3/3): what to compute' });
@@ -188,7 +190,7 @@ async function runSweep(
     }
     const name = input.config.name ?? label;
     const report = buildReport(
-      sweepIdentity(plan, { name, configText: input.text }, withError ? FUNCTIONAL_ERROR_METRIC : null),
+      sweepIdentity(plan, { name, configText: input.text }, withError ? errorMetricFor(input.text).name : null),
       null,
       results,
     );

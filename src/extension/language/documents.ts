@@ -1,7 +1,7 @@
 /** Which documents are AIMC configs, and how to read the files they name. */
 import type * as vscode from 'vscode';
 import type { DesignFileReader } from '../../engine';
-import { CHECKPOINT_MAX_BYTES, FileReadError, formatBytes, HF_CONFIG_MAX_BYTES } from '../../shared/fileLimits';
+import { CHECKPOINT_MAX_BYTES, FileReadError, formatBytes, TEXT_FILE_LIMITS } from '../../shared/fileLimits';
 import type { VscodeApi } from './vscodeApi';
 
 /** YAML configs have their own language; JSON configs stay `json` and are told apart by name. */
@@ -137,8 +137,8 @@ export function relativeReader(api: VscodeApi, configUri: vscode.Uri): DesignFil
     return bytes;
   };
   return {
-    readText: async (path) => {
-      const bytes = await read(path, HF_CONFIG_MAX_BYTES, 'a config.json');
+    readText: async (path, kind = 'hf-config') => {
+      const bytes = await read(path, TEXT_FILE_LIMITS[kind].maxBytes, TEXT_FILE_LIMITS[kind].what);
       return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
     },
     readBytes: async (path) => {
