@@ -43,12 +43,48 @@ const f32Scratch = new Float32Array(1);
 const f32ScratchBytes = new Uint8Array(f32Scratch.buffer);
 
 /**
+ * Splat constants kept in linear memory, one 32-bit slot each, from byte `offset` on. V8 builds a
+ * `v128.const` from immediates in four or five instructions, a `v128.load32_splat` is one: in a
+ * loop with dozens of constants (polynomials), the table is the faster form. The module's owner
+ * writes the table into memory (`write`) before calling the functions that use it.
+ */
+export class ConstantPool {
+  private readonly slots = new Map<number, number>();
+
+  constructor(
+    readonly offset: number,
+    readonly capacity: number,
+  ) {}
+
+  /** The slot of a 32-bit pattern, added on first use. */
+  slotOf(bits: number): number {
+    const key = bits | 0;
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      if (slot >= this.capacity) throw new RangeError(`constant pool full (${this.capacity} values)`);
+      this.slots.set(key, slot);
+    }
+    return slot;
+  }
+
+  write(buffer: ArrayBuffer): void {
+    const view = new Int32Array(buffer, this.offset, this.capacity);
+    for (const [bits, slot] of this.slots) view[slot] = bits;
+  }
+}
+
+const i32Scratch = new Int32Array(f32Scratch.buffer);
+
+/**
  * One function body under construction. Locals are numbered after the parameters; each method
  * appends one instruction, so a body reads top to bottom like the text format.
  */
 export class FunctionBuilder {
   readonly code: number[] = [];
   private readonly localTypes: ValType[] = [];
+  /** Where splat constants go; null: inline `v128.const`. */
+  constants: ConstantPool | null = null;
 
   constructor(
     readonly params: readonly ValType[],
@@ -270,6 +306,111 @@ export class FunctionBuilder {
     this.code.push(...simd(0xeb));
     return this;
   }
+  /** A vector constant of four f32 lanes. */
+  f32x4Const(lanes: readonly [number, number, number, number]): this {
+    this.code.push(...simd(0x0c));
+    for (const lane of lanes) {
+      f32Scratch[0] = lane;
+      this.code.push(f32ScratchBytes[0], f32ScratchBytes[1], f32ScratchBytes[2], f32ScratchBytes[3]);
+    }
+    return this;
+  }
+  /** A vector of four equal f32 lanes (from the constant pool when the function has one). */
+  f32x4SplatConst(value: number): this {
+    if (!this.constants) return this.f32x4Const([value, value, value, value]);
+    f32Scratch[0] = value;
+    return this.pooled(i32Scratch[0]);
+  }
+  /** A vector of four equal i32 lanes (from the constant pool when the function has one). */
+  i32x4SplatConst(value: number): this {
+    if (!this.constants) return this.i32Const(value).i32x4Splat();
+    return this.pooled(value);
+  }
+  private pooled(bits: number): this {
+    const pool = this.constants!;
+    return this.i32Const(0).v128Load32Splat(pool.offset + 4 * pool.slotOf(bits));
+  }
+  i32x4Splat(): this {
+    this.code.push(...simd(0x11));
+    return this;
+  }
+  v128And(): this {
+    this.code.push(...simd(0x4e));
+    return this;
+  }
+  v128Or(): this {
+    this.code.push(...simd(0x50));
+    return this;
+  }
+  v128Xor(): this {
+    this.code.push(...simd(0x51));
+    return this;
+  }
+  /** `v128.bitselect(a, b, mask)`: bits of a where mask is 1, of b elsewhere. */
+  v128Bitselect(): this {
+    this.code.push(...simd(0x52));
+    return this;
+  }
+  /** Lane-wise a > b as an all-ones / all-zeros mask. */
+  f32x4Gt(): this {
+    this.code.push(...simd(0x44));
+    return this;
+  }
+  /** Shift of each lane by an i32 count taken from the stack. */
+  i32x4Shl(): this {
+    this.code.push(...simd(0xab));
+    return this;
+  }
+  i32x4ShrS(): this {
+    this.code.push(...simd(0xac));
+    return this;
+  }
+  i32x4ShrU(): this {
+    this.code.push(...simd(0xad));
+    return this;
+  }
+  i32x4Add(): this {
+    this.code.push(...simd(0xae));
+    return this;
+  }
+  i32x4Sub(): this {
+    this.code.push(...simd(0xb1));
+    return this;
+  }
+  i32x4Mul(): this {
+    this.code.push(...simd(0xb5));
+    return this;
+  }
+  f32x4Abs(): this {
+    this.code.push(...simd(0xe0));
+    return this;
+  }
+  f32x4Sqrt(): this {
+    this.code.push(...simd(0xe3));
+    return this;
+  }
+  f32x4Sub(): this {
+    this.code.push(...simd(0xe5));
+    return this;
+  }
+  /** `i32x4.trunc_sat_f32x4_s`: toward zero, saturating. */
+  i32x4TruncSatF32x4S(): this {
+    this.code.push(...simd(0xf8));
+    return this;
+  }
+  f32x4ConvertI32x4S(): this {
+    this.code.push(...simd(0xfa));
+    return this;
+  }
+  f32x4ConvertI32x4U(): this {
+    this.code.push(...simd(0xfb));
+    return this;
+  }
+  i32LtU(): this {
+    this.code.push(0x49);
+    return this;
+  }
+
   /** Relaxed SIMD `f32x4.relaxed_madd(a, b, c)` = a·b + c, fused where the CPU has FMA. */
   f32x4RelaxedMadd(): this {
     this.code.push(...simd(0x105));
