@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { programCrossbar, type CrossbarSettings } from '../../src/engine/functional/crossbar';
+import { crossbarProduct, programCrossbar, type CrossbarSettings } from '../../src/engine/functional/crossbar';
+import { createCrossbarCache } from '../../src/engine/functional/crossbarCache';
 import {
   idealNonidealities,
   resolveNonidealities,
@@ -223,4 +224,204 @@ test('a stop request ends programming and multiplication', () => {
   const xbar = programCrossbar({ ...base, shouldStop: () => stop });
   stop = true;
   assert.throws(() => xbar.gemm(inputs(1), T), FunctionalRunCancelled);
+});
+
+test('a crossbar cache reprograms nothing it holds, and changes no number', () => {
+  const w = new Rng(31).normals(K * N, 0.1);
+  const x = new Rng(32).normals(T * K);
+  const cache = createCrossbarCache(64 << 20);
+  const at = (tInferenceS: number, seed: number, withCache: boolean) => {
+    const xbar = programCrossbar({
+      weights: w,
+      inFeatures: K,
+      outFeatures: N,
+      settings: CROSSBAR,
+      nonidealities: { ...resolveNonidealities(), tInferenceS },
+      seed,
+      label: 'm',
+      cache: withCache ? cache : undefined,
+    });
+    const y = xbar.gemm(x, T);
+    xbar.dispose();
+    return y;
+  };
+  // A drift sweep: each point is the uncached result, the first programs, the others hit.
+  for (const t of [1, 3600, 3.15e7]) assert.deepEqual(at(t, 1, true), at(t, 1, false), `t = ${t} s`);
+  assert.equal(cache.misses, 1);
+  assert.equal(cache.hits, 2);
+  assert.notDeepEqual(at(1, 1, true), at(3.15e7, 1, true), 'drift still acts');
+  // Another seed is other devices.
+  assert.deepEqual(at(3600, 2, true), at(3600, 2, false));
+  assert.equal(cache.misses, 2);
+  assert.equal(cache.entries, 2);
+  // Programming noise off programs other conductances: a miss, not the noisy entry.
+  const quiet = programCrossbar({
+    weights: w,
+    inFeatures: K,
+    outFeatures: N,
+    settings: CROSSBAR,
+    nonidealities: { ...resolveNonidealities(), programmingNoise: false },
+    seed: 1,
+    label: 'm',
+    cache,
+  });
+  quiet.dispose();
+  assert.equal(cache.misses, 3);
+  // Stuck-at faults act after programming: the same faulty cells with and without the cache.
+  const faulty = resolveNonidealities({ stuck_at: { on_fraction: 0.05, off_fraction: 0.05 } });
+  const withFaults = (withCache: boolean) => {
+    const xbar = programCrossbar({
+      weights: w,
+      inFeatures: K,
+      outFeatures: N,
+      settings: CROSSBAR,
+      nonidealities: faulty,
+      seed: 1,
+      label: 'm',
+      cache: withCache ? cache : undefined,
+    });
+    const y = xbar.gemm(x, T);
+    assert.ok(xbar.stats.stuckOn > 0);
+    xbar.dispose();
+    return y;
+  };
+  const hits = cache.hits;
+  assert.deepEqual(withFaults(true), withFaults(false));
+  assert.equal(cache.hits, hits + 1, 'faults are not part of the key');
+});
+
+test('a crossbar cache stays within its bytes, dropping the least recently used matrix', () => {
+  const n = resolveNonidealities();
+  // 40 × 24 weights, 16 × 16 arrays, differential 8-bit weights in two 4-bit slices: 4 planes.
+  const bytesPerMatrix = K * N * 4 * 4;
+  const cache = createCrossbarCache(2.5 * bytesPerMatrix);
+  const program = (label: string) =>
+    programCrossbar({
+      weights: gridWeights(8, 1).w,
+      inFeatures: K,
+      outFeatures: N,
+      settings: CROSSBAR,
+      nonidealities: n,
+      seed: 1,
+      label,
+      cache,
+    }).dispose();
+  const weightsA = new Rng(1).normals(K * N);
+  const programA = () =>
+    programCrossbar({
+      weights: weightsA,
+      inFeatures: K,
+      outFeatures: N,
+      settings: CROSSBAR,
+      nonidealities: n,
+      seed: 1,
+      label: 'a',
+      cache,
+    }).dispose();
+  programA();
+  assert.equal(cache.bytes, bytesPerMatrix);
+  program('b');
+  programA(); // a is now the most recent
+  program('c'); // over the bound: b goes
+  assert.ok(cache.bytes <= cache.maxBytes);
+  assert.equal(cache.entries, 2);
+  const hits = cache.hits;
+  programA();
+  assert.equal(cache.hits, hits + 1, 'the recently used matrix stayed');
+  assert.throws(() => createCrossbarCache(-1), RangeError);
+});
+
+test('a one-shot product holding one array at a time gives the numbers of program-then-multiply', () => {
+  const w = new Rng(41).normals(K * N, 0.05);
+  const x = new Rng(42).normals(T * K);
+  const bias = new Rng(43).normals(N);
+  const cases: Array<[string, Partial<CrossbarSettings>, NonidealitySettings]> = [
+    ['defaults', {}, resolveNonidealities()],
+    [
+      'calibrated ADCs, IR drop, faults',
+      { mapping: 'offset' },
+      resolveNonidealities({
+        adc: { range: 'calibrated' },
+        ir_drop: { enabled: true },
+        stuck_at: { on_fraction: 0.02, off_fraction: 0.02 },
+      }),
+    ],
+    ['bit-sliced', { mapping: 'bit-sliced', bitsPerCell: 2 }, resolveNonidealities()],
+  ];
+  for (const [name, over, n] of cases) {
+    const input = {
+      weights: w,
+      inFeatures: K,
+      outFeatures: N,
+      bias,
+      settings: { ...CROSSBAR, ...over },
+      nonidealities: n,
+      seed: 3,
+      label: 'm',
+    };
+    const xbar = programCrossbar(input);
+    const expected = xbar.gemm(x, T);
+    xbar.dispose();
+    const { y, stats } = crossbarProduct(input, x, T);
+    assert.deepEqual(y, expected, name);
+    assert.deepEqual(stats, xbar.stats, name);
+  }
+  // Bit-serial cycles are summed in another order: equal to float64 rounding.
+  const serial = {
+    weights: w,
+    inFeatures: K,
+    outFeatures: N,
+    settings: { ...CROSSBAR, bitSerial: true },
+    nonidealities: resolveNonidealities(),
+    seed: 3,
+    label: 'm',
+  };
+  const xbar = programCrossbar(serial);
+  const expected = xbar.gemm(x, T);
+  xbar.dispose();
+  assert.ok(relativeError(crossbarProduct(serial, x, T).y, expected) < 1e-6);
+});
+
+test('a second multiply of a programmed crossbar draws fresh output noise', () => {
+  const w = new Rng(51).normals(K * N, 0.05);
+  const x = new Rng(52).normals(T * K);
+  const xbar = programCrossbar({
+    weights: w,
+    inFeatures: K,
+    outFeatures: N,
+    settings: CROSSBAR,
+    nonidealities: resolveNonidealities(),
+    seed: 1,
+    label: 'm',
+  });
+  const a = xbar.gemm(x, T);
+  const b = xbar.gemm(x, T);
+  xbar.dispose();
+  assert.notDeepEqual(a, b);
+});
+
+test('a crossbar cache entry serves other converter settings, not other arrays', () => {
+  const w = new Rng(61).normals(K * N, 0.05);
+  const x = new Rng(62).normals(T * K);
+  const cache = createCrossbarCache(64 << 20);
+  const product = (over: Partial<CrossbarSettings>, withCache: boolean) =>
+    crossbarProduct(
+      {
+        weights: w,
+        inFeatures: K,
+        outFeatures: N,
+        settings: { ...CROSSBAR, ...over },
+        nonidealities: resolveNonidealities(),
+        seed: 1,
+        label: 'm',
+        cache: withCache ? cache : undefined,
+      },
+      x,
+      T,
+    ).y;
+  product({}, true);
+  assert.deepEqual(product({ adcBits: 6, dacBits: 5 }, true), product({ adcBits: 6, dacBits: 5 }, false));
+  assert.equal(cache.hits, 1, 'converters act after programming');
+  assert.deepEqual(product({ rows: 8 }, true), product({ rows: 8 }, false));
+  assert.equal(cache.misses, 2, 'another array size is other cells');
 });

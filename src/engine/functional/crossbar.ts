@@ -21,6 +21,12 @@ import { applyStuckAt } from '../devices/stuckAt';
 import type { DeviceModel } from '../devices/types';
 import { checkStop } from './cancel';
 import {
+  ProgrammedConductanceCache,
+  type CrossbarCache,
+  type ProgrammedConductances,
+  type ProgrammingKey,
+} from './crossbarCache';
+import {
   cellCoder,
   needsIntegerCodes,
   quantizeWeights,
@@ -43,6 +49,8 @@ import {
   type TileGemmBackend,
 } from './tileGemmReference';
 
+export { createCrossbarCache, type CrossbarCache } from './crossbarCache';
+
 /** The weight settings of one matrix: the resolved config's, less where it runs. */
 export type CrossbarSettings = Omit<ResolvedWeights, 'implementation'>;
 
@@ -61,6 +69,12 @@ export interface CrossbarInput {
   readonly label: string;
   readonly backend?: TileGemmBackend;
   readonly shouldStop?: () => boolean;
+  /**
+   * Programmed conductances kept across calls (createCrossbarCache): a matrix programmed before
+   * with the same weights array, settings, programming non-idealities, seed and label is not
+   * programmed again; only what acts later (drift, read noise, faults, compensation) is redone.
+   */
+  readonly cache?: CrossbarCache;
 }
 
 export interface CrossbarStats {
@@ -92,6 +106,10 @@ interface QuantizedMatrix {
   readonly codes: Float64Array;
   /** The |weight| that maps to encoding.maxCode. */
   readonly wMax: number;
+  /** Whether the codes were rounded to integers. */
+  readonly integerCodes: boolean;
+  /** Integer codes as code + maxCode, two bytes each (null for real codes or over 16 bits). */
+  readonly codeIndex: Uint16Array | null;
 }
 
 /** The device model that programs a matrix's cells, and the conductance of one code step. */
@@ -117,6 +135,8 @@ interface ArrayPlacement {
 
 /** One array's cells read back: as programmed (the drift-compensation reference) and at inference. */
 interface CellReadout {
+  /** Right after programming, before stuck-at faults: what a cache keeps. */
+  readonly programmedRawUs: Float32Array;
   readonly programmedUs: Float32Array;
   readonly nowUs: Float32Array;
   readonly stuckOn: number;
@@ -129,6 +149,8 @@ interface CellLevels {
   readonly colSum: Float64Array;
   readonly colSumSq: Float64Array;
   readonly maxCell: number;
+  /** Mean |cell| (the read-out of drift compensation), in level steps. */
+  readonly meanAbsCell: number;
 }
 
 interface TileRecord {
@@ -154,7 +176,10 @@ interface TileRecord {
 
 /** Every programmed array of a matrix, in tile order, with the totals its stats report. */
 interface ProgrammedArrays {
+  /** The arrays, in tile order; empty when each was handed to a visitor and released. */
   readonly tiles: TileRecord[];
+  readonly arrays: number;
+  readonly cells: number;
   readonly stuckOn: number;
   readonly stuckOff: number;
   /** Sum of the arrays' drift-compensation gains. */
@@ -189,8 +214,12 @@ interface MultiplyContext {
   readonly tiles: readonly TileRecord[];
   readonly bias: Float32Array | null;
   readonly shouldStop?: () => boolean;
-  /** The output-noise stream of the next kernel call: one per call, numbered over the matrix's life. */
-  nextNormals(): Rng;
+  /**
+   * The output-noise stream of one kernel call, named by the multiply (numbered over the matrix's
+   * life), the array (tile order), the input cycle and the first token, so that a one-shot product
+   * (crossbarProduct) draws what the first multiply of a programmed crossbar draws.
+   */
+  normals(multiply: number, tile: number, phase: number, firstToken: number): Rng;
 }
 
 /** One input cycle: values fed to the rows, and the digital weight of its outputs. */
@@ -213,8 +242,6 @@ interface RowBlockInput {
 
 /** Work per kernel call, so that a stop request is seen within a few milliseconds. */
 const MACS_PER_CALL = 1 << 22;
-/** Cells programmed between stop polls. */
-const CELLS_PER_POLL = 1 << 15;
 
 /** 'out-in' weights (y = W x) to the 'in-out' layout the arrays hold (Y = X W). */
 function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
@@ -254,20 +281,9 @@ export function programCrossbar(input: CrossbarInput): ProgrammedCrossbar {
   const arrays = programArrays(input, quantized, scale, backend);
   const readout = readoutSettings(settings, nonidealities, quantized, scale.levelStepUs);
 
-  let call = 0;
-  const context: MultiplyContext = {
-    inFeatures: K,
-    outFeatures: N,
-    settings,
-    nonidealities,
-    encoding: quantized.encoding,
-    readout,
-    tiles: arrays.tiles,
-    bias: input.bias ?? null,
-    shouldStop: input.shouldStop,
-    nextNormals: () => Rng.derive(input.seed, `${input.label}/out/${call++}`),
-  };
-  const gemm = (x: Float32Array, tokens: number): Float32Array => multiplyCrossbar(context, x, tokens);
+  const context = multiplyContext(input, quantized, readout, arrays.tiles);
+  let multiplies = 0;
+  const gemm = (x: Float32Array, tokens: number): Float32Array => multiplyCrossbar(context, multiplies++, x, tokens);
 
   return {
     inFeatures: K,
@@ -283,9 +299,71 @@ export function programCrossbar(input: CrossbarInput): ProgrammedCrossbar {
   };
 }
 
+/**
+ * Programs a matrix and multiplies X (tokens × inFeatures) through it once — the numbers of
+ * `programCrossbar(input).gemm(x, tokens)` (bit for bit without bit-serial inputs; bit-serial
+ * cycles are added in another order) — holding one programmed array at a time instead of all of
+ * them: each array is programmed, multiplied for every input cycle and released. For a product
+ * computed once, as the accuracy simulation does, this keeps the memory of a large matrix (a
+ * vocabulary-sized LM head is about 100 MB of cells) from being held at once.
+ */
+export function crossbarProduct(
+  input: CrossbarInput,
+  x: Float32Array,
+  tokens: number,
+): { readonly y: Float32Array; readonly stats: CrossbarStats } {
+  const { settings, nonidealities, inFeatures: K, outFeatures: N } = input;
+  const backend = input.backend ?? jsTileGemmBackend;
+  if (input.weights.length !== K * N)
+    throw new RangeError(`weights hold ${input.weights.length} values, expected ${K} × ${N}`);
+  if (x.length !== tokens * K) throw new RangeError(`x holds ${x.length} values, expected ${tokens} × ${K}`);
+  const weights = input.layout === 'out-in' ? transpose(input.weights, N, K) : input.weights;
+
+  const quantized = quantizeMatrix(weights, settings, nonidealities);
+  const scale = conductanceScale(settings, nonidealities, quantized.encoding);
+  const readout = readoutSettings(settings, nonidealities, quantized, scale.levelStepUs);
+  const context = multiplyContext(input, quantized, readout, []);
+  const { tokenScale, xn } = normalizeTokens(x, tokens, K);
+  const phases = inputPhases(xn, settings.bitSerial, readout);
+  const acc = new Float64Array(tokens * N);
+  let blocks: RowBlockInput[] = [];
+  const arrays = programArrays(input, quantized, scale, backend, (tile, index) => {
+    if (blocks.length === 0 || blocks[0].rowStart !== tile.rowStart)
+      blocks = phases.map((phase) => rowBlockInput(phase, tile.rowStart, tile.rows, tokens, K, readout.needsPost));
+    phases.forEach((phase, p) => multiplyTile(context, 0, tile, index, p, blocks[p], phase, tokens, acc));
+  });
+  const y = rescaleOutputs(acc, tokenScale, readout.outScale, input.bias ?? null, tokens, N);
+  return { y, stats: crossbarStats(arrays, readout.warnings) };
+}
+
+function multiplyContext(
+  input: CrossbarInput,
+  quantized: QuantizedMatrix,
+  readout: ReadoutSettings,
+  tiles: readonly TileRecord[],
+): MultiplyContext {
+  return {
+    inFeatures: input.inFeatures,
+    outFeatures: input.outFeatures,
+    settings: input.settings,
+    nonidealities: input.nonidealities,
+    encoding: quantized.encoding,
+    readout,
+    tiles,
+    bias: input.bias ?? null,
+    shouldStop: input.shouldStop,
+    normals: (multiply, tile, phase, firstToken) =>
+      Rng.derive(input.seed, `${input.label}/out/${multiply}/${tile}/${phase}/${firstToken}`),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Programming: weights → codes → conductance targets → programmed, drifted cells → packed tiles.
 // ---------------------------------------------------------------------------------------------
+
+/** Weight codes of the matrix being programmed, reused from matrix to matrix (one at a time per realm). */
+let codeScratch = new Float64Array(0);
+let codeIndexScratch = new Uint16Array(0);
 
 /**
  * Quantises the weights to weight codes. The encoding is chosen first because it decides whether
@@ -294,8 +372,16 @@ export function programCrossbar(input: CrossbarInput): ProgrammedCrossbar {
 function quantizeMatrix(weights: Float32Array, settings: CrossbarSettings, n: NonidealitySettings): QuantizedMatrix {
   const encoding = weightEncoding(settings.mapping, settings.weightBits, settings.bitsPerCell);
   const roundCodes = n.weightQuantization || needsIntegerCodes(encoding);
-  const { codes, wMax } = quantizeWeights(weights, encoding.maxCode, roundCodes);
-  return { encoding, codes, wMax };
+  if (codeScratch.length < weights.length) codeScratch = new Float64Array(weights.length);
+  const { codes, wMax } = quantizeWeights(weights, encoding.maxCode, roundCodes, codeScratch);
+  let codeIndex: Uint16Array | null = null;
+  if (roundCodes && 2 * encoding.maxCode < 65536) {
+    // Each array reads its block of codes once per slice and polarity: two bytes beat eight.
+    if (codeIndexScratch.length < weights.length) codeIndexScratch = new Uint16Array(weights.length);
+    codeIndex = codeIndexScratch.subarray(0, weights.length);
+    for (let i = 0; i < codes.length; i++) codeIndex[i] = codes[i] + encoding.maxCode;
+  }
+  return { encoding, codes, wMax, integerCodes: roundCodes, codeIndex };
 }
 
 /**
@@ -329,6 +415,7 @@ function programArrays(
   quantized: QuantizedMatrix,
   scale: ConductanceScale,
   backend: TileGemmBackend,
+  visit?: (tile: TileRecord, index: number) => void,
 ): ProgrammedArrays {
   const { settings, nonidealities: n, inFeatures: K, outFeatures: N } = input;
   const { encoding } = quantized;
@@ -338,6 +425,22 @@ function programArrays(
   let stuckOn = 0;
   let stuckOff = 0;
   let gainSum = 0;
+  let arrays = 0;
+  let cells = 0;
+  const cache = input.cache instanceof ProgrammedConductanceCache ? input.cache : null;
+  const key: ProgrammingKey = {
+    inFeatures: K,
+    outFeatures: N,
+    layout: input.layout ?? 'in-out',
+    settings,
+    nonidealities: n,
+    seed: input.seed,
+    label: input.label,
+  };
+  const cached = cache?.lookup(input.weights, key) ?? null;
+  // Column sums and sums of squares serve the calibrated ADC ranges only.
+  const columnStats = n.adc.quantization && n.adc.range === 'calibrated';
+  const programmed: Float32Array[] = [];
   for (let rowStart = 0; rowStart < K; rowStart += settings.rows) {
     const rows = Math.min(settings.rows, K - rowStart);
     for (let colStart = 0; colStart < N; colStart += dataCols) {
@@ -356,19 +459,41 @@ function programArrays(
           };
           const target = conductanceTargets(quantized, N, place, scale);
           const tag = `${input.label}/${rowStart}/${colStart}/${slice}/${polarity}`;
-          const readout = programCells(scale, target, place.width, n, input.seed, tag, input.shouldStop);
+          const readout = programCells(
+            scale,
+            target,
+            n,
+            { seed: input.seed, tag, shouldStop: input.shouldStop },
+            cached?.[arrays] ?? null,
+          );
+          if (cache && !cached) programmed.push(readout.programmedRawUs);
           stuckOn += readout.stuckOn;
           stuckOff += readout.stuckOff;
-          const gain = driftCompensationGain(readout, n.driftCompensation, scale.levelStepUs);
+          const levels = cellLevels(readout.nowUs, rows, place.width, scale.levelStepUs, columnStats);
+          const gain = driftCompensationGain(readout.programmedUs, levels, n.driftCompensation, scale.levelStepUs);
           gainSum += gain;
-          const levels = cellLevels(readout.nowUs, rows, place.width, scale.levelStepUs);
-          tiles.push(packTile(place, encoding, levels, gain, backend, settings.cols, n.irDrop.enabled));
+          const tile = packTile(place, encoding, levels, gain, backend, settings.cols, n.irDrop.enabled);
+          if (visit) {
+            try {
+              visit(tile, arrays);
+            } finally {
+              tile.programmed.dispose();
+            }
+          } else {
+            tiles.push(tile);
+          }
+          arrays++;
+          cells += rows * place.width;
         }
       }
     }
   }
-  return { tiles, stuckOn, stuckOff, gainSum };
+  if (cache && !cached) cache.store(input.weights, key, programmed as ProgrammedConductances);
+  return { tiles, arrays, cells, stuckOn, stuckOff, gainSum };
 }
+
+/** Targets of the array being programmed, reused from array to array (one runs at a time per realm). */
+let targetScratch = new Float32Array(0);
 
 /**
  * The conductance each cell of one array is programmed to: g_min plus its cell code (for this
@@ -383,87 +508,126 @@ function conductanceTargets(
   const { rowStart, rows, colStart, cols, slice, polarity, width } = place;
   const { encoding, codes } = quantized;
   const { gMinUs, levelStepUs } = scale;
-  const target = new Float32Array(rows * width);
+  if (targetScratch.length < rows * width) targetScratch = new Float32Array(rows * width);
+  const target = targetScratch.subarray(0, rows * width);
   const ref = referenceCode(encoding, slice);
   const codeOf = cellCoder(encoding, slice, polarity);
-  for (let i = 0; i < rows; i++) {
-    const src = (rowStart + i) * outFeatures + colStart;
-    const dst = i * width;
-    for (let j = 0; j < cols; j++) target[dst + j] = gMinUs + codeOf(codes[src + j]) * levelStepUs;
-    if (ref !== null) target[dst + cols] = gMinUs + ref * levelStepUs;
+  const index = quantized.codeIndex;
+  if (index) {
+    // Integer codes take few values: the conductance of each, looked up.
+    const maxCode = encoding.maxCode;
+    const table = new Float32Array(2 * maxCode + 1);
+    for (let w = -maxCode; w <= maxCode; w++) table[w + maxCode] = gMinUs + codeOf(w) * levelStepUs;
+    for (let i = 0; i < rows; i++) {
+      const src = (rowStart + i) * outFeatures + colStart;
+      const dst = i * width;
+      for (let j = 0; j < cols; j++) target[dst + j] = table[index[src + j]];
+    }
+  } else {
+    for (let i = 0; i < rows; i++) {
+      const src = (rowStart + i) * outFeatures + colStart;
+      const dst = i * width;
+      for (let j = 0; j < cols; j++) target[dst + j] = gMinUs + codeOf(codes[src + j]) * levelStepUs;
+    }
   }
+  if (ref !== null) for (let i = 0; i < rows; i++) target[i * width + cols] = gMinUs + ref * levelStepUs;
   return target;
 }
 
+/** The random streams of one array, and the stop poll. */
+interface CellStreams {
+  readonly seed: number;
+  readonly tag: string;
+  readonly shouldStop: (() => boolean) | undefined;
+}
+
 /**
- * Programs one array's cells and reads them back twice — right after programming (the reference of
- * drift compensation) and at the inference time — with stuck-at faults on both reads. Cells go in
- * row chunks between stop polls; each random stream continues across chunks, so the result does
- * not depend on the chunk size.
+ * Programs one array's cells (or takes them as programmed before, from a cache) and reads them
+ * back twice — right after programming (the reference of drift compensation) and at the inference
+ * time — with stuck-at faults on both reads. An array is a few milliseconds of work, so the stop
+ * poll comes between arrays and between its two steps.
  */
 function programCells(
   scale: ConductanceScale,
   target: Float32Array,
-  width: number,
   n: NonidealitySettings,
-  seed: number,
-  tag: string,
-  shouldStop: (() => boolean) | undefined,
+  streams: CellStreams,
+  cachedUs: Float32Array | null,
 ): CellReadout {
   const { device, gMinUs } = scale;
-  const programmedUs = new Float32Array(target.length);
-  const nowUs = new Float32Array(target.length);
-  const rngProgram = Rng.derive(seed, `${tag}/program`);
-  const rngRead = Rng.derive(seed, `${tag}/read`);
-  const rngStuckRef = Rng.derive(seed, `${tag}/stuck`);
-  const rngStuck = Rng.derive(seed, `${tag}/stuck`);
-  let stuckOn = 0;
-  let stuckOff = 0;
-  const cellsPerChunk = width * Math.max(1, Math.floor(CELLS_PER_POLL / width));
-  for (let i0 = 0; i0 < target.length; i0 += cellsPerChunk) {
-    checkStop(shouldStop);
-    const part = target.subarray(i0, Math.min(target.length, i0 + cellsPerChunk));
-    const programmed = device.program(part, rngProgram);
-    const now = device.readAt(part, programmed, n.tInferenceS, rngRead);
-    // The same stream twice: the same cells are stuck in the reference read and at inference.
-    applyStuckAt(programmed, gMinUs, device.gMaxUs, n.stuckAt, rngStuckRef);
-    const stuck = applyStuckAt(now, gMinUs, device.gMaxUs, n.stuckAt, rngStuck);
-    stuckOn += stuck.stuckOn;
-    stuckOff += stuck.stuckOff;
-    programmedUs.set(programmed, i0);
-    nowUs.set(now, i0);
-  }
-  return { programmedUs, nowUs, stuckOn, stuckOff };
+  const { seed, tag, shouldStop } = streams;
+  let programmedRawUs =
+    cachedUs && cachedUs.length === target.length
+      ? cachedUs
+      : device.program(target, Rng.derive(seed, `${tag}/program`));
+  // The targets are scratch space: what is kept (by a cache) must be an array of its own.
+  if (programmedRawUs === target) programmedRawUs = target.slice();
+  checkStop(shouldStop);
+  const read = device.readAt(target, programmedRawUs, n.tInferenceS, Rng.derive(seed, `${tag}/read`));
+  // Later steps convert the read-out in place, so it must not be the programmed array itself.
+  const nowUs = read === programmedRawUs ? read.slice() : read;
+  const faults = n.stuckAt.onFraction > 0 || n.stuckAt.offFraction > 0;
+  const programmedUs = faults ? programmedRawUs.slice() : programmedRawUs;
+  // The same stream twice: the same cells are stuck in the reference read and at inference.
+  applyStuckAt(programmedUs, gMinUs, device.gMaxUs, n.stuckAt, Rng.derive(seed, `${tag}/stuck`));
+  const stuck = applyStuckAt(nowUs, gMinUs, device.gMaxUs, n.stuckAt, Rng.derive(seed, `${tag}/stuck`));
+  return { programmedRawUs, programmedUs, nowUs, stuckOn: stuck.stuckOn, stuckOff: stuck.stuckOff };
 }
 
 /**
  * aihwkit GlobalDriftCompensation: mean |read-out| after programming over mean |read-out| now, one
  * digital gain per array that undoes the average conductance drift (1 when off).
  */
-function driftCompensationGain(readout: CellReadout, enabled: boolean, levelStepUs: number): number {
-  const nowMean = meanAbs(readout.nowUs);
-  return enabled && nowMean > 0 ? meanAbs(readout.programmedUs) / Math.max(nowMean, 1e-4 * levelStepUs) : 1;
+function driftCompensationGain(
+  programmedUs: Float32Array,
+  levels: CellLevels,
+  enabled: boolean,
+  levelStepUs: number,
+): number {
+  if (!enabled) return 1;
+  const nowMean = levels.meanAbsCell * levelStepUs;
+  return nowMean > 0 ? meanAbs(programmedUs) / Math.max(nowMean, 1e-4 * levelStepUs) : 1;
 }
 
 /**
  * The cells as the arrays compute with them, in level-step units (see the header), with per-column
- * sums and sums of squares for the calibrated ADC range and the largest cell for the full-scale one.
+ * sums and sums of squares for the calibrated ADC range (zeros when `columnStats` is off) and the
+ * largest cell for the full-scale one. Converts `nowUs` in place: the conductances are not needed
+ * afterwards.
  */
-function cellLevels(nowUs: Float32Array, rows: number, width: number, levelStepUs: number): CellLevels {
-  const cells = new Float32Array(rows * width);
+function cellLevels(
+  nowUs: Float32Array,
+  rows: number,
+  width: number,
+  levelStepUs: number,
+  columnStats: boolean,
+): CellLevels {
+  const cells = nowUs;
   const colSum = new Float64Array(width);
   const colSumSq = new Float64Array(width);
+  const perLevel = 1 / levelStepUs;
   let maxCell = 0;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < width; j++) {
-      const v = nowUs[i * width + j] / levelStepUs;
-      cells[i * width + j] = v;
-      colSum[j] += v;
-      colSumSq[j] += v * v;
-      if (Math.abs(v) > maxCell) maxCell = Math.abs(v);
+  let sumAbs = 0;
+  if (columnStats) {
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < width; j++) {
+        const v = nowUs[i * width + j] * perLevel;
+        cells[i * width + j] = v;
+        colSum[j] += v;
+        colSumSq[j] += v * v;
+        sumAbs += Math.abs(v);
+        maxCell = Math.max(maxCell, Math.abs(v));
+      }
+    }
+  } else {
+    for (let i = 0; i < rows * width; i++) {
+      const v = nowUs[i] * perLevel;
+      cells[i] = v;
+      sumAbs += Math.abs(v);
+      maxCell = Math.max(maxCell, Math.abs(v));
     }
   }
-  return { cells, colSum, colSumSq, maxCell };
+  return { cells, colSum, colSumSq, maxCell, meanAbsCell: cells.length ? sumAbs / cells.length : 0 };
 }
 
 /**
@@ -529,13 +693,12 @@ function readoutSettings(
 
 /** What the run reports per matrix: array and cell counts, faults, mean compensation, warnings. */
 function crossbarStats(arrays: ProgrammedArrays, warnings: readonly string[]): CrossbarStats {
-  const { tiles } = arrays;
   return {
-    arrays: tiles.length,
-    cells: tiles.reduce((a, t) => a + t.rows * t.width, 0),
+    arrays: arrays.arrays,
+    cells: arrays.cells,
     stuckOn: arrays.stuckOn,
     stuckOff: arrays.stuckOff,
-    meanCompensation: tiles.length ? arrays.gainSum / tiles.length : 1,
+    meanCompensation: arrays.arrays ? arrays.gainSum / arrays.arrays : 1,
     warnings,
   };
 }
@@ -546,13 +709,14 @@ function crossbarStats(arrays: ProgrammedArrays, warnings: readonly string[]): C
 // ---------------------------------------------------------------------------------------------
 
 /** Y = X W over the programmed arrays, as the header describes. */
-function multiplyCrossbar(context: MultiplyContext, x: Float32Array, tokens: number): Float32Array {
+function multiplyCrossbar(context: MultiplyContext, multiply: number, x: Float32Array, tokens: number): Float32Array {
   const { inFeatures: K, outFeatures: N } = context;
   if (x.length !== tokens * K) throw new RangeError(`x holds ${x.length} values, expected ${tokens} × ${K}`);
   const { tokenScale, xn } = normalizeTokens(x, tokens, K);
   const acc = new Float64Array(tokens * N);
-  for (const phase of inputPhases(xn, context.settings.bitSerial, context.readout))
-    accumulatePhase(context, phase, tokens, acc);
+  inputPhases(xn, context.settings.bitSerial, context.readout).forEach((phase, p) =>
+    accumulatePhase(context, multiply, p, phase, tokens, acc),
+  );
   return rescaleOutputs(acc, tokenScale, context.readout.outScale, context.bias, tokens, N);
 }
 
@@ -600,14 +764,21 @@ function inputPhases(xn: Float32Array, bitSerial: boolean, readout: ReadoutSetti
 }
 
 /** One input cycle through every array, in tile order; arrays of one row block share their inputs. */
-function accumulatePhase(context: MultiplyContext, phase: Phase, tokens: number, acc: Float64Array): void {
+function accumulatePhase(
+  context: MultiplyContext,
+  multiply: number,
+  phaseIndex: number,
+  phase: Phase,
+  tokens: number,
+  acc: Float64Array,
+): void {
   let block: RowBlockInput | null = null;
-  for (const tile of context.tiles) {
+  context.tiles.forEach((tile, index) => {
     if (block === null || tile.rowStart !== block.rowStart) {
       block = rowBlockInput(phase, tile.rowStart, tile.rows, tokens, context.inFeatures, context.readout.needsPost);
     }
-    multiplyTile(context, tile, block, phase, tokens, acc);
-  }
+    multiplyTile(context, multiply, tile, index, phaseIndex, block, phase, tokens, acc);
+  });
 }
 
 /**
@@ -676,7 +847,10 @@ function calibratedAdcBounds(
  */
 function multiplyTile(
   context: MultiplyContext,
+  multiply: number,
   tile: TileRecord,
+  tileIndex: number,
+  phaseIndex: number,
   block: RowBlockInput,
   phase: Phase,
   tokens: number,
@@ -694,7 +868,7 @@ function multiplyTile(
     checkStop(context.shouldStop);
     const count = Math.min(tokensPerCall, tokens - t0);
     const xs = block.x.subarray(t0 * tile.rows, (t0 + count) * tile.rows);
-    const normals = context.nextNormals();
+    const normals = context.normals(multiply, tileIndex, phaseIndex, t0);
     const conversions: TileConversions = readout.needsPost
       ? { inputDac: phase.dac, outputAdc: null, outputNoise: null }
       : {
@@ -751,9 +925,10 @@ function convertOnHost(
   }
 }
 
-/** Additive Gaussian output noise, from the call's own stream (see MultiplyContext.nextNormals). */
+/** Additive Gaussian output noise, from the call's own stream (see MultiplyContext.normals). */
 function addOutputNoise(y: Float32Array, sigma: number, normals: Rng): void {
-  for (let i = 0; i < y.length; i++) y[i] += sigma * normals.normal();
+  const z = normals.normals(y.length);
+  for (let i = 0; i < y.length; i++) y[i] += sigma * z[i];
 }
 
 /** Digital recombination: subtract the reference column, weight, and add into the array's output columns. */

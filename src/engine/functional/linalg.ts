@@ -1,9 +1,19 @@
 /** Float kernels of the reference model and of the digital parts of the analog one. */
+import { sgemm } from '../kernels/floatGemm';
 import { checkStop } from './cancel';
 
-const MACS_PER_CHUNK = 1 << 22;
+/**
+ * Work per sgemm call: each call packs all of W, so calls take many rows at once (at least
+ * MIN_ROWS_PER_CALL), and a stop request is still seen within tens of milliseconds.
+ */
+const MACS_PER_CHUNK = 1 << 27;
+const MIN_ROWS_PER_CALL = 64;
 
-/** Y (rows × N) = X (rows × K) · W (K × N) + bias, all row-major; polls `shouldStop` every few ms. */
+/**
+ * Y (rows × N) = X (rows × K) · W (K × N) + bias, all row-major; polls `shouldStop` between blocks
+ * of rows. The product runs on the WebAssembly SIMD GEMM (kernels/floatGemm.ts), float32 with
+ * float32 accumulation.
+ */
 export function matmul(
   x: Float32Array,
   rows: number,
@@ -14,34 +24,22 @@ export function matmul(
   shouldStop?: () => boolean,
 ): Float32Array {
   const y = new Float32Array(rows * N);
-  const acc = [new Float64Array(N), new Float64Array(N), new Float64Array(N), new Float64Array(N)];
-  const chunk = Math.max(4, Math.floor(MACS_PER_CHUNK / Math.max(1, K * N)) & ~3);
+  if (bias) for (let r = 0; r < rows; r++) y.set(bias.subarray(0, N), r * N);
+  const chunk = Math.max(MIN_ROWS_PER_CALL, Math.floor(MACS_PER_CHUNK / Math.max(1, K * N)));
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     checkStop(shouldStop);
     const r1 = Math.min(rows, r0 + chunk);
-    for (let r = r0; r < r1; r += 4) {
-      const block = Math.min(4, r1 - r);
-      for (let b = 0; b < 4; b++) acc[b].fill(0);
-      const [p0, p1, p2, p3] = acc;
-      for (let k = 0; k < K; k++) {
-        const a0 = x[r * K + k];
-        const a1 = block > 1 ? x[(r + 1) * K + k] : 0;
-        const a2 = block > 2 ? x[(r + 2) * K + k] : 0;
-        const a3 = block > 3 ? x[(r + 3) * K + k] : 0;
-        const row = k * N;
-        for (let n = 0; n < N; n++) {
-          const wv = w[row + n];
-          p0[n] += a0 * wv;
-          p1[n] += a1 * wv;
-          p2[n] += a2 * wv;
-          p3[n] += a3 * wv;
-        }
-      }
-      for (let b = 0; b < block; b++) {
-        const out = (r + b) * N;
-        for (let n = 0; n < N; n++) y[out + n] = acc[b][n] + (bias ? bias[n] : 0);
-      }
-    }
+    sgemm({
+      transA: false,
+      transB: false,
+      m: r1 - r0,
+      n: N,
+      k: K,
+      a: x.subarray(r0 * K, r1 * K),
+      b: w,
+      c: y.subarray(r0 * N, r1 * N),
+      accumulate: bias !== null,
+    });
   }
   return y;
 }

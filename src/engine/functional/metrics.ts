@@ -88,9 +88,23 @@ export class MetricAccumulator {
 
 /** Indices of the k largest values of a[offset .. offset+len), ties broken by lower index. */
 export function topKIndices(a: ArrayLike<number>, offset: number, len: number, k: number): number[] {
-  const idx = Array.from({ length: len }, (_, i) => i);
-  idx.sort((x, y) => a[offset + y] - a[offset + x] || x - y);
-  return idx.slice(0, Math.min(k, len));
+  // Insertion into a list of the k best so far: O(len·k) for the small k of top-k agreement,
+  // where sorting every row was O(len·log len). A value enters only if strictly larger, so ties
+  // keep the lower index.
+  const m = Math.min(k, len);
+  const top: number[] = [];
+  for (let i = 0; i < len; i++) {
+    const v = a[offset + i];
+    if (top.length === m && !(v > a[offset + top[m - 1]])) continue;
+    let p = top.length === m ? m - 1 : top.length;
+    if (top.length < m) top.push(i);
+    while (p > 0 && v > a[offset + top[p - 1]]) {
+      top[p] = top[p - 1];
+      p--;
+    }
+    top[p] = i;
+  }
+  return top;
 }
 
 /** |top_k(test) ∩ top_k(ref)| / min(k, len) over one row. */

@@ -24,7 +24,13 @@ import type { MatrixName } from '../../shared/matrices';
 import type { ModelShape } from '../../shared/modelShape';
 import { checkStop } from './cancel';
 import { openCheckpoint, bytesFile, type CheckpointTensors } from './checkpoint';
-import { programCrossbar, type CrossbarSettings } from './crossbar';
+import {
+  crossbarProduct,
+  programCrossbar,
+  type CrossbarInput,
+  type CrossbarSettings,
+  type CrossbarStats,
+} from './crossbar';
 import {
   calibrateHeadScalers,
   gainCellAttention,
@@ -467,31 +473,16 @@ function weightSettings(design: FunctionalDesign, layer: number, matrix: MatrixN
   return design.weightsFor?.(layer, matrix) ?? design.weights;
 }
 
-/** A matrix programmed onto crossbars for one analog run (or its float product, for a digital one). */
-interface MatrixProduct {
-  multiply(x: Float32Array, rows: number): Float32Array;
-  readonly summary: Omit<CrossbarSummary, 'layer' | 'matrix'> | null;
-  readonly warnings: readonly string[];
-  dispose(): void;
-}
-
-function matrixProduct(
+/** The crossbar input of one analog matrix of one run. */
+function crossbarInput(
   input: FunctionalRunInput,
+  ws: FunctionalWeightSettings,
   layer: number,
   matrix: MatrixName,
   w: LinearWeights,
   seed: number,
-): MatrixProduct {
-  const ws = weightSettings(input.design, layer, matrix);
-  const { shouldStop } = input;
-  if (ws.implementation !== 'analog')
-    return {
-      multiply: (x, rows) => matmul(x, rows, w.w, w.inFeatures, w.outFeatures, w.bias, shouldStop),
-      summary: null,
-      warnings: [],
-      dispose: () => undefined,
-    };
-  const xbar = programCrossbar({
+): CrossbarInput {
+  return {
     weights: w.w,
     inFeatures: w.inFeatures,
     outFeatures: w.outFeatures,
@@ -501,10 +492,66 @@ function matrixProduct(
     seed,
     label: `${layer}/${matrix}`,
     backend: input.backend,
-    shouldStop,
-  });
-  const { warnings, ...summary } = xbar.stats;
-  return { multiply: (x, rows) => xbar.gemm(x, rows), summary, warnings, dispose: () => xbar.dispose() };
+    shouldStop: input.shouldStop,
+  };
+}
+
+/** What a product on crossbars reports besides its output. */
+interface ProductReport {
+  readonly summary: Omit<CrossbarSummary, 'layer' | 'matrix'> | null;
+  readonly warnings: readonly string[];
+}
+
+function report(stats: CrossbarStats): ProductReport {
+  const { warnings, ...summary } = stats;
+  return { summary, warnings };
+}
+
+const DIGITAL: ProductReport = { summary: null, warnings: [] };
+
+/**
+ * One product of a matrix in one analog run: on crossbars programmed array by array and released
+ * as they go (`crossbarProduct`, so a whole matrix's cells are never held at once) when the matrix
+ * is analog, else the float product.
+ */
+function productOnce(
+  input: FunctionalRunInput,
+  layer: number,
+  matrix: MatrixName,
+  w: LinearWeights,
+  seed: number,
+  x: Float32Array,
+  rows: number,
+): { readonly y: Float32Array } & ProductReport {
+  const ws = weightSettings(input.design, layer, matrix);
+  if (ws.implementation !== 'analog')
+    return { y: matmul(x, rows, w.w, w.inFeatures, w.outFeatures, w.bias, input.shouldStop), ...DIGITAL };
+  const { y, stats } = crossbarProduct(crossbarInput(input, ws, layer, matrix, w, seed), x, rows);
+  return { y, ...report(stats) };
+}
+
+/** A matrix programmed once for many products (the LM head over chunks of rows). */
+interface MatrixProduct extends ProductReport {
+  multiply(x: Float32Array, rows: number): Float32Array;
+  dispose(): void;
+}
+
+function programmedProduct(
+  input: FunctionalRunInput,
+  layer: number,
+  matrix: MatrixName,
+  w: LinearWeights,
+  seed: number,
+): MatrixProduct {
+  const ws = weightSettings(input.design, layer, matrix);
+  if (ws.implementation !== 'analog')
+    return {
+      multiply: (x, rows) => matmul(x, rows, w.w, w.inFeatures, w.outFeatures, w.bias, input.shouldStop),
+      dispose: () => undefined,
+      ...DIGITAL,
+    };
+  const xbar = programCrossbar(crossbarInput(input, ws, layer, matrix, w, seed));
+  return { multiply: (x, rows) => xbar.gemm(x, rows), dispose: () => xbar.dispose(), ...report(xbar.stats) };
 }
 
 /**
@@ -519,13 +566,8 @@ function analogMatmulHook(
   warnings: Set<string>,
 ): MatmulHook {
   return (layer, matrix, xIn, rows, w) => {
-    const product = matrixProduct(input, layer, matrix, w, seed);
-    let y: Float32Array;
-    try {
-      y = product.multiply(xIn, rows);
-    } finally {
-      product.dispose();
-    }
+    const product = productOnce(input, layer, matrix, w, seed, xIn, rows);
+    const { y } = product;
     for (const warning of product.warnings) warnings.add(warning);
     if (record) {
       if (product.summary) record.crossbars.push({ layer, matrix, ...product.summary });
@@ -654,11 +696,18 @@ function logitStage(
   const lmHeadOwn = new MetricAccumulator();
   const { topK } = input.settings.run;
 
-  const products = seeds.map((seed) => matrixProduct(input, -1, 'lm_head', head, seed));
+  // One chunk of rows: each run's LM head is programmed array by array as it multiplies. More:
+  // programmed once per run and kept for every chunk.
+  const chunk = Math.max(1, Math.floor(LOGIT_CHUNK_VALUES / V));
+  const programmed = rows > chunk ? seeds.map((seed) => programmedProduct(input, -1, 'lm_head', head, seed)) : null;
+  let first: ProductReport | undefined = programmed?.[0];
+  const analogLogits = (i: number, x: Float32Array, n: number): Float32Array => {
+    if (programmed) return programmed[i].multiply(x, n);
+    const once = productOnce(input, -1, 'lm_head', head, seeds[i], x, n);
+    if (i === 0) first = once;
+    return once.y;
+  };
   try {
-    for (const w of products[0].warnings) setup.warnings.add(w);
-    if (products[0].summary) setup.record.crossbars.push({ layer: -1, matrix: 'lm_head', ...products[0].summary });
-    const chunk = Math.max(1, Math.floor(LOGIT_CHUNK_VALUES / V));
     for (let r0 = 0; r0 < rows; r0 += chunk) {
       checkStop(input.shouldStop);
       const n = Math.min(chunk, rows - r0);
@@ -670,20 +719,23 @@ function logitStage(
       if (plan.algorithmDiffers) algTask.add(algL, n, V, tg, softL);
       algVsSoft.add(algL, softL);
       algVsSoft.addTopK(algL, softL, n, V, topK);
-      products.forEach((p, i) => {
-        const logits = p.multiply(slice(hAnalog[i]), n);
+      for (let i = 0; i < seeds.length; i++) {
+        const logits = analogLogits(i, slice(hAnalog[i]), n);
         analogTask[i].add(logits, n, V, tg, softL);
-        if (i !== 0) return;
+        if (i !== 0) continue;
         vsSoft.add(logits, softL);
         vsSoft.addTopK(logits, softL, n, V, topK);
         vsAlg.add(logits, algL);
         vsAlg.addTopK(logits, algL, n, V, topK);
-        lmHeadOwn.add(logits, p.summary ? floatHead(slice(hAnalog[0])) : logits);
-      });
+        lmHeadOwn.add(logits, first?.summary ? floatHead(slice(hAnalog[0])) : logits);
+      }
     }
   } finally {
-    for (const p of products) p.dispose();
+    for (const p of programmed ?? []) p.dispose();
   }
+  const lmHeadReport = first ?? DIGITAL;
+  for (const w of lmHeadReport.warnings) setup.warnings.add(w);
+  if (lmHeadReport.summary) setup.record.crossbars.push({ layer: -1, matrix: 'lm_head', ...lmHeadReport.summary });
   const runs: NextTokenFigures[] = analogTask.map((a) => a.result());
   const over = (pick: (r: NextTokenFigures) => number | null) => meanInterval(runs.map((r) => pick(r) ?? Number.NaN));
   const text = input.text;
@@ -703,7 +755,7 @@ function logitStage(
     },
     lmHead: {
       matrix: 'lm_head',
-      implementation: products[0].summary ? 'analog' : 'digital',
+      implementation: lmHeadReport.summary ? 'analog' : 'digital',
       metrics: lmHeadOwn.result(),
     },
     endToEnd: {

@@ -114,20 +114,33 @@ export function referenceCode(enc: WeightEncoding, slice: number): number | null
   return enc.mapping === 'offset' ? offset : Math.floor(offset / sliceShift(enc, slice)) & enc.cellMaxCode;
 }
 
-/** Weight codes: w_max·round(W/w_max·Q)/Q, or W/w_max·Q unrounded. */
+/**
+ * Weight codes: w_max·round(W/w_max·Q)/Q, or W/w_max·Q unrounded. `out` (at least as long as the
+ * weights) is written and returned as `codes` instead of a new array: fresh arrays of this size
+ * cost page faults.
+ */
 export function quantizeWeights(
   weights: Float32Array,
   maxCode: number,
   round: boolean,
+  out?: Float64Array,
 ): { codes: Float64Array; wMax: number } {
   let wMax = 0;
   for (let i = 0; i < weights.length; i++) wMax = Math.max(wMax, Math.abs(weights[i]));
-  const codes = new Float64Array(weights.length);
-  if (wMax === 0) return { codes, wMax: 1 };
+  const codes = out ? out.subarray(0, weights.length) : new Float64Array(weights.length);
+  if (wMax === 0) {
+    codes.fill(0);
+    return { codes, wMax: 1 };
+  }
   const scale = maxCode / wMax;
+  if (!round) {
+    for (let i = 0; i < weights.length; i++) codes[i] = weights[i] * scale;
+    return { codes, wMax };
+  }
+  // Round half up as ⌊c + ½⌋, branch-free: several times faster in V8 than Math.round. It differs
+  // from Math.round only where c + ½ rounds up in float64, within 10⁻¹⁶ of a half code.
   for (let i = 0; i < weights.length; i++) {
-    const c = weights[i] * scale;
-    codes[i] = round ? Math.min(Math.max(Math.round(c), -maxCode), maxCode) : c;
+    codes[i] = Math.min(Math.max(Math.floor(weights[i] * scale + 0.5), -maxCode), maxCode);
   }
   return { codes, wMax };
 }

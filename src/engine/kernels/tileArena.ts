@@ -112,7 +112,12 @@ export class TileArena {
   private allocate(bytes: number): number {
     const start = this.allocator.allocate(bytes);
     const needed = this.allocator.end - this.memory.buffer.byteLength;
-    if (needed > 0) this.memory.grow(Math.ceil(needed / WASM_PAGE_BYTES));
+    // Growing by at least a quarter keeps the number of grow calls (each a new buffer) logarithmic.
+    if (needed > 0) {
+      const have = this.memory.buffer.byteLength;
+      const want = Math.min(ARENA_LIMIT_BYTES, Math.max(have + needed, Math.ceil(have * 1.25)));
+      this.memory.grow(Math.ceil((want - have) / WASM_PAGE_BYTES));
+    }
     return start;
   }
 

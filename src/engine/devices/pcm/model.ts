@@ -8,8 +8,16 @@
  *                μ_ν = clip(−0.0155·ln r + 0.0244, 0.049, 0.1),  σ_ν = clip(−0.0125·ln r − 0.0059, 0.008, 0.045)
  *   read (1/f)   g = max(0, g_drift + |g_drift| · Q_s · sqrt(ln((t + t_read)/(2·t_read))) · z),
  *                Q_s = min(0.0088 / max((g_prog/g_max)^0.65, 1e−3), 0.2)
+ *
+ * `program` and `readAt` work on whole arrays: the normals come in bulk from the stream, and each
+ * runs as one WebAssembly SIMD pass (kernels/pcmCellKernel.ts, with this file's constants) or,
+ * without SIMD, in JavaScript with the vector math of kernels/vectorMath.ts (float32, within 10⁻⁷
+ * of Math.exp and Math.log). `readAt` draws all drift normals of its cells, then all read
+ * normals, so each cell's ν is the same at every inference time.
  */
 import type { Rng } from '../../functional/rng';
+import { pcmCellKernel, type PcmReadParams } from '../../kernels/pcmCellKernel';
+import { vectorMath } from '../../kernels/vectorMath';
 import type { DeviceEffects, DeviceModel } from '../types';
 
 const SRC = 'IBM aihwkit PCMLikeNoiseModel (inference/noise/pcm.py); Nandakumar et al., ICECS 2019';
@@ -37,22 +45,46 @@ export interface PcmParams {
   readonly driftScale?: number;
 }
 
+/** Normals of one program or readAt call, reused across calls (one runs at a time per realm). */
+let normalScratch = new Float32Array(0);
+
 /** Clip applied by aihwkit before taking logs of relative conductances. */
 const ZERO_CLIP = 1e-7;
 
+/** μ_ν and σ_ν of the drift exponent, linear in ln r and clipped (aihwkit PCMLikeNoiseModel). */
+const DRIFT_FIT = {
+  muSlope: -0.0155,
+  muIntercept: 0.0244,
+  muMin: 0.049,
+  muMax: 0.1,
+  sigmaSlope: -0.0125,
+  sigmaIntercept: -0.0059,
+  sigmaMin: 0.008,
+  sigmaMax: 0.045,
+} as const;
+
+/** Q_s = min(numerator / max(r^exponent, floor), max) (aihwkit PCMLikeNoiseModel). */
+const READ_FIT = { exponent: 0.65, numerator: 0.0088, floor: 1e-3, max: 0.2 } as const;
+
 export function pcmDriftMean(relative: number): number {
   const r = Math.max(Math.abs(relative), ZERO_CLIP);
-  return Math.min(Math.max(-0.0155 * Math.log(r) + 0.0244, 0.049), 0.1);
+  const f = DRIFT_FIT;
+  return Math.min(Math.max(f.muSlope * Math.log(r) + f.muIntercept, f.muMin), f.muMax);
 }
 
 export function pcmDriftStd(relative: number): number {
   const r = Math.max(Math.abs(relative), ZERO_CLIP);
-  return Math.min(Math.max(-0.0125 * Math.log(r) - 0.0059, 0.008), 0.045);
+  const f = DRIFT_FIT;
+  return Math.min(Math.max(f.sigmaSlope * Math.log(r) + f.sigmaIntercept, f.sigmaMin), f.sigmaMax);
 }
 
 export function pcmReadNoiseQs(programmedRelative: number): number {
   // exp(0.65·ln r) is r^0.65 at half the cost of ** in V8; r = 0 gives exp(−∞) = 0.
-  return Math.min(0.0088 / Math.max(Math.exp(0.65 * Math.log(Math.abs(programmedRelative))), 1e-3), 0.2);
+  const f = READ_FIT;
+  return Math.min(
+    f.numerator / Math.max(Math.exp(f.exponent * Math.log(Math.abs(programmedRelative))), f.floor),
+    f.max,
+  );
 }
 
 export function createPcmDevice(params: PcmParams, effects: DeviceEffects): DeviceModel {
@@ -99,39 +131,85 @@ export function createPcmDevice(params: PcmParams, effects: DeviceEffects): Devi
 
     program(targetUs: Float32Array, rng: Rng): Float32Array {
       const out = new Float32Array(targetUs.length);
+      if (!effects.programmingNoise) {
+        out.set(targetUs);
+        return out;
+      }
+      const kernel = pcmCellKernel();
+      if (kernel) {
+        if (normalScratch.length < targetUs.length) normalScratch = new Float32Array(2 * targetUs.length);
+        const z = normalScratch.subarray(0, targetUs.length);
+        rng.fill(z);
+        kernel.program(targetUs, z, { gMaxUs: gMax, c0, c1, c2, scale: sigmaScale * progScale }, out);
+        return out;
+      }
+      rng.fill(out);
       for (let i = 0; i < out.length; i++) {
         const g = targetUs[i];
-        out[i] = effects.programmingNoise ? Math.max(0, g + programmingSigmaUs(g) * rng.normal()) : g;
+        out[i] = Math.max(0, g + programmingSigmaUs(g) * out[i]);
       }
       return out;
     },
 
     readAt(targetUs: Float32Array, programmedUs: Float32Array, tInferenceS: number, rng: Rng): Float32Array {
-      const out = new Float32Array(programmedUs.length);
-      const noiseFactor = readFactor(tInferenceS) * readScale;
+      const n = programmedUs.length;
       const t = tInferenceS + t0;
       const logTime = t > t0 ? Math.log(t / t0) : 0;
-      // Targets take few distinct values (one per code), so μ_ν and σ_ν are worth remembering.
-      let lastTarget = Number.NaN;
-      let mu = 0;
-      let sigma = 0;
-      for (let i = 0; i < out.length; i++) {
-        let g = programmedUs[i];
-        if (effects.drift) {
-          // ν is drawn from the target conductance, as aihwkit's generate_drift_coefficients does.
-          if (targetUs[i] !== lastTarget) {
-            lastTarget = targetUs[i];
-            mu = pcmDriftMean(lastTarget / gMax);
-            sigma = pcmDriftStd(lastTarget / gMax);
-          }
-          const nu = Math.abs(mu + sigma * rng.normal()) * driftScale;
-          g *= Math.exp(-nu * logTime);
+      const kernel = pcmCellKernel();
+      if (kernel) {
+        if (normalScratch.length < 2 * n) normalScratch = new Float32Array(2 * n);
+        const driftNormals = effects.drift ? normalScratch.subarray(0, n) : null;
+        const readNormals = effects.readNoise ? normalScratch.subarray(n, 2 * n) : null;
+        if (driftNormals) rng.fill(driftNormals);
+        if (readNormals) rng.fill(readNormals);
+        const params: PcmReadParams = {
+          gMaxUs: gMax,
+          logTime,
+          drift: effects.drift ? { scale: driftScale, relativeClip: ZERO_CLIP, ...DRIFT_FIT } : null,
+          read: effects.readNoise ? { factor: readFactor(tInferenceS) * readScale, ...READ_FIT } : null,
+        };
+        const out = new Float32Array(n);
+        kernel.readAt(targetUs, programmedUs, driftNormals, readNormals, params, out);
+        return out;
+      }
+      const out = programmedUs.slice();
+      const math = vectorMath();
+      if (effects.drift) {
+        // ν is drawn from the target conductance, as aihwkit's generate_drift_coefficients does:
+        // μ_ν and σ_ν from ln r of the target, then ν = |μ_ν + σ_ν·z|, and the factor e^(−ν·ln(t/t0)).
+        const factor = new Float32Array(n);
+        for (let i = 0; i < n; i++) factor[i] = Math.max(Math.abs(targetUs[i] / gMax), ZERO_CLIP);
+        math.log(factor);
+        const z = rng.normals(n);
+        for (let i = 0; i < n; i++) {
+          const lnR = factor[i];
+          const mu = Math.min(
+            Math.max(DRIFT_FIT.muSlope * lnR + DRIFT_FIT.muIntercept, DRIFT_FIT.muMin),
+            DRIFT_FIT.muMax,
+          );
+          const sigma = Math.min(
+            Math.max(DRIFT_FIT.sigmaSlope * lnR + DRIFT_FIT.sigmaIntercept, DRIFT_FIT.sigmaMin),
+            DRIFT_FIT.sigmaMax,
+          );
+          factor[i] = -Math.abs(mu + sigma * z[i]) * driftScale * logTime;
         }
-        if (effects.readNoise) {
-          const qs = pcmReadNoiseQs(programmedUs[i] / gMax);
-          g = Math.max(0, g + Math.abs(g) * qs * noiseFactor * rng.normal());
+        math.exp(factor);
+        for (let i = 0; i < n; i++) out[i] *= factor[i];
+      }
+      if (effects.readNoise) {
+        const noiseFactor = readFactor(tInferenceS) * readScale;
+        // (g_prog/g_max)^0.65 as e^(0.65·ln r); r = 0 gives e^(0.65·ln 2⁻¹²⁶) ≈ 0, as aihwkit's 0.
+        const power = new Float32Array(n);
+        for (let i = 0; i < n; i++) power[i] = Math.abs(programmedUs[i] / gMax);
+        math.log(power);
+        for (let i = 0; i < n; i++) power[i] *= READ_FIT.exponent;
+        math.exp(power);
+        const z = rng.normals(n);
+        for (let i = 0; i < n; i++) {
+          const qs = Math.min(READ_FIT.numerator / Math.max(power[i], READ_FIT.floor), READ_FIT.max);
+          const g = out[i];
+          out[i] = Math.max(0, g + Math.abs(g) * qs * noiseFactor * z[i]);
         }
-        out[i] = g;
       }
       return out;
     },

@@ -65,9 +65,10 @@ export function createRramDevice(params: RramParams, effects: DeviceEffects): De
     },
     program(targetUs: Float32Array, rng: Rng): Float32Array {
       const out = new Float32Array(targetUs.length);
+      if (sigmaUs > 0) rng.fill(out);
       for (let i = 0; i < out.length; i++) {
         const g = snap(targetUs[i]);
-        out[i] = sigmaUs > 0 ? Math.max(0, g + sigmaUs * rng.normal()) : g;
+        out[i] = sigmaUs > 0 ? Math.max(0, g + sigmaUs * out[i]) : g;
       }
       return out;
     },
