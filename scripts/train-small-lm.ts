@@ -1,8 +1,8 @@
 /**
- * Trains the small character-level GPT-2 shipped in models/kjv-char on the King James Bible, with
+ * Trains the small character-level GPT-2 shipped in examples/kjv-char on the King James Bible, with
  * the engine's own trainer (src/engine/train: forward and backward on WebAssembly SIMD kernels).
  *
- * Run: node --import tsx scripts/train-small-lm.ts [--steps N] [--out models/kjv-char]
+ * Run: node --import tsx scripts/train-small-lm.ts [--steps N] [--out examples/kjv-char]
  *        [--batch 16] [--layers 4] [--d-model 128] [--heads 4] [--d-ff 512] [--context 128]
  *        [--lr 2e-3] [--warmup 100] [--seed 1] [--log-every 25] [--checkpoint-every 200]
  *        [--max-minutes M] [--corpus-only]
@@ -101,7 +101,7 @@ function writeAtomic(path: string, data: string | Uint8Array): void {
 }
 
 function main(): void {
-  const out = option('out', 'models/kjv-char');
+  const out = option('out', 'examples/kjv-char');
   const steps = num('steps', 1800);
   const batchSize = num('batch', 16);
   const seed = num('seed', 1);

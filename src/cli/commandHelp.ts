@@ -1,3 +1,5 @@
+import { ADAPT_OPTIONS } from './commands/adapt';
+
 /** The options of each command, for `aimc COMMAND --help` (commands with their own help text set `help`). */
 export const COMMAND_OPTIONS: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
   simulate: [
@@ -11,6 +13,7 @@ export const COMMAND_OPTIONS: Readonly<Record<string, readonly (readonly [string
     ['--out FILE', 'write to FILE instead of standard output'],
     ['--allow-outside-files', 'let the config read files outside its folder (its checkpoint)'],
   ],
+  adapt: ADAPT_OPTIONS,
   validate: [['--allow-outside-files', 'let the configs read files outside their folders']],
   sweep: [
     ['--vary KEY=VALUES', 'a config key and its values: 4..8, 4..8:2, a,b,c, true,false (repeat for more axes)'],

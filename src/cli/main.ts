@@ -1,4 +1,5 @@
 import { accuracyCommand } from './commands/accuracy';
+import { adaptCommand } from './commands/adapt';
 import { deviceCommand } from './commands/device';
 import { diffCommand } from './commands/diff';
 import { mergeCommand } from './commands/merge';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CliCommand[] = [
   simulateCommand,
   diffCommand,
   accuracyCommand,
+  adaptCommand,
   validateCommand,
   sweepCommand,
   mergeCommand,

@@ -47,6 +47,20 @@ export {
 export { FunctionalRunCancelled } from './functional/cancel';
 export { formatDeviceCurvesCsv, formatDeviceCurvesJson } from './functional/deviceCurves';
 
+// Adaptation of a checkpoint to gain-cell attention (fine-tuning, scaler calibration) and tokenizers
+export {
+  adaptCheckpoint,
+  adaptDesignOf,
+  adaptSequences,
+  type AdaptDesign,
+  type AdaptMode,
+  type AdaptOptions,
+  type AdaptProgress,
+  type AdaptReport,
+  type AdaptResult,
+} from './train/adapt';
+export { loadTokenizer, TokenizerError, type Tokenizer } from './text/tokenizer';
+
 // Sweeps
 export { parseVary, parseVaries, sweepableKeys, axisOverrides, SweepSpecError, type SweepableKey } from './sweep/axes';
 export { pointEvaluator, SweepCancelled, type ErrorMetric, type EvaluateOptions } from './sweep/evaluate';

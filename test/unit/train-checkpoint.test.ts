@@ -55,7 +55,7 @@ describe('GPT-2 safetensors checkpoints', () => {
   });
 
   it('ship with a config.json that the Hugging Face importer reads as the same shape', () => {
-    const dir = new URL('../../models/kjv-char/', import.meta.url);
+    const dir = new URL('../../examples/kjv-char/', import.meta.url);
     const parsed = shapeFromHuggingFace(readFileSync(new URL('config.json', dir), 'utf8'));
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
     const loaded = loadGpt2Checkpoint(readFileSync(new URL('model.safetensors', dir)));

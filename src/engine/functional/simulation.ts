@@ -54,7 +54,9 @@ import type {
   NextTokenFigures,
   TaskMetrics,
 } from '../../shared/functionalResult';
+import { scalersFromTensor } from './headScalers';
 import { Rng } from './rng';
+import { SafetensorsError } from './safetensors';
 import type { FunctionalSettings, RunSettings } from './settings';
 import type { TileGemmBackend } from './tileGemmReference';
 import {
@@ -381,9 +383,6 @@ function planAttention(design: FunctionalDesign, run: RunSettings, blocks: numbe
   return { attention: design.attention, scaling: run.gainCell, usesGainCell, algorithmDiffers };
 }
 
-/** Columns of a checkpoint's `aimc_scalers` tensor (heads × 5), as `aimc adapt` writes them. */
-const SCALER_COLUMNS = 5;
-
 /**
  * The gain-cell scalers per (layer, head): a checkpoint's adapted scalers when it has them (`aimc
  * adapt`), else calibrated on the float algorithm model's own q, k, v and then frozen, so that the
@@ -397,16 +396,14 @@ class HeadScalerTable {
 
   /** Takes a block's adapted scalers, if it has them; true when it did. */
   adopt(layer: number, w: BlockWeights, shape: ModelShape): boolean {
-    const t = w.scalers;
-    if (!t || !this.plan.usesGainCell[layer]) return false;
-    if (t.length !== shape.heads * SCALER_COLUMNS)
-      throw new RangeError(
-        `layer ${layer}'s adapted gain-cell scalers hold ${t.length} values, not ${shape.heads} heads × ${SCALER_COLUMNS}`,
-      );
-    for (let h = 0; h < shape.heads; h++) {
-      const [aQ, bQ, aK, aV, outputGain] = t.subarray(h * SCALER_COLUMNS, (h + 1) * SCALER_COLUMNS);
-      this.scalers.set(`${layer}/${h}`, { aQ, bQ, aK, aV, outputGain });
+    if (!w.scalers || !this.plan.usesGainCell[layer]) return false;
+    let heads: HeadScalers[];
+    try {
+      heads = scalersFromTensor(w.scalers, shape.heads);
+    } catch (e) {
+      throw new SafetensorsError(`layer ${layer}'s adapted gain-cell scalers: ${(e as Error).message}`);
     }
+    heads.forEach((s, h) => this.scalers.set(`${layer}/${h}`, s));
     this.fixed.add(layer);
     return true;
   }

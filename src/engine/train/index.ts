@@ -28,5 +28,4 @@ export {
 } from './trainer';
 export type { ExtraTensor, LoadedGpt2Checkpoint } from './checkpoint';
 export { gpt2ConfigMetadata, loadGpt2Checkpoint, saveGpt2Checkpoint } from './checkpoint';
-export type { CharTokenizer } from './charTokenizer';
-export { buildCharVocab, charTokenizer, charTokenizerJson, parseCharTokenizer, UNKNOWN_TOKEN } from './charTokenizer';
+export { buildCharVocab, charTokenizer, charTokenizerJson, UNKNOWN_TOKEN } from './charTokenizer';
