@@ -52,8 +52,8 @@ test('every figure and breakdown of both designs, with B ÷ A', () => {
   const byLayer = sections.find((s) => s.id === 'energy-by-layer')!;
   assert.deepEqual(
     byLayer.rows.map((r) => r.key),
-    ['embedding', ...Array.from({ length: 12 }, (_, i) => String(i)), 'lm_head'],
-    'layers in model order',
+    ['embedding', ...Array.from({ length: 12 }, (_, i) => String(i)), 'lm_head', 'shared'],
+    'layers in model order, then what the chip shares (leakage)',
   );
   // A GPU only one design compares with is listed with a blank on the other side.
   const rtx = sections.find((s) => s.id === 'baselines')!.rows.find((r) => r.key === 'rtx-4090-energy')!;

@@ -85,6 +85,9 @@ export function bookStaticEnergy(
   tokensPerSequencePerStep: number,
 ): StaticPower {
   const p = staticPower(ctx, mapping, area, stepLatencyS / Math.max(1, tokensPerSequencePerStep));
+  // An area or a time that is not finite is reported by the figure's own check, which names it;
+  // leakage charged on it would only hide the cause.
+  if (!Number.isFinite(area.totalMm2) || !Number.isFinite(stepLatencyS)) return p;
   ledger.add('leakage', 'digital', 'shared', p.leakageW * stepLatencyS);
   // Refresh is booked by layer but outside the attention operation: the attention-only figures
   // (Leroux et al.'s method) stay the work of one token's attention.
