@@ -400,13 +400,19 @@ describe('files a config names: regular files inside its folder, under their lim
     assertRefused({ ...r, stderr: r.stdout }, 'config.json', /larger than 1 MiB, the limit for a config\.json/);
   });
 
-  test('a checkpoint over 4 GiB (sparse) is refused by its size, not read', async () => {
+  test('a checkpoint over 4 GiB (sparse) is streamed by accuracy, never read whole, and refused by a sweep', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'w.safetensors'), '');
     truncateSync(join(dir, 'w.safetensors'), 5 * 2 ** 30);
+    // `aimc accuracy` reads a checkpoint tensor by tensor: only the header is read, and it is zeros.
     const r = await aimc('accuracy', accuracyConfig(dir, 'w.safetensors'));
-    assertCheckpointRefused(r, /larger than 4 GiB, the limit for a checkpoint/);
+    assertCheckpointRefused(r, /not a readable safetensors checkpoint/);
     assert.ok(r.maxRss < 300e6, `peak RSS ${r.maxRss}`);
+    // A sweep hands the checkpoint to its workers whole, under the 4 GiB limit.
+    const s = await aimc('sweep', accuracyConfig(dir, 'w.safetensors'), '--vary', 'weights.adc.bits=6,8', '--error');
+    assert.equal(s.code, 1, s.stderr);
+    assert.match(s.stderr, /design\.aimc\.yaml:7:15: error: .*larger than 4 GiB, the limit for a checkpoint/);
+    assert.ok(s.maxRss < 300e6, `peak RSS ${s.maxRss}`);
   });
 
   test('a checkpoint that is a device or a named pipe', { skip: process.platform === 'win32' }, async () => {

@@ -35,7 +35,8 @@ function baseOf(p: string): string {
 
 /** The files `functional.checkpoint` may stand for: itself, or the index or single file of a folder. */
 function checkpointCandidates(p: string): string[] {
-  return /\.(safetensors|json)$/i.test(p) ? [p] : [joinPath(p, CHECKPOINT_INDEX), joinPath(p, CHECKPOINT_FILE)];
+  // A folder's index or single file, then the path itself (a checkpoint file without the extension).
+  return /\.(safetensors|json)$/i.test(p) ? [p] : [joinPath(p, CHECKPOINT_INDEX), joinPath(p, CHECKPOINT_FILE), p];
 }
 
 /** The folder a checkpoint's files (shards, tokenizer) are in. */
@@ -43,7 +44,8 @@ export function checkpointFolder(p: string): string {
   return /\.(safetensors|json)$/i.test(p) ? dirOf(p) : p.replace(/\/+$/, '');
 }
 
-const isMissing = (e: unknown) => e instanceof FileReadError && e.code === 'ENOENT';
+/** Not there: no such file, or a path through something that is not a folder (a file taken for a model folder). */
+const isMissing = (e: unknown) => e instanceof FileReadError && (e.code === 'ENOENT' || e.code === 'ENOTDIR');
 
 class Missing extends Error {}
 
@@ -131,9 +133,11 @@ export async function readFunctionalFiles(
         checkpoint = await openCheckpointAt(entry, reader, stream, files);
         break;
       } catch (e) {
-        if (e instanceof Missing || isMissing(e)) {
-          why = candidates.length > 1 ? `the folder holds neither ${CHECKPOINT_INDEX} nor ${CHECKPOINT_FILE}` : why;
-          continue;
+        if (e instanceof Missing || isMissing(e)) continue;
+        // The path itself, tried last, is a folder: one without a checkpoint in it.
+        if (e instanceof FileReadError && e.code === 'not-regular' && /directory/.test(e.message)) {
+          why = `a folder holding neither ${CHECKPOINT_INDEX} nor ${CHECKPOINT_FILE}`;
+          break;
         }
         if (e instanceof SafetensorsError) {
           refuse(
