@@ -41,6 +41,11 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
     stream: 'stdout',
   },
   {
+    file: 'kjv-char-gaincell-adapted.accuracy.json',
+    args: ['accuracy', 'examples/kjv-char-gaincell-adapted.aimc.yaml', '--json'],
+    stream: 'stdout',
+  },
+  {
     file: 'gpt2-gaincell.sweep-adc.json',
     args: ['sweep', 'examples/gpt2-gaincell.aimc.yaml', '--vary', 'weights.adc.bits=4..8', '--json'],
     stream: 'stdout',
