@@ -6,8 +6,8 @@
  *
  * Each GPT-2 figure runs in a child process of its own, so that its peak RSS is its own:
  * examples/gpt2-gaincell.aimc.yaml (synthetic weights, 64 tokens) with `functional.blocks` set,
- * loaded and run as `aimc accuracy` runs it, with one analog run (`functional.seeds: 1`). CPU time is process.cpuUsage() (user + system, every
- * thread) from before loading the design to after the result; peak RSS is the child's maxRSS.
+ * loaded and run as `aimc accuracy` runs it, with one analog run (`functional.seeds: 1`). CPU time is
+ * process.cpuUsage() (user + system, every thread) from before loading the design to after the result; peak RSS is the child's maxRSS.
  * The shipped model's figure runs examples/kjv-char-gaincell-adapted.aimc.yaml from disk.
  * --quick runs one block instead of twelve for the second figure.
  */
@@ -46,7 +46,7 @@ async function accuracyRun(blocks: number): Promise<ChildFigures> {
  */
 async function shippedModelRun(seeds: number): Promise<ChildFigures> {
   const file = join(ROOT, 'examples', 'kjv-char-gaincell-adapted.aimc.yaml');
-  const text = readFileSync(file, 'utf8').replace(/^  seeds: \d+/m, `  seeds: ${seeds}`);
+  const text = readFileSync(file, 'utf8').replace(/^ {2}seeds: \d+/m, `  seeds: ${seeds}`);
   const start = process.cpuUsage();
   const loaded = await loadDesign(text, fileReaderFor(file), { withCheckpoint: 'stream' });
   await runAccuracy(loaded);

@@ -271,7 +271,11 @@ export const sweepCommand: CliCommand = {
       return EXIT_INTERRUPTED;
     }
     const report = buildReport(
-      sweepIdentity(plan, { name: base.name, configText: base.text }, values.error ? errorMetricFor(base.text).name : null),
+      sweepIdentity(
+        plan,
+        { name: base.name, configText: base.text },
+        values.error ? errorMetricFor(base.text).name : null,
+      ),
       shard,
       results,
     );

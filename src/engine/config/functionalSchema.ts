@@ -200,7 +200,7 @@ export const FunctionalSchema = Type.Object(
     checkpoint: Type.Optional(
       Type.String({
         description:
-          'The weights, relative to this config file: a safetensors file, a sharded checkpoint\'s `model.safetensors.index.json`, or a Hugging Face model folder holding either, with GPT-2 or Llama tensor names (fp32, fp16 or bf16). Tensors are read layer by layer. Without one, synthetic weights are drawn (N(0, 0.02²), Hugging Face initializer_range).',
+          "The weights, relative to this config file: a safetensors file, a sharded checkpoint's `model.safetensors.index.json`, or a Hugging Face model folder holding either, with GPT-2 or Llama tensor names (fp32, fp16 or bf16). Tensors are read layer by layer. Without one, synthetic weights are drawn (N(0, 0.02²), Hugging Face initializer_range).",
         minLength: 1,
       }),
     ),

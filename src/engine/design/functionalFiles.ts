@@ -8,7 +8,7 @@
 import { FileReadError, fileReadReason } from '../../shared/fileLimits';
 import type { AimcConfig } from '../config/schema';
 import { bytesFile, openCheckpoint, type CheckpointTensors, type RandomAccessFile } from '../functional/checkpoint';
-import { SafetensorsError } from '../functional/safetensors';
+import { encodeUtf8, SafetensorsError } from '../functional/safetensors';
 import { loadTokenizer, TokenizerError } from '../text/tokenizer';
 import type { DesignFileReader } from './files';
 
@@ -97,7 +97,7 @@ async function openCheckpointAt(
     const text = await reader.readText(entry, 'checkpoint-index');
     if (text === undefined) throw new Missing(entry);
     files[entry] = text;
-    opened.set(baseOf(entry), bytesFile(new TextEncoder().encode(text)));
+    opened.set(baseOf(entry), bytesFile(encodeUtf8(text)));
     for (const shard of shardNames(text)) {
       checkShardName(shard);
       opened.set(shard, await openOne(joinPath(dir, shard)));

@@ -6,6 +6,7 @@
  * goes into `__metadata__` as GPT-2 config keys (n_layer, n_embd, n_head, n_inner, vocab_size,
  * n_positions), so a checkpoint loads without its config.json.
  */
+import { encodeUtf8 } from '../functional/safetensors';
 import type { ModelShape } from '../../shared/modelShape';
 import { parseSafetensors, SafetensorsError } from '../functional/safetensors';
 import type { ModelWeights } from '../functional/weights';
@@ -17,18 +18,6 @@ export interface ExtraTensor {
   readonly name: string;
   readonly shape: readonly number[];
   readonly data: Float32Array;
-}
-
-function utf8(text: string): number[] {
-  const out: number[] = [];
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return out;
 }
 
 /** The GPT-2 config keys of a shape, as strings (safetensors metadata holds strings only). */
@@ -79,7 +68,7 @@ export function saveGpt2Checkpoint(
     header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
     offset += t.data.length * 4;
   }
-  const json = utf8(JSON.stringify(header));
+  const json = Array.from(encodeUtf8(JSON.stringify(header)));
   while (json.length % 8 !== 0) json.push(0x20);
   const bytes = new Uint8Array(8 + json.length + offset);
   const view = new DataView(bytes.buffer);
