@@ -158,7 +158,7 @@ function firstNonFinite(r: FunctionalResult): string | undefined {
  * retention (Leroux et al. 2025, eq. (5)–(6)).
  */
 function withDecay(loaded: LoadedDesign, design: ResolvedDesign): FunctionalDesign {
-  return { ...design, attention: { ...design.attention, decayPerStep: decayPerStep(loaded, design) } };
+  return { ...design, attention: { ...design.attention, ...gainCellTiming(loaded, design) } };
 }
 
 /** The default 64 tokens, cut to a model context shorter than that; tokens set in the config stay (the validator checks them). */
@@ -169,6 +169,23 @@ function withDefaultTokens(
 ): FunctionalSettings {
   if (configured !== undefined || settings.run.tokens <= context) return settings;
   return { ...settings, run: { ...settings.run, tokens: context } };
+}
+
+/**
+ * The gain cells' leakage per token step and, when the design refreshes them
+ * (`attention.refresh_s`), the token steps between refreshes: the period over the costed design's
+ * time per token, at least one step.
+ */
+export function gainCellTiming(
+  loaded: LoadedDesign,
+  design: ResolvedDesign,
+): { readonly decayPerStep: number; readonly refreshSteps: number | null } {
+  const refreshS = design.attention.refreshS;
+  if (refreshS === null) return { decayPerStep: decayPerStep(loaded, design), refreshSteps: null };
+  const latencyS = costDesign(loaded).result?.perToken.latencyS;
+  if (latencyS === undefined)
+    throw new Error('the design did not cost, so its refresh period in steps cannot be derived');
+  return { decayPerStep: decayPerStep(loaded, design), refreshSteps: Math.max(1, Math.floor(refreshS / latencyS)) };
 }
 
 /** Leakage per token step of the gain cells: configured, or Δt / τ of the costed design. */

@@ -113,7 +113,7 @@ export function simulate(design: ResolvedDesign): SimulationResult {
   }
 
   const stepLatencyS = ledger.stepLatencyS(tokens);
-  bookStaticEnergy(ctx, mapping, area, ledger, stepLatencyS, workload.mode === 'decode' ? 1 : tokens / workload.batch);
+  bookStaticEnergy(ctx, mapping, area, ledger, stepLatencyS);
   const stepEnergyJ = ledger.totalJ;
   const perSequenceTokens = workload.mode === 'decode' ? 1 : tokens / workload.batch;
   const perToken = { energyJ: stepEnergyJ / tokens, latencyS: stepLatencyS / perSequenceTokens };

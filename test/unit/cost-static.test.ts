@@ -37,8 +37,8 @@ test('leakage density: V_DD × I_off × off-width per area, 0.17 mW/mm² at 22 n
 test('leakage is charged on the CMOS area only: resistive cells and I/O level shifters draw none, SRAM cells do', () => {
   const rram = built('weights: { device: rram, bits_per_cell: 1 }\nattention: { implementation: digital }\n');
   const sram = built('weights: { device: sram, bits_per_cell: 1 }\nattention: { implementation: digital }\n');
-  const r = staticPower(rram.ctx, rram.mapping, rram.area, 1e-6);
-  const s = staticPower(sram.ctx, sram.mapping, sram.area, 1e-6);
+  const r = staticPower(rram.ctx, rram.mapping, rram.area);
+  const s = staticPower(sram.ctx, sram.mapping, sram.area);
   const cells = (b: typeof rram) => (b.area.byComponentMm2.crossbar ?? 0) + (b.area.byComponentMm2.level_shifter ?? 0);
   assert.ok(
     Math.abs(
@@ -50,31 +50,32 @@ test('leakage is charged on the CMOS area only: resistive cells and I/O level sh
   assert.ok(Math.abs(r.leakageW - r.cmosAreaMm2 * leakagePowerPerMm2W(P.leakage, 22)) < 1e-15);
 });
 
-test('gain-cell refresh: none while the window fits in the retention, values × E / τ beyond it', () => {
-  const b = built('attention: { window: 1024 }\n');
-  const tau = b.ctx.design.attention.retentionS;
-  // 1024 tokens at 1 µs each live 1 ms < 5 ms: no refresh.
-  assert.equal(staticPower(b.ctx, b.mapping, b.area, 1e-6).refreshByLayerW.size, 0);
-  // At 10 µs per token they live 10 ms > 5 ms: every value is rewritten once per τ.
-  const p = staticPower(b.ctx, b.mapping, b.area, 10e-6);
+test('gain-cell refresh: none unless the design sets a period, then values × E / period', () => {
+  const none = built('attention: { window: 1024 }\n');
+  assert.equal(staticPower(none.ctx, none.mapping, none.area).refreshByLayerW.size, 0);
+  const b = built('attention: { window: 1024, refresh_s: 4e-3 }\n');
+  const p = staticPower(b.ctx, b.mapping, b.area);
   assert.equal(p.refreshByLayerW.size, 12);
   const values = 2 * 12 * 1024 * 64; // K and V of 12 KV heads, window 1024, head dim 64
   const e = attentionDacEnergyPerConversionJ(P.attention_dac, 3, 64, 22);
-  assert.ok(Math.abs(p.refreshByLayerW.get('0')! - (values * e) / tau) < 1e-15);
-  // Refresh power does not depend on how far beyond the retention the lifetime is.
-  assert.equal(staticPower(b.ctx, b.mapping, b.area, 1e-3).refreshByLayerW.get('0'), p.refreshByLayerW.get('0'));
+  assert.ok(Math.abs(p.refreshByLayerW.get('0')! - (values * e) / 4e-3) < 1e-15);
+  // Twice as often costs twice the power.
+  const c = built('attention: { window: 1024, refresh_s: 2e-3 }\n');
+  assert.ok(
+    Math.abs(staticPower(c.ctx, c.mapping, c.area).refreshByLayerW.get('0')! / p.refreshByLayerW.get('0')! - 2) < 1e-12,
+  );
 });
 
 test('static energy of a step is its static power × the step latency', () => {
-  const b = built('attention: { window: 1024 }\n');
+  const b = built('attention: { window: 1024, refresh_s: 4e-3 }\n');
   const ledger = new Ledger();
-  const p = bookStaticEnergy(b.ctx, b.mapping, b.area, ledger, 20e-6, 1);
+  const p = bookStaticEnergy(b.ctx, b.mapping, b.area, ledger, 20e-6);
   const refreshW = [...p.refreshByLayerW.values()].reduce((x, y) => x + y, 0);
   assert.ok(refreshW > 0);
   assert.ok(Math.abs(ledger.byComponent.get('leakage')! - p.leakageW * 20e-6) < 1e-18);
   assert.ok(Math.abs(ledger.byComponent.get('refresh')! - refreshW * 20e-6) < 1e-15);
   // A slower step costs proportionally more static energy.
   const slow = new Ledger();
-  bookStaticEnergy(b.ctx, b.mapping, b.area, slow, 40e-6, 1);
+  bookStaticEnergy(b.ctx, b.mapping, b.area, slow, 40e-6);
   assert.ok(Math.abs(slow.byComponent.get('leakage')! / ledger.byComponent.get('leakage')! - 2) < 1e-12);
 });

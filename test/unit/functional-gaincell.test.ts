@@ -105,6 +105,33 @@ test('leakage shrinks a stored value by exp(−λ) per step of age', () => {
   }
 });
 
+test('refresh restarts the leakage: a value read k steps after its last rewrite has leaked k steps', () => {
+  const h = { ...head(30, 4, 3), k: new Float32Array(120).fill(1) };
+  const s = { aQ: 0.05, bQ: 0.5, aK: 0.05, aV: 0.05, outputGain: 1 };
+  const refreshed = gainCellAttention(
+    h,
+    { ...SETTINGS, decayPerStep: 0.02, refreshSteps: 8 },
+    { ...OFF, decay: true },
+    s,
+    SCALING,
+  );
+  const fresh = gainCellAttention(h, SETTINGS, OFF, s, SCALING);
+  const i = 29;
+  for (const j of [29, 20, 6]) {
+    const ratio = refreshed.weights[i * 30 + j] / fresh.weights[i * 30 + j];
+    assert.ok(Math.abs(ratio - Math.exp(-0.02 * ((i - j) % 8))) < 1e-5, `age ${i - j}: ratio ${ratio}`);
+  }
+  // Refreshed every step, nothing leaks.
+  const always = gainCellAttention(
+    h,
+    { ...SETTINGS, decayPerStep: 0.02, refreshSteps: 1 },
+    { ...OFF, decay: true },
+    s,
+    SCALING,
+  );
+  assert.deepEqual(always.out, fresh.out);
+});
+
 test('the sliding window hides older tokens entirely', () => {
   const h = head(40, 8, 4);
   const s = calibrateHeadScalers([h], 16, SCALING);

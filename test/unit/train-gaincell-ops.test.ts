@@ -83,12 +83,16 @@ test('the gain-cell op computes what the simulator computes, with every effect o
   const h = head(40, 8, 2);
   const scaling = { ...SCALING, scoreSaturation: 6, outputSaturation: 3 };
   const s = calibrateHeadScalers([h], SETTINGS.window, scaling);
-  for (const tiling of ['ring', 'absolute'] as const) {
-    const settings = { ...SETTINGS, tiling };
+  for (const [tiling, refreshSteps] of [
+    ['ring', null],
+    ['absolute', null],
+    ['ring', 7],
+  ] as const) {
+    const settings = { ...SETTINGS, tiling, refreshSteps };
     for (const effects of allEffects()) {
       const ref = gainCellAttention(h, settings, effects, s, scaling);
       const out = gainCellAttentionOp({ scalers: table(s), settings, effects, scaling }).forward(h, 0, 0).out;
-      assert.ok(maxAbsDiff(out, ref.out) === 0, `${tiling} ${JSON.stringify(effects)}`);
+      assert.ok(maxAbsDiff(out, ref.out) === 0, `${tiling} refresh ${refreshSteps} ${JSON.stringify(effects)}`);
     }
   }
 });

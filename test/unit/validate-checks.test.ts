@@ -542,6 +542,16 @@ describe('physics', () => {
     );
   });
 
+  test('refresh within the retention silences the retention warning; a refresh period beyond it is named', () => {
+    const retention = (extra: string) =>
+      analyze(gpt2('attention:', '  window: 1024', '  retention_s: 0.001', extra)).diagnostics.filter(
+        (d) => d.code === 'retention-short',
+      );
+    assert.equal(retention('  refresh_s: 0.0005').length, 0);
+    const [d] = retention('  refresh_s: 0.004');
+    assert.match(d.message, /^The gain cells are refreshed every 4 ms, longer than their 1 ms retention/);
+  });
+
   test('arrays beyond the chip budget', () => {
     const text = gpt2('chip:', '  arrays_per_chip: 100', '  chips: 2');
     const d = only(text, 'chip-budget');

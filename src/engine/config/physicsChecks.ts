@@ -153,7 +153,9 @@ export function checkPhysics(
   );
   if (usesGainCell && design.workload.mode === 'decode') {
     const window = design.attention.window;
-    const lifetimeS = window * result.perToken.latencyS;
+    const refreshS = design.attention.refreshS;
+    // With refresh, no value is older than the refresh period when it is read.
+    const lifetimeS = Math.min(window * result.perToken.latencyS, refreshS ?? Infinity);
     const retention = design.attention.retentionS;
     if (lifetimeS > retention) {
       const kept = Math.exp(-lifetimeS / retention);
@@ -162,7 +164,9 @@ export function checkPhysics(
         anchor(cfg, [['attention', 'retention_s'], ['attention', 'window'], ['attention'], ['model']], 2),
         'warning',
         'retention-short',
-        `The oldest of the ${window} tokens in the window was written ${formatEngineering(lifetimeS, 's')} ago (${window} tokens × ${formatEngineering(result.perToken.latencyS, 's')} per token), longer than the ${formatEngineering(retention, 's')} retention: it keeps exp(−${(lifetimeS / retention).toFixed(2)})${keptText}. Shorten the window, use longer-retention cells (OSFET/IGZO), or add refresh.`,
+        refreshS !== null && lifetimeS === refreshS
+          ? `The gain cells are refreshed every ${formatEngineering(refreshS, 's')}, longer than their ${formatEngineering(retention, 's')} retention: a value keeps exp(−${(lifetimeS / retention).toFixed(2)})${keptText} before it is rewritten. Set \`attention.refresh_s\` at or below the retention.`
+          : `The oldest of the ${window} tokens in the window was written ${formatEngineering(lifetimeS, 's')} ago (${window} tokens × ${formatEngineering(result.perToken.latencyS, 's')} per token), longer than the ${formatEngineering(retention, 's')} retention: it keeps exp(−${(lifetimeS / retention).toFixed(2)})${keptText}. Shorten the window, use longer-retention cells (OSFET/IGZO), or refresh them (\`attention.refresh_s\`, for example the retention time).`,
       );
     }
     // One retention model: the functional run's leakage per step is Δt / τ unless the config sets it.

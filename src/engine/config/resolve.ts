@@ -44,6 +44,8 @@ export interface ResolvedAttention {
   readonly rows: number;
   readonly cols: number;
   readonly retentionS: number;
+  /** Refresh period of the stored K and V; null: no refresh. */
+  readonly refreshS: number | null;
   readonly levels: { readonly query: number; readonly kv: number; readonly output: number };
   readonly nonlinearity: 'leroux-cubic' | 'linear';
   /** Leakage per token step; null: derived from the design's time per token and `retentionS`. */
@@ -161,6 +163,7 @@ export function resolveDesign(config: AimcConfig, shape: ModelShape): ResolvedDe
     rows: a.array?.rows ?? 64,
     cols: a.array?.cols ?? 64,
     retentionS: a.retention_s ?? (components.gain_cell.retention_s as number),
+    refreshS: a.refresh_s ?? null,
     levels: { query: a.levels?.query ?? 16, kv: a.levels?.kv ?? 8, output: a.levels?.output ?? 32 },
     nonlinearity: a.nonlinearity ?? 'leroux-cubic',
     decayPerStep: a.decay_per_step ?? null,

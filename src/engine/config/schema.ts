@@ -427,6 +427,17 @@ export const AttentionSchema = strict(
         source: 'Leroux et al. 2025: Si-CMOS gain cells about 5 ms',
       }),
     ),
+    refresh_s: Type.Optional(
+      num({
+        description:
+          "Refresh period of the gain cells: every stored K and V value is read and written back this often, so no value is older than this when it is read. Costs the write energy of every stored value once per period (energy `refresh`); the functional run restarts each value's leakage at each refresh. Not set: no refresh, values leak for as long as they stay in the window.",
+        unit: 's',
+        exclusiveMinimum: 0,
+        maximum: 1e6,
+        source:
+          'Design choice: off by default; set it at or below the retention (`retention_s`) when the window outlives it',
+      }),
+    ),
     levels: Type.Optional(
       strict(
         {

@@ -47,18 +47,15 @@ function nonLeakingAreaMm2(ctx: CostContext, mapping: Mapping, area: AreaBreakdo
   return um2 / 1e6;
 }
 
-/**
- * Static power of the design for a time per token `tokenTimeS` (the step latency over the tokens
- * each sequence advances in a step).
- */
-export function staticPower(ctx: CostContext, mapping: Mapping, area: AreaBreakdown, tokenTimeS: number): StaticPower {
+/** Static power of the design: leakage of its CMOS, and the refresh of its gain cells where it asks for one. */
+export function staticPower(ctx: CostContext, mapping: Mapping, area: AreaBreakdown): StaticPower {
   const cmosAreaMm2 = Math.max(0, area.totalMm2 - nonLeakingAreaMm2(ctx, mapping, area));
   const leakageW = cmosAreaMm2 * leakagePowerPerMm2W(ctx.p.leakage, ctx.nodeNm);
   const refreshByLayerW = new Map<string, number>();
   const a = ctx.design.attention;
   const gc = ctx.p.gain_cell;
-  const lifetimeS = a.window * tokenTimeS;
-  if (lifetimeS > a.retentionS && a.retentionS > 0) {
+  // Refresh, where the design asks for it: every stored value rewritten once per period.
+  if (a.refreshS !== null && a.refreshS > 0) {
     const kvBits = Math.log2(a.levels.kv);
     const perValueJ =
       gc.refresh_energy_per_value_j ??
@@ -66,7 +63,7 @@ export function staticPower(ctx: CostContext, mapping: Mapping, area: AreaBreakd
     for (const k of mapping.kv) {
       // Every stored K and V value of the layer: the window of each KV head of each sequence.
       const values = k.groups.reduce((s, g) => s + g.logicalRows * g.logicalCols * g.copies, 0);
-      if (values > 0) refreshByLayerW.set(layerKey(k.layer), (values * perValueJ) / a.retentionS);
+      if (values > 0) refreshByLayerW.set(layerKey(k.layer), (values * perValueJ) / a.refreshS);
     }
   }
   return { leakageW, cmosAreaMm2, refreshByLayerW };
@@ -82,9 +79,8 @@ export function bookStaticEnergy(
   area: AreaBreakdown,
   ledger: Ledger,
   stepLatencyS: number,
-  tokensPerSequencePerStep: number,
 ): StaticPower {
-  const p = staticPower(ctx, mapping, area, stepLatencyS / Math.max(1, tokensPerSequencePerStep));
+  const p = staticPower(ctx, mapping, area);
   // An area or a time that is not finite is reported by the figure's own check, which names it;
   // leakage charged on it would only hide the cause.
   if (!Number.isFinite(area.totalMm2) || !Number.isFinite(stepLatencyS)) return p;

@@ -65,6 +65,8 @@ export interface GainCellAttentionSettings {
   readonly levels: { readonly query: number; readonly kv: number; readonly output: number };
   readonly nonlinearity: 'leroux-cubic' | 'linear';
   readonly decayPerStep: number;
+  /** Token steps between refreshes of the stored K and V (leakage restarts at each); null or absent: none. */
+  readonly refreshSteps?: number | null;
   /** φ·V sub-tile of a cached token: its ring-buffer slot, or counted from the window's start. */
   readonly tiling?: 'ring' | 'absolute';
 }
@@ -225,6 +227,15 @@ export function hardSigmoidAttention(
   return { out, weights };
 }
 
+/**
+ * The steps a value has leaked for when read `steps` after it was written: all of them, or those
+ * since its last refresh when the cells are refreshed every `refreshSteps` steps.
+ */
+export function leakageAge(settings: Pick<GainCellAttentionSettings, 'refreshSteps'>): (steps: number) => number {
+  const period = settings.refreshSteps;
+  return period ? (steps) => steps % period : (steps) => steps;
+}
+
 /** Read current of a cell for stored deviation δ after leakage factor r (per unit input). */
 function cellRead(cubic: boolean, gain: number): (delta: number, r: number) => number {
   if (!cubic) return (delta, r) => gain * delta * r;
@@ -252,6 +263,7 @@ export function gainCellAttention(
   const kvLevels = effects.kvQuantization ? settings.levels.kv : null;
   const read = cellRead(effects.nonlinearity && settings.nonlinearity === 'leroux-cubic', scaling.linearGain);
   const leak = effects.decay ? Math.exp(-settings.decayPerStep) : 1;
+  const age = leakageAge(settings);
   const g = scaling.linearGain;
   const subTile = Math.max(1, settings.rows);
   const tilesPerWindow = Math.ceil(Math.min(window, T) / subTile);
@@ -271,7 +283,7 @@ export function gainCellAttention(
     // Stage 1: S_ij summed on the bit lines, then the charge-to-pulse HardSigmoid (or, for a
     // softmax design, an ADC and a digital softmax over scores recovered in model units).
     for (let j = lo; j <= i; j++) {
-      const r = leak ** (i - j);
+      const r = leak ** age(i - j);
       let score = 0;
       for (let c = 0; c < d; c++) score += qp[c] * read(dk[j * d + c], r);
       weights[i * T + j] = score;
@@ -288,7 +300,7 @@ export function gainCellAttention(
     for (let j = lo; j <= i; j++) {
       const phi = weights[i * T + j];
       if (phi === 0) continue;
-      const r = leak ** (i - j);
+      const r = leak ** age(i - j);
       const slot = settings.tiling === 'absolute' ? j - lo : j % window;
       const tile = Math.floor(slot / subTile) % tilesPerWindow;
       const base = tile * d;

@@ -21,7 +21,7 @@
  * simulator uses instead of calibrating.
  */
 import type { ModelShape } from '../../shared/modelShape';
-import { decayPerStep } from '../accuracy';
+import { gainCellTiming } from '../accuracy';
 import { requireDesign } from '../design/errors';
 import type { LoadedDesign } from '../design/loadDesign';
 import {
@@ -439,7 +439,7 @@ export function adaptDesignOf(loaded: LoadedDesign): AdaptDesign {
       activation: a.activation,
       levels: a.levels,
       nonlinearity: a.nonlinearity,
-      decayPerStep: decayPerStep(loaded, design),
+      ...gainCellTiming(loaded, design),
       tiling: a.tiling,
     },
     effects: settings.nonidealities.gainCell,

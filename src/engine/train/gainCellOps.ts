@@ -31,6 +31,7 @@ import {
   GAIN_CELL_KV_MAX,
   GAIN_CELL_POLYNOMIAL,
   GAIN_CELL_Q_MAX,
+  leakageAge,
   quantizeLevels,
   windowStart,
   type GainCellAttentionSettings,
@@ -362,6 +363,7 @@ export function gainCellAttentionOp(o: GainCellOpOptions): AttentionOp {
       }
     : (_delta: number, r: number) => g * r;
   const leak = effects.decay ? Math.exp(-settings.decayPerStep) : 1;
+  const age = leakageAge(settings);
   const subTile = Math.max(1, settings.rows);
   const sSat = scaling.scoreSaturation;
   const oSat = scaling.outputSaturation;
@@ -376,7 +378,7 @@ export function gainCellAttentionOp(o: GainCellOpOptions): AttentionOp {
         const slot = settings.tiling === 'absolute' ? j - windowStart(i, window) : j % window;
         return Math.floor(slot / subTile) % tiles;
       };
-      const decay = Float64Array.from({ length: Math.min(window, T) }, (_, age) => leak ** age);
+      const decay = Float64Array.from({ length: Math.min(window, T) }, (_, steps) => leak ** age(steps));
       const qp = queryPulses(x.q, s, qLevels);
       const kd = storedDeviations(x.k, s.aK, kvLevels);
       const vd = storedDeviations(x.v, s.aV, kvLevels);
