@@ -26,7 +26,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { SimulationResult } from '../../src/shared/result';
@@ -43,6 +43,8 @@ const HYBRID = 'gpt2-hybrid.aimc.yaml';
 const CHIPS = 'llama2-7b-pcm.aimc.yaml';
 const BROKEN = 'unknown-enum.aimc.yaml';
 const ACCURACY = 'tiny-accuracy.aimc.yaml';
+/** The adapted shipped model on fewer tokens and runs, written into the workspace: a drift sweep of seconds. */
+const DRIFT = 'kjv-drift.aimc.yaml';
 /** Screenshots the README shows: docs/screenshots/<name> ← test-results/ui/<shot>.png. */
 const README_SHOTS: Record<string, string> = {
   'results-overview.png': '3-key-figures',
@@ -50,6 +52,7 @@ const README_SHOTS: Record<string, string> = {
   'show-in-config.png': '5b-show-in-config-dark',
   'compare.png': '6-compare-dark',
   'walkthrough.png': '0-walkthrough-dark',
+  'drift-sweep.png': '9-drift-sweep',
 };
 /** Generous for a cold workbench; a step that needs longer is broken, not slow. */
 const STEP_TIMEOUT_MS = 90_000;
@@ -152,6 +155,12 @@ async function main(): Promise<number> {
   mkdirSync(SHOTS, { recursive: true });
   const dir = scratch('ui');
   const folder = copyWorkspace(dir);
+  writeFileSync(
+    join(folder, 'examples', DRIFT),
+    readFileSync(join(folder, 'examples', 'kjv-char-gaincell-adapted.aimc.yaml'), 'utf8')
+      .replace(/^ {2}samples: \d+.*$/m, '  samples: 4')
+      .replace(/^ {2}seeds: \d+.*$/m, '  seeds: 2'),
+  );
   const userDataDir = join(dir, 'user-data');
   const extensionsDir = join(dir, 'extensions');
   // Walkthroughs on install are on, as in a user's fresh profile (VS Code's default).
@@ -392,7 +401,45 @@ async function main(): Promise<number> {
       await shot(p, '8-accuracy-next-token');
     });
 
-    await step('9. the results panel logged no errors', async () => {
+    await step(
+      `9. "AIMC: Run Sweep" of ${DRIFT} over the time of inference plots perplexity against time`,
+      async () => {
+        await runCommand(p, 'View: Close All Editors');
+        await openFile(p, DRIFT);
+        await runCommand(p, 'AIMC: Run Sweep');
+        // Step 1 of 3 picks keys (many may be picked): filter to the key, tick it, accept.
+        const input = p.locator('.quick-input-widget input[type="text"]');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill('t_inference_s');
+        await p
+          .locator('.quick-input-widget .monaco-list-row', { hasText: 'nonidealities.t_inference_s' })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await p.keyboard.press('ArrowDown');
+        await p.keyboard.press('Space');
+        await p.keyboard.press('Enter');
+        // Step 2: the values; step 3: cost and error.
+        await assertEventually(
+          async () =>
+            /values of nonidealities\.t_inference_s/.test((await p.locator('.quick-input-widget').innerText()) ?? ''),
+          'the values box',
+        );
+        await input.fill('1,3600,86400,31557600');
+        await p.keyboard.press('Enter');
+        await quickInput(p, null, 'Cost and error', (l) => l === 'Cost and error', 'cost and error');
+        const frame = await panelFrame(p, '.sweep [data-chart="sweep-trend"] canvas');
+        const title = await frame.locator('.sweep [data-chart="sweep-trend"] h3').innerText();
+        console.log(`     trend chart: ${title}`);
+        assert.match(title, /perplexity/i);
+        assert.match(title, /time of inference/);
+        const header = await frame.locator('header').innerText();
+        assert.match(header, /4 designs varying nonidealities\.t_inference_s/);
+        await p.waitForTimeout(400);
+        await shot(p, '9-drift-sweep');
+      },
+    );
+
+    await step('10. the results panel logged no errors', async () => {
       assert.deepEqual(panelErrors, []);
     });
 
