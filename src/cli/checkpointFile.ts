@@ -62,9 +62,10 @@ export function openCheckpointFile(path: string): CheckpointFile {
 
 /**
  * Opens files of the checkpoint folder `folder` by their relative paths (a one-file checkpoint, an
- * index and its shards), each once; `close` closes them all.
+ * index and its shards), each once; `close` closes them all. For tools that read a folder without
+ * a config; a config's files go through the confined reader of src/cli/io.ts.
  */
-export function checkpointFolder(folder: string): {
+export function openCheckpointFolder(folder: string): {
   open: (relativePath: string) => CheckpointFile;
   close(): void;
 } {

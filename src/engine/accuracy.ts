@@ -80,9 +80,9 @@ export async function runAccuracy(loaded: LoadedDesign, o: AccuracyOptions = {})
     if (e instanceof EvaluationTextError)
       throw designError(
         loaded,
-        ['functional', 'text'],
+        e.key,
         'text-unusable',
-        `The evaluation text cannot be used: ${e.message}.`,
+        `The ${e.key.at(-1) === 'text' ? 'evaluation text cannot be used' : 'run has nothing to score'}: ${e.message}.`,
       );
     throw e;
   }
@@ -116,9 +116,9 @@ function evaluationText(config: AimcConfig, files: ReferencedFiles, needed: numb
   const prefix = text.slice(0, needed * CHARACTERS_PER_TOKEN_BOUND);
   let ids = tokenizer.encode(prefix);
   if (ids.length < needed && prefix.length < text.length) ids = tokenizer.encode(text);
-  // Llama-family models are trained with a beginning-of-sequence token before the text.
-  if (tokenizer.bos !== null) ids = Int32Array.of(tokenizer.bos, ...ids);
-  return { ids, file, tokenizer: tokenizerFile };
+  // Llama-family models are trained with a beginning-of-sequence token before the text; the run
+  // puts one before every window.
+  return { ids, bos: tokenizer.bos, file, tokenizer: tokenizerFile };
 }
 
 function designError(loaded: LoadedDesign, key: readonly string[], code: string, message: string): InvalidDesignError {

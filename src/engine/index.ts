@@ -16,6 +16,7 @@ export {
   type ReadFileSync,
 } from './design/loadDesign';
 export { readerOverFiles, NO_FILES, type DesignFileReader } from './design/files';
+export { checkpointEntryOf, defaultTokenizerPath } from './design/functionalFiles';
 export { applyOverrides } from './design/overrides';
 export { requireDesign, InvalidDesignError, type ValidDesign } from './design/errors';
 export {

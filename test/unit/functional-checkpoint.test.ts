@@ -14,7 +14,7 @@ import {
 import { parseSafetensors, SafetensorsError } from '../../src/engine/functional/safetensors';
 import { checkpointWeights, checkpointWeightsFrom, syntheticWeights } from '../../src/engine/functional/weights';
 import { Rng } from '../../src/engine/functional/rng';
-import { checkpointFolder } from '../../src/cli/checkpointFile';
+import { openCheckpointFolder } from '../../src/cli/checkpointFile';
 import { tinyShape, writeSafetensors } from '../fixtures/functional/helpers';
 
 type Tensors = Record<string, { dtype: 'F32' | 'F16' | 'BF16'; shape: number[]; data: Float32Array }>;
@@ -139,7 +139,7 @@ test('a sharded checkpoint on disk: the index maps tensors to shards, opened whe
   const { shape, t } = gpt2Tensors(r);
   const files = shard(t, (n) => n.startsWith('h.1.') || n.startsWith('ln_f'));
   const dir = mkdtempSync(join(tmpdir(), 'aimc-checkpoint-'));
-  const folder = checkpointFolder(dir);
+  const folder = openCheckpointFolder(dir);
   try {
     for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
     const opened: string[] = [];

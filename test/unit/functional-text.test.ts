@@ -46,7 +46,7 @@ function checkpoint(extra: Record<string, { shape: number[]; data: Float32Array 
 
 function text() {
   const tok = loadTokenizer(TOKENIZER);
-  return { ids: tok.encode(TEXT), file: 'eval.txt', tokenizer: 'tokenizer.json' };
+  return { ids: tok.encode(TEXT), bos: null, file: 'eval.txt', tokenizer: 'tokenizer.json' };
 }
 
 const run = (o: {
@@ -103,6 +103,32 @@ function openCheckpointWeights(bytes: Uint8Array) {
     shape.context,
   );
 }
+
+test('a beginning-of-sequence token starts every window, and predicts its first token of text', async () => {
+  const bytes = checkpoint();
+  const bos = 1; // a stand-in: any id of the vocabulary
+  const digital = tinyDesign(shape, {
+    weights: { implementation: 'digital' },
+    attention: { implementation: 'digital', window: 16 },
+  });
+  const r = await runFunctionalSimulation({
+    design: digital,
+    settings: resolveFunctionalSettings({
+      functional: { tokens: 24, samples: 4, seeds: 1, checkpoint: 'model.safetensors' },
+    }),
+    checkpoint: openCheckpoint('model.safetensors', () => bytesFile(bytes)),
+    text: { ...text(), bos },
+  });
+  // Each window: the BOS and 23 tokens of text, predicting those 23 and the token after them.
+  const ids = text().ids;
+  const windows = Array.from({ length: 4 }, (_, s) => Int32Array.of(bos, ...ids.slice(s * 23, s * 23 + 24)));
+  const reference = evaluate(openCheckpointWeights(bytes), shape, softmaxAttentionOp(16), windows);
+  assert.equal(r.task.floatSoftmax.tokens, 4 * 24);
+  assert.ok(
+    Math.abs(r.task.floatSoftmax.perplexity - reference.perplexity) < 1e-3 * reference.perplexity,
+    `${r.task.floatSoftmax.perplexity} vs ${reference.perplexity}`,
+  );
+});
 
 test('Monte-Carlo runs draw their own noise and report a mean inside its 95 % interval', async () => {
   const r = await run({ bytes: checkpoint(), seeds: 3 });
@@ -182,7 +208,8 @@ test('a model folder gives the checkpoint and the tokenizer; the text is read an
   );
   const r = await runAccuracy(loaded);
   assert.equal(r.task.text?.tokenizer, 'model/tokenizer.json');
-  assert.equal(r.task.text?.tokens, TEXT.length);
+  // The 4 windows of 24 tokens and the token after the last: what the run read of the text.
+  assert.equal(r.task.text?.tokens, 4 * 24 + 1);
   assert.ok(Number.isFinite(r.task.analog.perplexity.mean));
 });
 

@@ -5,6 +5,8 @@ import {
   adaptCheckpoint,
   adaptDesignOf,
   adaptSequences,
+  checkpointEntryOf,
+  defaultTokenizerPath,
   InvalidDesignError,
   loadTokenizer,
   type AdaptReport,
@@ -166,7 +168,9 @@ export const adaptCommand: CliCommand = {
     const access = fileAccess(values);
     if (values.out !== undefined) checkOut(values.out);
 
-    const loaded = await analyzeFile(file, { simulate: false }, access);
+    // The checkpoint, text and tokenizer are read as `aimc accuracy` reads them (a model folder,
+    // the tokenizer beside it), whole: the trainer holds the model in memory.
+    const loaded = await analyzeFile(file, { simulate: false, withCheckpoint: true }, access);
     if (reportDiagnostics(file, loaded)) return EXIT_INVALID_INPUT;
     let design;
     try {
@@ -180,11 +184,20 @@ export const adaptCommand: CliCommand = {
     }
     if (design.checkpoint === null)
       throw new InputError(`${file}: the config names no checkpoint (functional.checkpoint) to adapt`);
+    const entry = checkpointEntryOf(design.checkpoint, loaded.files);
+    if (!entry) throw new InputError(`${file}: functional.checkpoint \`${design.checkpoint}\` was not read`);
+    if (entry.sharded)
+      throw new InputError(
+        `${file}: functional.checkpoint \`${design.checkpoint}\` is sharded; aimc adapt trains a model held in one safetensors file`,
+      );
+    const checkpointBytes = loaded.files[entry.path] as Uint8Array;
 
     // Files the config names are read relative to it, confined to its folder unless allowed.
     const reader = fileReaderFor(file, access);
     const configDir = dirname(resolve(file));
     const fromConfig = async (path: string, kind: 'text' | 'tokenizer', key: string): Promise<string> => {
+      const read = loaded.files[path];
+      if (typeof read === 'string') return read;
       try {
         const text = await reader.readText(path, kind);
         if (text === undefined) throw new Error('it cannot be read');
@@ -193,17 +206,7 @@ export const adaptCommand: CliCommand = {
         throw new InputError(`${file}: ${key} \`${path}\` cannot be read: ${fileReadReason(e)}`);
       }
     };
-    let checkpointBytes: Uint8Array | undefined;
-    try {
-      checkpointBytes = await reader.readBytes(design.checkpoint);
-    } catch (e) {
-      throw new InputError(
-        `${file}: functional.checkpoint \`${design.checkpoint}\` cannot be read: ${fileReadReason(e)}`,
-      );
-    }
-    if (!checkpointBytes)
-      throw new InputError(`${file}: functional.checkpoint \`${design.checkpoint}\` cannot be read`);
-    const checkpointPath = resolve(configDir, design.checkpoint);
+    const checkpointPath = resolve(configDir, entry.path);
     const out = values.out ?? defaultAdaptedPath(checkpointPath);
     if (sameFile(out, checkpointPath))
       throw new InputError(`--out ${out}: that is the input checkpoint; the adapted model goes to a new file`);
@@ -222,7 +225,7 @@ export const adaptCommand: CliCommand = {
       values.tokenizer !== undefined
         ? readTextFile(values.tokenizer, TOKENIZER_MAX_BYTES, 'a tokenizer file')
         : await fromConfig(
-            design.tokenizer ?? join(dirname(design.checkpoint), 'tokenizer.json'),
+            design.tokenizer ?? defaultTokenizerPath(design.checkpoint),
             'tokenizer',
             'functional.tokenizer',
           );

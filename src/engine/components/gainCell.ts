@@ -108,7 +108,7 @@ export const gainCellSpec = defineComponent({
       default: null,
       minimum: 0,
       description:
-        'Energy to refresh one stored K or V value when the window outlives the retention. Default: one write through the attention DAC at the KV resolution, driving one array line.',
+        'Energy to refresh one stored K or V value, once per `attention.refresh_s`. Default: one write through the attention DAC at the KV resolution, driving one array line.',
       source:
         'Assumption: a refresh reads the value through the array and writes it back with the write DAC (Leroux et al. 2025: 3-bit K/V writes)',
     },

@@ -1,16 +1,16 @@
 /**
  * Static energy of a step: the leakage of the chip's CMOS for as long as the step takes, and the
- * refresh of gain cells whose window outlives their retention.
+ * refresh of gain cells, where the design asks for it (`attention.refresh_s`).
  *
  *   leakage  P = (CMOS area) × leakage density (components/leakage.ts); CMOS area is every area
  *            component except the cells of resistive arrays (RRAM, PCM), the gain cells
  *            themselves (their charge loss is the retention, not a supply current) and the
  *            write level shifters, built from thick-oxide I/O transistors whose off-current is
  *            orders of magnitude below the core devices' (counted as zero)
- *   refresh  a token's K and V stay in the window for window × (time per token). When that is
- *            longer than the retention time τ, every stored value is rewritten once per τ:
- *            P = values × E_refresh / τ, with E_refresh one write through the attention DAC at
- *            the KV resolution (`gain_cell.refresh_energy_per_value_j`)
+ *   refresh  with a refresh period P (`attention.refresh_s`), every stored value is rewritten
+ *            once per P: power = values × E_refresh / P, with E_refresh one write through the
+ *            attention DAC at the KV resolution (`gain_cell.refresh_energy_per_value_j`). The
+ *            functional run restarts each value's leakage at each refresh (gainCellAttention.ts)
  *
  * Energy per step = P × step latency, so a slower design pays more static energy per token.
  */
@@ -28,7 +28,7 @@ export interface StaticPower {
   readonly leakageW: number;
   /** CMOS area the leakage is charged on, mm². */
   readonly cmosAreaMm2: number;
-  /** Gain-cell refresh by layer key, W (absent when the window fits in the retention). */
+  /** Gain-cell refresh by layer key, W (empty without `attention.refresh_s`). */
   readonly refreshByLayerW: ReadonlyMap<string, number>;
 }
 

@@ -2,8 +2,8 @@
  * The files a functional run reads, besides the config: the checkpoint (one safetensors file, a
  * sharded checkpoint's index and its shards, or a Hugging Face model folder holding either), the
  * evaluation text and its tokenizer. Each is checked here, so that a bad file is a positioned
- * diagnostic before any simulation starts: the checkpoint's headers (not its data), the tokenizer
- * (parsed), the text (decoded).
+ * diagnostic before any simulation starts: the checkpoint's headers (not its data) and the
+ * tokenizer (parsed). The text is read as UTF-8 (invalid bytes become U+FFFD).
  */
 import { FileReadError, fileReadReason } from '../../shared/fileLimits';
 import type { AimcConfig } from '../config/schema';
@@ -100,7 +100,16 @@ async function openCheckpointAt(
     opened.set(baseOf(entry), bytesFile(encodeUtf8(text)));
     for (const shard of shardNames(text)) {
       checkShardName(shard);
-      opened.set(shard, await openOne(joinPath(dir, shard)));
+      // The index was found: a shard it names that cannot be opened is this checkpoint's fault,
+      // not a sign to look for another file.
+      try {
+        opened.set(shard, await openOne(joinPath(dir, shard)));
+      } catch (e) {
+        const why = e instanceof Missing ? 'no such file' : fileReadReason(e);
+        throw new SafetensorsError(
+          `the index names the shard ${JSON.stringify(shard.slice(0, 80))}, which cannot be read: ${why}`,
+        );
+      }
     }
   } else opened.set(baseOf(entry), await openOne(entry));
   return openCheckpoint(baseOf(entry), (rel) => {
@@ -219,10 +228,28 @@ export async function readFunctionalFiles(
   return checkpoint;
 }
 
+/**
+ * Which file of a loaded checkpoint holds it (`files` as loadDesign read them, whole): the one
+ * safetensors file, or the index of a sharded checkpoint; undefined when it was not read.
+ */
+export function checkpointEntryOf(
+  checkpoint: string,
+  files: Readonly<Record<string, string | Uint8Array>>,
+): { readonly path: string; readonly sharded: boolean } | undefined {
+  for (const entry of checkpointCandidates(checkpoint))
+    if (files[entry] !== undefined) return { path: entry, sharded: /\.json$/i.test(entry) };
+  return undefined;
+}
+
+/** The tokenizer beside a checkpoint (in its model folder), used when `functional.tokenizer` is not set. */
+export function defaultTokenizerPath(checkpoint: string): string {
+  return joinPath(checkpointFolder(checkpoint), TOKENIZER_FILE);
+}
+
 /** The tokenizer file a config uses, if any: `functional.tokenizer`, or the one beside the checkpoint. */
 export function tokenizerPathOf(config: AimcConfig): string | undefined {
   const f = config.functional ?? {};
   // The model folder's tokenizer is looked for only when there is a text to tokenize.
   if (f.tokenizer !== undefined || f.text === undefined || f.checkpoint === undefined) return f.tokenizer;
-  return joinPath(checkpointFolder(f.checkpoint), TOKENIZER_FILE);
+  return defaultTokenizerPath(f.checkpoint);
 }

@@ -100,8 +100,10 @@ export type WeightFiles =
 
 /** An evaluation text, tokenized. */
 export interface EvaluationText {
-  /** Token ids of the whole text. */
+  /** Token ids of the text (of its beginning, at least what the run needs), without special tokens. */
   readonly ids: Int32Array;
+  /** The beginning-of-sequence token put before every window, for models trained with one; null: none. */
+  readonly bos: number | null;
   /** The text file and tokenizer, as the config names them (for the report). */
   readonly file: string;
   readonly tokenizer: string;
@@ -225,7 +227,7 @@ export function runFunctionalSimulationSync(input: FunctionalRunInput): Function
   const logits = logitStage(
     input,
     model,
-    { dims, plan, seeds, baseCtx, targets: tokens.targets, warnings, record },
+    { dims, plan, seeds, baseCtx, targets: tokens.targets, warnings, record, textTokens: tokens.used },
     {
       soft,
       alg,
@@ -333,6 +335,13 @@ function monteCarloSeeds(run: RunSettings): number[] {
 /** Thrown when the text's tokens do not fit the model (the caller positions it on the key at fault). */
 export class EvaluationTextError extends RangeError {
   override readonly name = 'EvaluationTextError';
+  /** The config key at fault. */
+  constructor(
+    message: string,
+    readonly key: readonly string[] = ['functional', 'text'],
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -343,32 +352,54 @@ export class EvaluationTextError extends RangeError {
 function runTokens(
   input: FunctionalRunInput,
   dims: RunDimensions,
-): { readonly inputs: Int32Array[]; readonly targets: Int32Array } {
+): { readonly inputs: Int32Array[]; readonly targets: Int32Array; readonly used: number } {
   const { tokens: T, samples: S, vocab } = dims;
   const targets = new Int32Array(S * T).fill(-1);
   if (input.text) {
-    const { ids } = input.text;
+    const { ids, bos } = input.text;
+    // A model trained with a beginning-of-sequence token sees one before every window; the window
+    // then holds T − 1 tokens of text, and the BOS position predicts the first of them.
+    const textTokens = bos === null ? T : T - 1;
+    if (textTokens < 1)
+      throw new EvaluationTextError(
+        'with a beginning-of-sequence token, a window of 1 token holds no text; set functional.tokens to at least 2',
+        ['functional', 'tokens'],
+      );
     let windows;
     try {
-      windows = tokenWindows(ids, S, T);
+      windows = tokenWindows(ids, S, textTokens);
     } catch (e) {
       if (e instanceof TextTooShortError) throw new EvaluationTextError(e.message);
       throw e;
     }
-    for (let i = 0; i < Math.min(ids.length, S * T + 1); i++)
-      if (ids[i] < 0 || ids[i] >= vocab)
+    const used = Math.min(ids.length, S * textTokens + 1);
+    for (const id of [...(bos === null ? [] : [bos]), ...ids.subarray(0, used)])
+      if (id < 0 || id >= vocab)
         throw new EvaluationTextError(
-          `the tokenizer gives token id ${ids[i]}, outside the model's vocabulary of ${vocab}; the tokenizer does not belong to this model`,
+          `the tokenizer gives token id ${id}, outside the model's vocabulary of ${vocab}; the tokenizer does not belong to this model`,
         );
-    windows.targets.forEach((t, s) => targets.set(t, s * T));
-    return { inputs: windows.inputs, targets };
+    if (bos === null) {
+      windows.targets.forEach((t, s) => targets.set(t, s * T));
+      return { inputs: windows.inputs, targets, used };
+    }
+    const inputs = windows.inputs.map((w, s) => {
+      targets[s * T] = w[0];
+      targets.set(windows.targets[s], s * T + 1);
+      return Int32Array.of(bos, ...w);
+    });
+    return { inputs, targets, used };
   }
   const inputs = Array.from({ length: S }, (_, sample) => {
     const rng = Rng.derive(input.settings.run.seed, `tokens/${sample}`);
     return Int32Array.from({ length: T }, () => rng.int(vocab));
   });
   for (let s = 0; s < S; s++) for (let t = 0; t + 1 < T; t++) targets[s * T + t] = inputs[s][t + 1];
-  return { inputs, targets };
+  if (!targets.some((t) => t >= 0))
+    throw new EvaluationTextError(
+      `with ${T} token per sample and no text, no position has a next token to predict; set functional.tokens to at least 2`,
+      ['functional', 'tokens'],
+    );
+  return { inputs, targets, used: 0 };
 }
 
 /**
@@ -660,6 +691,8 @@ interface LogitSetup {
   readonly targets: Int32Array;
   readonly warnings: Set<string>;
   readonly record: AnalogRecord;
+  /** Tokens of the text the run read (its windows and the token after the last). */
+  readonly textTokens: number;
 }
 
 /**
@@ -738,7 +771,7 @@ function logitStage(
   const text = input.text;
   return {
     task: {
-      text: text ? { file: text.file, tokenizer: text.tokenizer, tokens: text.ids.length } : null,
+      text: text ? { file: text.file, tokenizer: text.tokenizer, tokens: setup.textTokens } : null,
       floatSoftmax: softTask.result(),
       floatAlgorithm: plan.algorithmDiffers ? algTask.result() : null,
       analog: {
