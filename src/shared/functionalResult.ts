@@ -86,7 +86,12 @@ export interface NextTokenFigures {
 /** What a user decides by: the models' next-token figures on the same tokens. */
 export interface TaskMetrics {
   /** The evaluation text, or null when the tokens were drawn at random (then only agreement and KL mean something). */
-  readonly text: { readonly file: string; readonly tokenizer: string; readonly tokens: number } | null;
+  readonly text: {
+    readonly file: string;
+    readonly tokenizer: string;
+    /** Tokens of the text the run read from its start: its windows and the token after the last. */
+    readonly tokens: number;
+  } | null;
   readonly floatSoftmax: NextTokenFigures;
   /** The float model with the design's attention algorithm (HardSigmoid); null when that is softmax. */
   readonly floatAlgorithm: NextTokenFigures | null;

@@ -146,7 +146,7 @@ test('figures read "mean (low–high)", shares in percent, a missing one as a da
 
 test('the summary names the text, the time of inference and how the interval was taken', () => {
   const s = taskSummary(view());
-  assert.match(s, /255 next tokens of data\/tiny\.txt \(gpt2 tokenizer, 4,096 tokens\)/);
+  assert.match(s, /255 next tokens of the first 4,096 of data\/tiny\.txt \(gpt2 tokenizer\)/);
   assert.match(s, /time of inference 1 day/);
   assert.match(s, /mean of 3 runs with its 95 % interval/);
   assert.match(taskSummary(view({ runs: 1, runPerplexity: [24] })), /one run, so no interval/);

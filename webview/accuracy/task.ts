@@ -121,7 +121,7 @@ export function missingFigureHint(row: TaskRow, key: TaskFigureKey): string {
 export function taskSummary(task: TaskView): string {
   const parts = [
     task.text
-      ? `${task.tokens.toLocaleString('en-US')} next tokens of ${task.text.file} (${task.text.tokenizer} tokenizer, ${task.text.tokens.toLocaleString('en-US')} tokens)`
+      ? `${task.tokens.toLocaleString('en-US')} next tokens of the first ${task.text.tokens.toLocaleString('en-US')} of ${task.text.file} (${task.text.tokenizer} tokenizer)`
       : `${task.tokens.toLocaleString('en-US')} next tokens`,
     `time of inference ${formatDuration(task.tInferenceS)}`,
     task.runs >= 2

@@ -57,7 +57,7 @@ export function formatTask(r: FunctionalResult): string {
     interval(a.kl, (x) => fixed(x, 4)),
   ]);
   const source = t.text
-    ? `text: ${t.text.file} (${t.text.tokens.toLocaleString('en-US')} tokens by ${t.text.tokenizer}), ${t.floatSoftmax.tokens.toLocaleString('en-US')} next-token predictions`
+    ? `text: the first ${t.text.tokens.toLocaleString('en-US')} tokens of ${t.text.file} (tokenizer ${t.text.tokenizer}), ${t.floatSoftmax.tokens.toLocaleString('en-US')} next-token predictions`
     : `tokens drawn at random (no functional.text): agreement and KL with the float model mean something, perplexity does not`;
   return [source, '', table(rows)].join('\n');
 }
