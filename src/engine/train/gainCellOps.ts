@@ -193,8 +193,8 @@ function queryPulses(
 
 /**
  * Gradients of q, k, v and of the scalers from those of the pulses and stored deviations, through
- * the clips (zero outside) and the quantisers (straight through). Returns the scaler gradients
- * without the explicit 1/a_v and c terms of the output, which the caller adds.
+ * the clips (zero outside) and the quantisers (straight through), plus the explicit 1/a_v and c
+ * terms of the output: `outputDot` is Σ dOut·out (`dotOut`).
  */
 function throughInputs(
   x: AttentionOpInput,
@@ -202,6 +202,7 @@ function throughInputs(
   q: { readonly pass: Uint8Array; readonly grad: Float64Array },
   k: { readonly pass: Uint8Array; readonly grad: Float64Array },
   v: { readonly pass: Uint8Array; readonly grad: Float64Array },
+  outputDot: number,
 ): { dq: Float32Array; dk: Float32Array; dv: Float32Array; scalers: number[] } {
   const n = x.tokens * x.dim;
   const dq = new Float32Array(n);
@@ -226,7 +227,7 @@ function throughInputs(
       aV += v.grad[i] * x.v[i];
     }
   }
-  return { dq, dk, dv, scalers: [aQ, bQ, aK, aV, 0] };
+  return { dq, dk, dv, scalers: [aQ, bQ, aK, aV - outputDot / s.aV, outputDot / s.outputGain] };
 }
 
 function checkInput(x: AttentionOpInput): void {
@@ -311,10 +312,8 @@ export function hardSigmoidAttentionOp(o: HardSigmoidOpOptions): AttentionOp {
             { pass: qp.pass, grad: dqp },
             { pass: kd.pass, grad: ddk },
             { pass: vd.pass, grad: ddv },
+            dotOut(dOut, out),
           );
-          const yDot = dotOut(dOut, out);
-          r.scalers[3] -= yDot / s.aV;
-          r.scalers[4] = yDot / s.outputGain;
           scalers.accumulate(layer, head, r.scalers);
           return { dq: r.dq, dk: r.dk, dv: r.dv };
         },
@@ -457,10 +456,8 @@ export function gainCellAttentionOp(o: GainCellOpOptions): AttentionOp {
             { pass: qp.pass, grad: dqp },
             { pass: kd.pass, grad: ddk },
             { pass: vd.pass, grad: ddv },
+            dotOut(dOut, out),
           );
-          const yDot = dotOut(dOut, out);
-          r.scalers[3] -= yDot / s.aV;
-          r.scalers[4] = yDot / s.outputGain;
           scalers.accumulate(layer, head, r.scalers);
           return { dq: r.dq, dk: r.dk, dv: r.dv };
         },
