@@ -20,7 +20,7 @@ import {
 } from './functional/simulation';
 import type { AimcConfig } from './config/schema';
 import { parseConfigDocument } from './config/document';
-import { tokenizerPathOf } from './design/functionalFiles';
+import { tokenizerConfigPathOf, tokenizerPathOf } from './design/functionalFiles';
 import type { ReferencedFiles } from '../shared/protocol';
 import { loadTokenizer } from './text/tokenizer';
 import { loadTileGemmKernel, type TileGemmKernel } from './kernels/tileGemmKernel';
@@ -112,13 +112,14 @@ function evaluationText(config: AimcConfig, files: ReferencedFiles, needed: numb
   const json = files[tokenizerFile];
   if (typeof text !== 'string' || typeof json !== 'string')
     throw new Error('the evaluation text and its tokenizer were not read: load the design with withCheckpoint');
-  const tokenizer = loadTokenizer(json);
+  const tokenizerConfig = files[tokenizerConfigPathOf(tokenizerFile)];
+  const tokenizer = loadTokenizer(json, typeof tokenizerConfig === 'string' ? tokenizerConfig : undefined);
   const prefix = text.slice(0, needed * CHARACTERS_PER_TOKEN_BOUND);
   let ids = tokenizer.encode(prefix);
   if (ids.length < needed && prefix.length < text.length) ids = tokenizer.encode(text);
   // Llama-family models are trained with a beginning-of-sequence token before the text; the run
   // puts one before every window.
-  return { ids, bos: tokenizer.bos, file, tokenizer: tokenizerFile };
+  return { ids, bos: tokenizer.bos, unk: tokenizer.unk, file, tokenizer: tokenizerFile };
 }
 
 function designError(loaded: LoadedDesign, key: readonly string[], code: string, message: string): InvalidDesignError {

@@ -133,6 +133,14 @@ test('a Hugging Face GPT-2 folder with a byte-level BPE tokenizer.json scores a 
     assert.ok(hfRun.task.floatSoftmax.perplexity < 6, `${hfRun.task.floatSoftmax.perplexity}`);
     assert.equal(hfRun.task.floatSoftmax.perplexity, charRun.task.floatSoftmax.perplexity);
     assert.equal(hfRun.task.analog.perplexity.mean, charRun.task.analog.perplexity.mean);
+
+    // A tokenizer_config.json beside tokenizer.json names the beginning-of-sequence token: it then
+    // starts every window, which holds one token of text fewer.
+    writeFileSync(join(dir, 'gpt2-kjv', 'tokenizer_config.json'), JSON.stringify({ bos_token: '<|endoftext|>' }));
+    const withBos = await run('gpt2-kjv');
+    assert.equal(withBos.task.text?.tokens, 4 * 127 + 1);
+    assert.equal(withBos.task.floatSoftmax.tokens, 4 * 128);
+    assert.notEqual(withBos.task.floatSoftmax.perplexity, hfRun.task.floatSoftmax.perplexity);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -130,6 +130,31 @@ test('a beginning-of-sequence token starts every window, and predicts its first 
   );
 });
 
+test('unknown characters in the text are counted and named in a warning', async () => {
+  const bytes = checkpoint();
+  const tok = loadTokenizer(TOKENIZER);
+  assert.equal(tok.unk, 0);
+  const digital = tinyDesign(shape, {
+    weights: { implementation: 'digital' },
+    attention: { implementation: 'digital', window: 16 },
+  });
+  const score = (t: string) =>
+    runFunctionalSimulation({
+      design: digital,
+      settings: resolveFunctionalSettings({
+        functional: { tokens: 24, samples: 4, seeds: 1, checkpoint: 'model.safetensors' },
+      }),
+      checkpoint: openCheckpoint('model.safetensors', () => bytesFile(bytes)),
+      text: { ids: tok.encode(t), bos: null, unk: tok.unk, file: 'eval.txt', tokenizer: 'tokenizer.json' },
+    });
+  assert.ok(!(await score(TEXT)).warnings.some((w) => w.includes('unknown token')));
+  // Every 10th character replaced by one the vocabulary lacks.
+  const odd = [...TEXT].map((c, i) => (i % 10 === 5 ? '€' : c)).join('');
+  const warned = (await score(odd)).warnings.find((w) => w.includes('unknown token'));
+  assert.ok(warned);
+  assert.match(warned, /^10 of the 96 tokens scored \(10\.4 %\)/);
+});
+
 test('Monte-Carlo runs draw their own noise and report a mean inside its 95 % interval', async () => {
   const r = await run({ bytes: checkpoint(), seeds: 3 });
   const a = r.task.analog;

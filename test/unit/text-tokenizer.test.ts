@@ -136,6 +136,7 @@ test('byte-level BPE (GPT-2 style): merges give the expected ids, any text round
   assert.ok(t.encode('ünïcödé').length >= 'ünïcödé'.length, 'multi-byte characters take byte tokens');
   assert.throws(() => t.decode([t.vocabSize]), /outside the vocabulary/);
   assert.equal(t.bos, null, 'GPT-2 has no BOS token');
+  assert.equal(t.unk, null, 'byte-level BPE spells any text');
 });
 
 test('SentencePiece-style BPE (Llama style): ▁ for spaces, byte fallback for unseen characters', () => {
@@ -143,6 +144,7 @@ test('SentencePiece-style BPE (Llama style): ▁ for spaces, byte fallback for u
   const t = loadTokenizer(json, JSON.stringify({ bos_token: '<s>', clean_up_tokenization_spaces: false }));
   assert.equal(t.kind, 'sentencepiece');
   assert.equal(t.bos, 1);
+  assert.equal(t.unk, vocab['<unk>'], 'the model names its unknown token');
   assert.deepEqual([...t.encode('hello world')], [vocab['▁hello'], vocab['▁world']]);
   // "é" is not in the vocabulary: UTF-8 bytes C3 A9 → <0xC3> <0xA9>.
   const ids = [...t.encode('hé')];

@@ -191,7 +191,8 @@ export async function readFunctionalFiles(
 
   const tokenizerPath = tokenizerPathOf(config);
   const tokenizerKey = f.tokenizer !== undefined ? ['functional', 'tokenizer'] : ['functional', 'checkpoint'];
-  const [text, tokenizer] = await Promise.all([
+  const tokenizerConfigPath = tokenizerPath === undefined ? undefined : tokenizerConfigPathOf(tokenizerPath);
+  const [text, tokenizer, tokenizerConfig] = await Promise.all([
     f.text !== undefined
       ? readText(f.text, 'text', { key: ['functional', 'text'], code: 'text-unreadable', optional: false })
       : undefined,
@@ -202,12 +203,18 @@ export async function readFunctionalFiles(
           optional: f.tokenizer === undefined,
         })
       : undefined,
+    // Hugging Face keeps the special tokens' roles (bos_token) beside tokenizer.json; optional.
+    tokenizerConfigPath !== undefined
+      ? readText(tokenizerConfigPath, 'tokenizer', { key: tokenizerKey, code: 'tokenizer-unreadable', optional: true })
+      : undefined,
   ]);
   if (text !== undefined && f.text !== undefined) files[f.text] = text;
   if (tokenizer !== undefined && tokenizerPath !== undefined) {
     try {
-      loadTokenizer(tokenizer);
+      loadTokenizer(tokenizer, tokenizerConfig);
       files[tokenizerPath] = tokenizer;
+      if (tokenizerConfig !== undefined && tokenizerConfigPath !== undefined)
+        files[tokenizerConfigPath] = tokenizerConfig;
     } catch (e) {
       if (!(e instanceof TokenizerError)) throw e;
       refuse(tokenizerKey, 'tokenizer-invalid', `The tokenizer \`${tokenizerPath}\` cannot be used: ${e.message}`);
@@ -239,6 +246,11 @@ export function checkpointEntryOf(
   for (const entry of checkpointCandidates(checkpoint))
     if (files[entry] !== undefined) return { path: entry, sharded: /\.json$/i.test(entry) };
   return undefined;
+}
+
+/** A tokenizer's `tokenizer_config.json`, which Hugging Face keeps beside its `tokenizer.json`. */
+export function tokenizerConfigPathOf(tokenizerPath: string): string {
+  return joinPath(dirOf(tokenizerPath), 'tokenizer_config.json');
 }
 
 /** The tokenizer beside a checkpoint (in its model folder), used when `functional.tokenizer` is not set. */

@@ -104,6 +104,8 @@ export interface EvaluationText {
   readonly ids: Int32Array;
   /** The beginning-of-sequence token put before every window, for models trained with one; null: none. */
   readonly bos: number | null;
+  /** The tokenizer's unknown token, whose share of the scored text is reported; null: none. */
+  readonly unk?: number | null;
   /** The text file and tokenizer, as the config names them (for the report). */
   readonly file: string;
   readonly tokenizer: string;
@@ -184,6 +186,11 @@ export function runFunctionalSimulationSync(input: FunctionalRunInput): Function
     );
   reportProgress(input, 0, 'weights');
   const tokens = runTokens(input, dims);
+  const unknown = unknownShare(input.text, tokens.targets);
+  if (unknown)
+    warnings.add(
+      `${unknown.count} of the ${unknown.of} tokens scored (${(100 * unknown.share).toFixed(1)} %) are the tokenizer's unknown token: the text holds characters its vocabulary cannot spell, and every model is scored on predicting them. Check that the text and the tokenizer belong together.`,
+    );
   const model = openWeights(input, dims);
   checkStop(shouldStop);
   const x0 = embed(model, shape, tokens.inputs);
@@ -400,6 +407,23 @@ function runTokens(
       ['functional', 'tokens'],
     );
   return { inputs, targets, used: 0 };
+}
+
+/** How many scored next tokens are the tokenizer's unknown token, if any are. */
+function unknownShare(
+  text: EvaluationText | undefined,
+  targets: Int32Array,
+): { readonly count: number; readonly of: number; readonly share: number } | null {
+  const unk = text?.unk;
+  if (unk === undefined || unk === null) return null;
+  let count = 0;
+  let of = 0;
+  for (const t of targets) {
+    if (t < 0) continue;
+    of++;
+    if (t === unk) count++;
+  }
+  return count > 0 ? { count, of, share: count / of } : null;
 }
 
 /**

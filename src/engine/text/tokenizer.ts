@@ -21,6 +21,8 @@ export interface Tokenizer {
   readonly vocabSize: number;
   /** The beginning-of-sequence id, when the tokenizer has one. */
   readonly bos: number | null;
+  /** The id of text the vocabulary cannot spell (`<unk>`), when the tokenizer has one. */
+  readonly unk: number | null;
   encode(text: string): Int32Array;
   decode(ids: ArrayLike<number>): string;
 }
@@ -92,6 +94,7 @@ function charTokenizer(doc: Json): Tokenizer {
     kind: 'char',
     vocabSize: entries.length,
     bos: null,
+    unk: 0,
     encode(text) {
       const out: number[] = [];
       for (const ch of text) out.push(ids.get(ch) ?? 0);
@@ -165,10 +168,14 @@ function huggingFaceTokenizer(doc: Json, config: Json): Tokenizer {
     (typeof bosName === 'string' ? hf.token_to_id(bosName) : undefined) ??
     ['<s>', '<|begin_of_text|>'].map((t) => hf.token_to_id(t)).find((id) => id !== undefined) ??
     null;
+  // Byte-level and byte-fallback tokenizers spell any text; others name their unknown token.
+  const unkName = typeof model.unk_token === 'string' ? model.unk_token : undefined;
+  const unk = (unkName === undefined ? undefined : hf.token_to_id(unkName)) ?? null;
   return {
     kind: hfKind(doc, model, type),
     vocabSize: maxId + 1,
     bos,
+    unk,
     encode(text) {
       try {
         return Int32Array.from(hf.encode(text, { add_special_tokens: false }).ids);
