@@ -247,3 +247,12 @@ describe('section snippets', () => {
     assert.equal(a.design!.weightsFor(5, 'q_proj').implementation, 'analog');
   });
 });
+
+describe('files past the limits', () => {
+  test('a nesting thousands of levels deep gets no completion, and no stack overflow', () => {
+    const deep = `version: 1\nmodel:\n  preset: gpt2\nx: ${'['.repeat(5000)}${']'.repeat(5000)}\n|`;
+    assert.deepEqual(at(deep), []);
+    // Within the limits, the same place completes.
+    assert.ok(at('version: 1\nmodel:\n  preset: gpt2\nx: [[1]]\n|').length > 0);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Range } from '../../shared/diagnostics';
-import type { JsonPath } from '../config/document';
+import { scanLimits, type JsonPath } from '../config/document';
 
 export interface CursorContext {
   /** `key`: a key of the section at `path`. `value`: the value at `path`. */
@@ -192,6 +192,9 @@ export function cursorContext(text: string, offset: number): CursorContext | und
   const marker =
     typing === 'value' ? `${text[replaceStart - 1] === ':' ? ' ' : ''}${MARK}` : colonFollows ? MARK : `${MARK}: null`;
   const patched = text.slice(0, replaceStart) + marker + text.slice(replaceEnd);
+  // A file past the nesting or entry limits gets no completion: its diagnostic says why, and the
+  // parser is never given a nesting deep enough to exhaust the stack.
+  if (scanLimits(patched)) return undefined;
   const doc = parseDocument(patched, { uniqueKeys: false, strict: false, prettyErrors: false });
   const found = findMarker(doc.contents, []);
   if (!found) return undefined;
