@@ -61,7 +61,8 @@ const LABELS: Readonly<Record<string, string>> = {
   ffn_down: 'FFN down',
   k_cache: 'K cache',
   v_cache: 'V cache',
-  shared: 'Shared (digital unit, buffers)',
+  // Not one layer's: the chip's leakage (energy), its digital unit and buffers (area).
+  shared: 'Whole chip',
 };
 
 /** Display name of a breakdown key; unknown keys (added to the engine later) are prettified. */

@@ -66,7 +66,7 @@ export function energyCharts(r: SimulationResult, theme: Theme, view: BreakdownV
     {
       name: 'energy-by-layer',
       title: 'Energy per token by layer and component',
-      subtitle: `${stack.categories.length} layers incl. embedding and LM head`,
+      subtitle: `${stack.categories.filter((c) => c !== 'shared').length} layers incl. embedding and LM head${stack.categories.includes('shared') ? "; the whole chip's leakage beside them" : ''}`,
       config: layerStackChart(stack, { scale, theme, colourOf }),
       wide: true,
     },

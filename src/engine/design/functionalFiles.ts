@@ -7,7 +7,13 @@
  */
 import { FileReadError, fileReadReason } from '../../shared/fileLimits';
 import type { AimcConfig } from '../config/schema';
-import { bytesFile, openCheckpoint, type CheckpointTensors, type RandomAccessFile } from '../functional/checkpoint';
+import {
+  bytesFile,
+  indexShards,
+  openCheckpoint,
+  type CheckpointTensors,
+  type RandomAccessFile,
+} from '../functional/checkpoint';
 import { encodeUtf8, SafetensorsError } from '../functional/safetensors';
 import { loadTokenizer, TokenizerError } from '../text/tokenizer';
 import type { DesignFileReader } from './files';
@@ -50,29 +56,6 @@ const isMissing = (e: unknown) => e instanceof FileReadError && (e.code === 'ENO
 class Missing extends Error {}
 
 /**
- * The shard files a sharded checkpoint's index names, each once. Malformed indexes are refused by
- * `openCheckpoint` with the reason; here only what must be opened is collected.
- */
-function shardNames(indexText: string): string[] {
-  try {
-    const index = JSON.parse(indexText) as { weight_map?: unknown };
-    const map = index?.weight_map;
-    if (!map || typeof map !== 'object') return [];
-    return [...new Set(Object.values(map as Record<string, unknown>).filter((v) => typeof v === 'string'))];
-  } catch {
-    return [];
-  }
-}
-
-/** Refuses a shard name that leaves the checkpoint's folder. */
-function checkShardName(name: string): void {
-  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || name.split(/[\\/]/).includes('..'))
-    throw new SafetensorsError(
-      `the index names the shard ${JSON.stringify(name.slice(0, 80))}, which is outside the checkpoint's folder`,
-    );
-}
-
-/**
  * Opens the checkpoint at `entry` (a file): a one-file checkpoint, or an index and its shards.
  * `stream` with a reader that can open files: each is opened for reading in pieces; otherwise each
  * is read whole into `files` (what a worker is sent).
@@ -97,9 +80,9 @@ async function openCheckpointAt(
     const text = await reader.readText(entry, 'checkpoint-index');
     if (text === undefined) throw new Missing(entry);
     files[entry] = text;
-    opened.set(baseOf(entry), bytesFile(encodeUtf8(text)));
-    for (const shard of shardNames(text)) {
-      checkShardName(shard);
+    const index = bytesFile(encodeUtf8(text));
+    opened.set(baseOf(entry), index);
+    for (const shard of indexShards(index, entry)) {
       // The index was found: a shard it names that cannot be opened is this checkpoint's fault,
       // not a sign to look for another file.
       try {

@@ -183,6 +183,14 @@ function parseIndex(file: RandomAccessFile, entry: string): Map<string, string> 
 }
 
 /**
+ * The shard files a sharded checkpoint's index names, each once, relative to the index's folder.
+ * Throws CheckpointError for a malformed index or a shard name that leaves the folder.
+ */
+export function indexShards(indexFile: RandomAccessFile, entry: string): string[] {
+  return [...new Set(parseIndex(indexFile, entry).values())].map((file) => insideFolder('', file));
+}
+
+/**
  * `entry`: a `.safetensors` file or a `model.safetensors.index.json` (sharded), relative to the
  * checkpoint's folder. Only headers are read here (the single file's, or the index).
  */

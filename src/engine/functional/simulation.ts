@@ -204,7 +204,7 @@ export function runFunctionalSimulationSync(input: FunctionalRunInput): Function
   const softCtx = softmaxModelContext(baseCtx, plan, scalers);
   const algCtx = plan.algorithmDiffers ? algorithmModelContext(baseCtx, plan, scalers) : softCtx;
   const analogCtx = seeds.map((seed, i) =>
-    analogContext(input, plan, scalers, seed, i === 0 ? record : null, warnings),
+    analogContext(input, baseCtx, plan, scalers, seed, i === 0 ? record : null, warnings),
   );
 
   let soft = x0;
@@ -503,20 +503,17 @@ function algorithmModelContext(baseCtx: BaseContext, plan: AttentionPlan, scaler
 /** One analog run's hooks; `record` (the first run only) collects the per-layer diagnostics. */
 function analogContext(
   input: FunctionalRunInput,
+  baseCtx: BaseContext,
   plan: AttentionPlan,
   scalers: HeadScalerTable,
   seed: number,
   record: AnalogRecord | null,
   warnings: Set<string>,
 ): ForwardContext {
-  const { design, settings } = input;
   return {
-    shape: design.shape,
-    tokens: settings.run.tokens,
-    samples: settings.run.samples,
-    shouldStop: input.shouldStop,
+    ...baseCtx,
     matmul: analogMatmulHook(input, seed, record, warnings),
-    attention: analogAttentionHook(settings, plan, scalers, record),
+    attention: analogAttentionHook(input.settings, plan, scalers, record),
   };
 }
 

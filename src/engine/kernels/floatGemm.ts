@@ -393,17 +393,7 @@ export function forceSgemmPath(path: 'js' | null): void {
 }
 
 /** C (m×n) = op(A) · op(B) (+ C when accumulate), row-major; op(A) is m×k, op(B) is k×n. */
-export function sgemm(o: {
-  transA: boolean;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  a: Float32Array;
-  b: Float32Array;
-  c: Float32Array;
-  accumulate?: boolean;
-}): void {
+export function sgemm(o: SgemmOptions): void {
   checkOptions(o);
   if (o.m === 0 || o.n === 0) return;
   const wasm = forcedPath === 'js' ? null : wasmEngine();
